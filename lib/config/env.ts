@@ -1,0 +1,90 @@
+// Each service validates its own slice of the environment, lazily, the first time it is used.
+// A missing variable selects the embedded default; an invalid one fails only that service, with a
+// message that names every bad variable at once (the t3-env approach).
+import { z } from "zod";
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+  constructor(
+    readonly service: string,
+    readonly variables: string[],
+    detail: string,
+  ) {
+    super(`Invalid configuration for ${service}: ${detail}`);
+  }
+}
+
+type EnvSource = Record<string, string | undefined>;
+
+/** The environment with values trimmed; empty strings count as unset (a pasted newline is not a key). */
+export function readEnv(source: EnvSource = process.env): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [key, value] of Object.entries(source)) {
+    const trimmed = value?.trim();
+    out[key] = trimmed === "" ? undefined : trimmed;
+  }
+  return out;
+}
+
+const resetters = new Set<() => void>();
+
+/** Forget every cached config and client, so the next use re-reads the environment (tests, scripts). */
+export function resetServices(): void {
+  for (const reset of resetters) reset();
+}
+
+/** Register a cache that `resetServices` clears. */
+export function onReset(reset: () => void): void {
+  resetters.add(reset);
+}
+
+/**
+ * Declare a service's config. `load()` parses the environment once and caches the result (or the
+ * error, so a broken variable keeps failing the same way without re-parsing).
+ */
+export function defineConfig<S extends z.ZodType>(service: string, schema: S): { load(): z.infer<S> } {
+  let cached: { value: z.infer<S> } | { error: ConfigError } | undefined;
+  onReset(() => {
+    cached = undefined;
+  });
+  return {
+    load() {
+      if (!cached) {
+        const parsed = schema.safeParse(readEnv());
+        if (parsed.success) {
+          cached = { value: parsed.data };
+        } else {
+          const variables = [...new Set(parsed.error.issues.map((issue) => String(issue.path[0] ?? service)))];
+          const detail = parsed.error.issues
+            .map((issue) => `${issue.path.length ? issue.path.join(".") : service}: ${issue.message}`)
+            .join("; ");
+          cached = { error: new ConfigError(service, variables, detail) };
+        }
+      }
+      if ("error" in cached) throw cached.error;
+      return cached.value;
+    },
+  };
+}
+
+/** A positive integer read from an env string, with a default. */
+export function intFromEnv(defaultValue: number, { min = 1, max = Number.MAX_SAFE_INTEGER } = {}) {
+  return z.coerce.number().int().min(min).max(max).default(defaultValue);
+}
+
+/** A URL read from env; the trailing slash is dropped so paths can be appended. */
+export function urlFromEnv(defaultValue: string) {
+  return z
+    .url()
+    .default(defaultValue)
+    .transform((url) => url.replace(/\/+$/, ""));
+}
+
+/** A value built on first use and rebuilt after `resetServices()` (clients, stores). */
+export function lazy<T>(build: () => T): () => T {
+  let cached: { value: T } | undefined;
+  onReset(() => {
+    cached = undefined;
+  });
+  return () => (cached ??= { value: build() }).value;
+}

@@ -1,0 +1,58 @@
+// The local runner behind `npm start`: serves every file under api/ at the path Vercel would
+// (api/billing/webhook.ts → /api/billing/webhook) with the same Web Request/Response handlers.
+// Node's http ↔ Web conversion (including streaming) is @hono/node-server's, not ours.
+import { readdirSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { errorBody } from "./http/errors.js";
+import { methodNotAllowed } from "./http/handler.js";
+import { json } from "./http/respond.js";
+
+const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
+type Handler = (request: Request) => Response | Promise<Response>;
+
+export interface Route {
+  path: string;
+  file: string;
+  handlers: Partial<Record<(typeof METHODS)[number], Handler>>;
+}
+
+/** The URL path Vercel gives a file under api/. */
+export function routePath(apiDir: string, file: string): string {
+  const relative = path.relative(apiDir, file).replace(/\\/g, "/").replace(/\.(ts|js|mjs)$/, "");
+  return ("/api/" + relative).replace(/\/index$/, "");
+}
+
+function findFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return findFiles(full);
+    return /\.(ts|js|mjs)$/.test(entry.name) && !entry.name.endsWith(".d.ts") ? [full] : [];
+  });
+}
+
+export async function loadRoutes(apiDir: string): Promise<Route[]> {
+  const routes: Route[] = [];
+  for (const file of findFiles(apiDir).sort()) {
+    const module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    const handlers: Route["handlers"] = {};
+    for (const method of METHODS) {
+      if (typeof module[method] === "function") handlers[method] = module[method] as Handler;
+    }
+    routes.push({ path: routePath(apiDir, file), file, handlers });
+  }
+  return routes;
+}
+
+/** A fetch handler over the routes: 404 for unknown paths, 405 + Allow for unexported methods. */
+export function createApp(routes: Route[]): (request: Request) => Promise<Response> {
+  const byPath = new Map(routes.map((route) => [route.path, route]));
+  return async (request) => {
+    const { pathname } = new URL(request.url);
+    const route = byPath.get(pathname.replace(/\/+$/, "") || "/");
+    if (!route) return json(errorBody("not_found", `No endpoint at ${pathname}.`), { status: 404 });
+    const handler = route.handlers[request.method as (typeof METHODS)[number]];
+    if (!handler) return methodNotAllowed(Object.keys(route.handlers));
+    return handler(request);
+  };
+}

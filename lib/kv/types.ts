@@ -1,0 +1,25 @@
+// The kv contract: small, ephemeral state with expiry — idempotency keys, counters, consented
+// conversation turns, caches — plus the sorted-set primitives the durable outbox is built on.
+export interface Kv {
+  readonly backend: "sqlite" | "upstash";
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string, options?: { ttlSeconds?: number }): Promise<void>;
+  /** Set only when the key is absent; true when this call set it (idempotency, locks). */
+  setIfAbsent(key: string, value: string, options?: { ttlSeconds?: number }): Promise<boolean>;
+  delete(...keys: string[]): Promise<number>;
+  /** Increment a counter, (re)setting its expiry; returns the new count. */
+  increment(key: string, options: { ttlSeconds: number }): Promise<number>;
+  /** Seconds left before the key expires; null when absent or without expiry. */
+  ttl(key: string): Promise<number | null>;
+  /** Add or move a member of a sorted set. */
+  zadd(key: string, member: string, score: number): Promise<void>;
+  /** Members with score ≤ max, lowest first. */
+  zrangeByScore(key: string, max: number, limit: number): Promise<string[]>;
+  zrem(key: string, member: string): Promise<void>;
+  zcard(key: string): Promise<number>;
+}
+
+export class KvError extends Error {
+  override readonly name = "KvError";
+  readonly code = "KV_UNAVAILABLE";
+}

@@ -1,0 +1,207 @@
+// The durable outbox: side effects that could not finish inline (Airtable down, Mailchimp slow)
+// are written to kv as steps and run later by the drain — from the cron and opportunistically
+// after requests. Each step has a status, attempts and a next try with backoff; a step that
+// succeeded is never run again. Steps of one kind run in batches, so 25 queued reflections cost
+// 3 Airtable writes, not 25.
+import { randomUUID } from "node:crypto";
+import { describeError, log } from "./log.js";
+import { getJson, setJson, type Kv } from "./kv/index.js";
+import { isTransient, RecordsError } from "./records/types.js";
+
+export type StepStatus = "pending" | "done" | "failed";
+
+export interface OutboxStep<P = unknown> {
+  id: string;
+  kind: string;
+  payload: P;
+  status: StepStatus;
+  attempts: number;
+  nextAttemptAt: number;
+  lastError?: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface StepHandler<P = never> {
+  /** Most steps of this kind to hand over in one call. */
+  batchSize: number;
+  /** Runs a batch; throws to fail the whole batch (it is then retried one by one). */
+  run(payloads: P[]): Promise<void>;
+}
+
+export type StepHandlers = Record<string, StepHandler<never>>;
+
+const DUE = "outbox:due";
+const FAILED = "outbox:failed";
+const DONE = "outbox:done";
+const stepKey = (id: string) => `outbox:step:${id}`;
+const DONE_TTL_SECONDS = 14 * 24 * 3600;
+const MAX_ATTEMPTS = 10;
+const LEASE_SECONDS = 60;
+
+/** Store a step durably. With an id, enqueueing the same step twice keeps the first. */
+export async function enqueue<P>(
+  kv: Kv,
+  input: { kind: string; payload: P; id?: string; now?: number },
+): Promise<OutboxStep<P>> {
+  const now = input.now ?? Date.now();
+  const step: OutboxStep<P> = {
+    id: input.id ?? randomUUID(),
+    kind: input.kind,
+    payload: input.payload,
+    status: "pending",
+    attempts: 0,
+    nextAttemptAt: now,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const created = await kv.setIfAbsent(stepKey(step.id), JSON.stringify(step));
+  if (!created) return (await getJson<OutboxStep<P>>(kv, stepKey(step.id))) ?? step;
+  await kv.zadd(DUE, step.id, step.nextAttemptAt);
+  return step;
+}
+
+export async function getStep(kv: Kv, id: string): Promise<OutboxStep | null> {
+  return getJson<OutboxStep>(kv, stepKey(id));
+}
+
+/** Steps waiting to run (due now or later), oldest due first. */
+export async function pendingSteps(kv: Kv, limit = 100): Promise<OutboxStep[]> {
+  return loadSteps(kv, await kv.zrangeByScore(DUE, Number.MAX_SAFE_INTEGER, limit));
+}
+
+export async function failedSteps(kv: Kv, limit = 100): Promise<OutboxStep[]> {
+  return loadSteps(kv, await kv.zrangeByScore(FAILED, Number.MAX_SAFE_INTEGER, limit));
+}
+
+export async function doneSteps(kv: Kv, limit = 100): Promise<OutboxStep[]> {
+  return loadSteps(kv, await kv.zrangeByScore(DONE, Number.MAX_SAFE_INTEGER, limit));
+}
+
+async function loadSteps(kv: Kv, ids: string[]): Promise<OutboxStep[]> {
+  const steps = await Promise.all(ids.map((id) => getStep(kv, id)));
+  return steps.filter((step): step is OutboxStep => step !== null);
+}
+
+/** Move a failed step back to pending, to run on the next drain. Done steps are never replayed. */
+export async function replay(kv: Kv, id: string, now = Date.now()): Promise<OutboxStep | null> {
+  const step = await getStep(kv, id);
+  if (!step || step.status !== "failed") return step;
+  const next: OutboxStep = { ...step, status: "pending", nextAttemptAt: now, updatedAt: now };
+  await setJson(kv, stepKey(id), next);
+  await kv.zrem(FAILED, id);
+  await kv.zadd(DUE, id, now);
+  return next;
+}
+
+export function backoffMs(attempts: number, retryAfterMs = 0): number {
+  const exponential = Math.min(30_000 * 2 ** (attempts - 1), 3_600_000);
+  const jitter = Math.floor(Math.random() * 0.2 * exponential);
+  return Math.max(exponential + jitter, retryAfterMs);
+}
+
+export interface DrainResult {
+  succeeded: number;
+  retried: number;
+  failed: number;
+  skipped: number;
+}
+
+/** Run the steps that are due, batching by kind. Safe to run concurrently (steps are leased). */
+export async function drain(
+  kv: Kv,
+  handlers: StepHandlers,
+  options: { limit?: number; now?: () => number } = {},
+): Promise<DrainResult> {
+  const now = options.now ?? Date.now;
+  const result: DrainResult = { succeeded: 0, retried: 0, failed: 0, skipped: 0 };
+  const ids = await kv.zrangeByScore(DUE, now(), options.limit ?? 50);
+  const byKind = new Map<string, OutboxStep[]>();
+  for (const id of ids) {
+    if (!(await kv.setIfAbsent(`outbox:lease:${id}`, "1", { ttlSeconds: LEASE_SECONDS }))) {
+      result.skipped++;
+      continue;
+    }
+    const step = await getStep(kv, id);
+    if (!step || step.status !== "pending") {
+      await kv.zrem(DUE, id);
+      await kv.delete(`outbox:lease:${id}`);
+      continue;
+    }
+    byKind.set(step.kind, [...(byKind.get(step.kind) ?? []), step]);
+  }
+
+  for (const [kind, steps] of byKind) {
+    const handler = handlers[kind] as StepHandler<unknown> | undefined;
+    for (let i = 0; i < steps.length; i += handler?.batchSize ?? 1) {
+      const batch = steps.slice(i, i + (handler?.batchSize ?? 1));
+      await runBatch(kv, handler, batch, now, result);
+    }
+  }
+  if (ids.length) log.info("outbox.drained", { ...result });
+  return result;
+}
+
+async function runBatch(
+  kv: Kv,
+  handler: StepHandler<unknown> | undefined,
+  batch: OutboxStep[],
+  now: () => number,
+  result: DrainResult,
+): Promise<void> {
+  try {
+    if (!handler) throw new RecordsError("INVALID_REQUEST", `No handler for step kind "${batch[0]?.kind}"`);
+    await handler.run(batch.map((step) => step.payload));
+    for (const step of batch) await settle(kv, step, { ok: true }, now(), result);
+  } catch (error) {
+    // One bad step must not hold back the others: retry a failed batch one step at a time.
+    if (batch.length > 1 && !isTransient(error)) {
+      for (const step of batch) await runBatch(kv, handler, [step], now, result);
+      return;
+    }
+    for (const step of batch) await settle(kv, step, { ok: false, error }, now(), result);
+  }
+}
+
+async function settle(
+  kv: Kv,
+  step: OutboxStep,
+  outcome: { ok: true } | { ok: false; error: unknown },
+  now: number,
+  result: DrainResult,
+): Promise<void> {
+  const attempts = step.attempts + 1;
+  if (outcome.ok) {
+    await setJson(kv, stepKey(step.id), { ...step, status: "done", attempts, updatedAt: now }, { ttlSeconds: DONE_TTL_SECONDS });
+    await kv.zrem(DUE, step.id);
+    await kv.zadd(DONE, step.id, now);
+    result.succeeded++;
+  } else {
+    const { error } = outcome;
+    const retry = isTransient(error) && attempts < MAX_ATTEMPTS;
+    const retryAfterMs = error instanceof RecordsError ? error.options.retryAfterMs : undefined;
+    const next: OutboxStep = {
+      ...step,
+      attempts,
+      status: retry ? "pending" : "failed",
+      nextAttemptAt: retry ? now + backoffMs(attempts, retryAfterMs) : step.nextAttemptAt,
+      lastError: error instanceof Error ? `${error.name}: ${(error as { code?: string }).code ?? "error"}` : "error",
+      updatedAt: now,
+    };
+    await setJson(kv, stepKey(step.id), next);
+    if (retry) {
+      await kv.zadd(DUE, step.id, next.nextAttemptAt);
+      result.retried++;
+    } else {
+      await kv.zrem(DUE, step.id);
+      await kv.zadd(FAILED, step.id, now);
+      result.failed++;
+    }
+    log.warn("outbox.step_failed", { stepId: step.id, kind: step.kind, attempts, retry, ...describeError(error) });
+  }
+  await kv.delete(`outbox:lease:${step.id}`);
+}
+
+export async function hasDueSteps(kv: Kv, now = Date.now()): Promise<boolean> {
+  return (await kv.zrangeByScore(DUE, now, 1)).length > 0;
+}

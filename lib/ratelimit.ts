@@ -1,0 +1,83 @@
+// Rate limits from one policy table. With Upstash configured the limiter is @upstash/ratelimit;
+// otherwise a fixed-window counter in kv. Both fail open: a limiter outage must not take an
+// endpoint down (and the crisis path never waits on one at all).
+import { describeError, log } from "./log.js";
+import { runAfter } from "./background.js";
+import { ApiError } from "./http/errors.js";
+import { kv, upstashRedis } from "./kv/index.js";
+import { onReset } from "./config/env.js";
+import type { Ratelimit } from "@upstash/ratelimit";
+
+export interface Policy {
+  limit: number;
+  windowSeconds: number;
+}
+
+export const RATE_LIMIT_POLICIES = {
+  "reflection:ip": { limit: 30, windowSeconds: 600 },
+  "crisis:ip": { limit: 60, windowSeconds: 60 },
+  "chat:ip": { limit: 30, windowSeconds: 60 },
+  "chat:free": { limit: 20, windowSeconds: 86_400 },
+  "chat:member": { limit: 200, windowSeconds: 86_400 },
+} as const satisfies Record<string, Policy>;
+
+export type PolicyName = keyof typeof RATE_LIMIT_POLICIES;
+
+export interface LimitResult {
+  success: boolean;
+  limit: number;
+  remaining: number;
+  /** Epoch ms when the window resets. */
+  reset: number;
+}
+
+const limiters = new Map<PolicyName, Promise<Ratelimit>>();
+onReset(() => limiters.clear());
+
+async function upstashLimiter(policy: PolicyName): Promise<Ratelimit | null> {
+  const redis = await upstashRedis();
+  if (!redis) return null;
+  let limiter = limiters.get(policy);
+  if (!limiter) {
+    const { limit, windowSeconds } = RATE_LIMIT_POLICIES[policy];
+    limiter = import("@upstash/ratelimit").then(
+      ({ Ratelimit }) =>
+        new Ratelimit({ redis, limiter: Ratelimit.fixedWindow(limit, `${windowSeconds} s`), prefix: `rl:${policy}`, timeout: 1000 }),
+    );
+    limiters.set(policy, limiter);
+  }
+  return limiter;
+}
+
+export async function checkLimit(policy: PolicyName, identifier: string, now = Date.now()): Promise<LimitResult> {
+  const { limit, windowSeconds } = RATE_LIMIT_POLICIES[policy];
+  try {
+    const limiter = await upstashLimiter(policy);
+    if (limiter) {
+      const result = await limiter.limit(identifier);
+      runAfter("ratelimit.pending", () => result.pending);
+      return { success: result.success, limit: result.limit, remaining: result.remaining, reset: result.reset };
+    }
+    const windowMs = windowSeconds * 1000;
+    const bucket = Math.floor(now / windowMs);
+    const count = await (await kv()).increment(`rl:${policy}:${identifier}:${bucket}`, { ttlSeconds: windowSeconds });
+    return { success: count <= limit, limit, remaining: Math.max(0, limit - count), reset: (bucket + 1) * windowMs };
+  } catch (error) {
+    log.warn("ratelimit.unavailable", { policy, ...describeError(error) });
+    return { success: true, limit, remaining: limit, reset: now + windowSeconds * 1000 };
+  }
+}
+
+/** Throws 429 with Retry-After when the identifier is over the policy's limit. */
+export async function enforceLimit(policy: PolicyName, identifier: string): Promise<LimitResult> {
+  const result = await checkLimit(policy, identifier);
+  if (!result.success) {
+    const retryAfter = Math.max(1, Math.ceil((result.reset - Date.now()) / 1000));
+    throw new ApiError("rate_limited", `Too many requests. Try again in ${retryAfter} seconds.`, {
+      "retry-after": String(retryAfter),
+      "x-ratelimit-limit": String(result.limit),
+      "x-ratelimit-remaining": "0",
+    });
+  }
+  return result;
+}

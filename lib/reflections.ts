@@ -1,0 +1,158 @@
+// Reflections: validate, link to the participant, and upsert on Submission ID so a retried
+// submission never duplicates. If Airtable is rate limited, failing or slow past the budget, the
+// reflection is kept in the kv outbox (202) and the drain writes it later with the same upsert.
+import { createHash, randomUUID } from "node:crypto";
+import { z } from "zod";
+import { ConfigError, defineConfig, intFromEnv } from "./config/env.js";
+import { describeError, log } from "./log.js";
+import type { Kv } from "./kv/index.js";
+import { enqueue, type StepHandler } from "./outbox.js";
+import { RecordsError, type RecordsStore } from "./records/index.js";
+import type { SafetyLevel } from "./safety/levels.js";
+
+// Control characters would corrupt formulas, CSV exports and email merge fields.
+const NO_CONTROL = /^[^\p{Cc}]*$/u;
+const text = (max: number) => z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
+
+export const healingNameSchema = text(80).regex(NO_CONTROL, "must not contain control characters");
+
+export const ReflectionInput = z.strictObject({
+  healingName: healingNameSchema,
+  reflection: text(20_000),
+  milestone: text(40).regex(NO_CONTROL, "must not contain control characters").optional(),
+  submissionId: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_-]{8,100}$/, "must be 8–100 letters, digits, '-' or '_'")
+    .optional(),
+});
+export type ReflectionInput = z.infer<typeof ReflectionInput>;
+
+/** What the outbox keeps for a reflection: everything needed to write it later, exactly as sent. */
+export interface ReflectionPayload {
+  submissionId: string;
+  healingName: string;
+  reflection: string;
+  milestone?: string;
+  date: string;
+  crisisLevel?: SafetyLevel;
+}
+
+export const reflectionConfig = defineConfig(
+  "reflections",
+  z.object({ REFLECTION_WRITE_BUDGET_MS: intFromEnv(2500, { min: 100, max: 25_000 }) }),
+);
+
+export const REFLECTION_STEP = "reflection.write";
+const USER_CACHE_TTL_SECONDS = 3600;
+const userCacheKey = (name: string) => `user-id:${createHash("sha256").update(name).digest("hex").slice(0, 32)}`;
+
+/** Record ids of Users for each Healing Name, creating a Users record holding only the name if none exists. */
+export async function resolveUserIds(names: string[], ctx: { records: RecordsStore; kv: Kv | null }): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  const unique = [...new Set(names)];
+  for (const name of unique) {
+    const cached = await ctx.kv?.get(userCacheKey(name)).catch(() => null);
+    if (cached) ids.set(name, cached);
+  }
+  const missing = unique.filter((name) => !ids.has(name));
+  if (missing.length) {
+    const result = await ctx.records.upsert("Users", {
+      mergeOn: ["Healing Name"],
+      records: missing.map((name) => ({ "Healing Name": name })),
+    });
+    for (const record of result.records) ids.set(String(record.fields["Healing Name"]), record.id);
+    const created = result.createdRecords.map((id) => ({ id, fields: { "Created At": new Date().toISOString() } }));
+    if (created.length) await ctx.records.update("Users", created);
+    for (const name of missing) {
+      const id = ids.get(name);
+      if (id) await ctx.kv?.set(userCacheKey(name), id, { ttlSeconds: USER_CACHE_TTL_SECONDS }).catch(() => undefined);
+    }
+  }
+  return ids;
+}
+
+/** Upsert a batch of reflections (≤ 10 is one Airtable request), linked to their Users. */
+export async function writeReflections(
+  payloads: ReflectionPayload[],
+  ctx: { records: RecordsStore; kv: Kv | null },
+): Promise<Map<string, string>> {
+  const userIds = await resolveUserIds(payloads.map((p) => p.healingName), ctx);
+  try {
+    const result = await ctx.records.upsert("Reflections", {
+      mergeOn: ["Submission ID"],
+      records: payloads.map((p) => ({
+        "Submission ID": p.submissionId,
+        User: [userIds.get(p.healingName)!],
+        "Healing Name": p.healingName,
+        "Reflection Text": p.reflection,
+        Date: p.date,
+        Milestone: p.milestone,
+        "Crisis Level": p.crisisLevel,
+      })),
+    });
+    return new Map(result.records.map((r) => [String(r.fields["Submission ID"]), r.id]));
+  } catch (error) {
+    // A cached user id can go stale if the operator deletes a Users row: forget it before a retry.
+    if (error instanceof RecordsError && !error.transient) {
+      await Promise.all(payloads.map((p) => ctx.kv?.delete(userCacheKey(p.healingName)).catch(() => 0)));
+    }
+    throw error;
+  }
+}
+
+export function reflectionStepHandler(ctx: () => Promise<{ records: RecordsStore; kv: Kv | null }>): StepHandler<ReflectionPayload> {
+  return {
+    batchSize: 10,
+    async run(payloads) {
+      await writeReflections(payloads, await ctx());
+    },
+  };
+}
+
+export type SubmitOutcome = { status: "stored"; id: string; recordId: string } | { status: "queued"; id: string };
+
+/** Write now within the budget, or keep it in the outbox. Throws only if neither store will take it. */
+export async function submitReflection(
+  input: ReflectionInput,
+  ctx: { records: () => Promise<RecordsStore>; kv: () => Promise<Kv>; crisisLevel?: SafetyLevel },
+): Promise<SubmitOutcome> {
+  const payload: ReflectionPayload = {
+    submissionId: input.submissionId ?? randomUUID(),
+    healingName: input.healingName,
+    reflection: input.reflection,
+    milestone: input.milestone,
+    date: new Date().toISOString(),
+    crisisLevel: ctx.crisisLevel,
+  };
+  const { REFLECTION_WRITE_BUDGET_MS: budgetMs } = reflectionConfig.load();
+  const kvStore = await ctx.kv().catch(() => null);
+  try {
+    const write = ctx.records().then((records) => writeReflections([payload], { records, kv: kvStore }));
+    const ids = await withinBudget(write, budgetMs);
+    return { status: "stored", id: payload.submissionId, recordId: ids.get(payload.submissionId)! };
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    // Every other failure keeps the reflection: transient ones drain later, permanent ones (say a
+    // field missing from the base) wait as failed steps the operator can replay once it is fixed.
+    log.warn("reflection.deferred", { submissionId: payload.submissionId, ...describeError(error) });
+    if (!kvStore) throw error;
+    // The id makes this enqueue idempotent: a client retry of the same submission is one step.
+    await enqueue(kvStore, { kind: REFLECTION_STEP, id: `reflection:${payload.submissionId}`, payload });
+    return { status: "queued", id: payload.submissionId };
+  }
+}
+
+/** Race a write against the budget. The write carries on in the background; the upsert makes a late landing harmless. */
+async function withinBudget<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new RecordsError("TIMEOUT", `Records write exceeded its ${ms} ms budget`)), ms);
+  });
+  work.catch(() => undefined);
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

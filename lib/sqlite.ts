@@ -1,0 +1,30 @@
+// Opens the embedded SQLite files used when no vendor is configured. better-sqlite3 is imported
+// lazily so endpoints that never touch a store do not load the native module.
+import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import type BetterSqlite3 from "better-sqlite3";
+import { z } from "zod";
+import { defineConfig } from "./config/env.js";
+
+export type Database = BetterSqlite3.Database;
+
+const config = defineConfig("sqlite", z.object({ DATA_DIR: z.string().default(".data") }));
+const require = createRequire(import.meta.url);
+
+/** The file a store uses, under DATA_DIR (":memory:" keeps everything in memory). */
+export function databasePath(name: string): string {
+  const dir = config.load().DATA_DIR;
+  return dir === ":memory:" ? ":memory:" : path.resolve(dir, `${name}.db`);
+}
+
+export function openDatabase(name: string): Database {
+  const file = databasePath(name);
+  if (file !== ":memory:") mkdirSync(path.dirname(file), { recursive: true });
+  const Driver = require("better-sqlite3") as typeof BetterSqlite3;
+  const db = new Driver(file);
+  db.pragma("journal_mode = WAL");
+  db.pragma("busy_timeout = 5000");
+  db.pragma("synchronous = NORMAL");
+  return db;
+}
