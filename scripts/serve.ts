@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { serve } from "@hono/node-server";
-import type { HttpBindings } from "@hono/node-server";
+
 import { createApp, loadRoutes } from "../lib/dev-server.js";
 import { activeBackends } from "../lib/health.js";
 
@@ -19,7 +19,7 @@ async function main(): Promise<void> {
     {
       port,
       // Like Vercel, the client's address comes from the connection, not from what it sent.
-      fetch: (request: Request, env: HttpBindings) => {
+      fetch: (request, env) => {
         const headers = new Headers(request.headers);
         headers.set("x-forwarded-for", env.incoming.socket.remoteAddress ?? "unknown");
         return app(new Request(request, { headers }));
