@@ -113,7 +113,7 @@ export async function drain(
   handlers: StepHandlers,
   options: { limit?: number; now?: () => number } = {},
 ): Promise<DrainResult> {
-  const now = options.now ?? Date.now;
+  const now = options.now ?? (() => Date.now());
   const result: DrainResult = { succeeded: 0, retried: 0, failed: 0, skipped: 0 };
   const ids = await kv.zrangeByScore(DUE, now(), options.limit ?? 50);
   const byKind = new Map<string, OutboxStep[]>();

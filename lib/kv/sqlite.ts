@@ -3,7 +3,7 @@
 import { openDatabase, type Database } from "../sqlite.js";
 import type { Kv } from "./types.js";
 
-export function createSqliteKv(db: Database = openDatabase("kv"), now: () => number = Date.now): Kv {
+export function createSqliteKv(db: Database = openDatabase("kv"), now: () => number = () => Date.now()): Kv {
   db.exec(`CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires_at INTEGER);
     CREATE TABLE IF NOT EXISTS zset (key TEXT NOT NULL, member TEXT NOT NULL, score REAL NOT NULL, PRIMARY KEY (key, member));
     CREATE INDEX IF NOT EXISTS zset_by_score ON zset (key, score);`);

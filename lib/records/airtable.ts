@@ -8,7 +8,8 @@ import { RecordsError, type RecordsStore, type StoredRecord, type UpsertResult }
 
 export const AIRTABLE_BATCH = 10;
 export const AIRTABLE_LOCKOUT_MS = 30_000;
-const MIN_INTERVAL_MS = 1000 / 5;
+// 5 requests/s per base, with a little headroom for clock jitter.
+const MIN_INTERVAL_MS = 210;
 
 export interface AirtableOptions {
   apiKey: string;
@@ -46,7 +47,7 @@ export function buildFormula(table: TableName, where: Fields): string {
 }
 
 export function createAirtableRecords(options: AirtableOptions): RecordsStore {
-  const now = options.now ?? Date.now;
+  const now = options.now ?? (() => Date.now());
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const base = new Airtable({
     apiKey: options.apiKey,
@@ -62,8 +63,8 @@ export function createAirtableRecords(options: AirtableOptions): RecordsStore {
       throw new RecordsError("RATE_LIMITED", "Airtable rate limit lockout in effect", { retryAfterMs: lockedUntil - now() });
     }
     // Pace calls from this instance so our own bursts never earn the 30 s penalty.
-    const wait = nextSlot - Date.now();
-    nextSlot = Math.max(Date.now(), nextSlot) + MIN_INTERVAL_MS;
+    const wait = nextSlot - performance.now();
+    nextSlot = Math.max(performance.now(), nextSlot) + MIN_INTERVAL_MS;
     if (wait > 0) await sleep(wait);
     try {
       const response = await base.makeRequest(request);
