@@ -2,7 +2,8 @@
 // base (a 429 then locks the base for 30 s), at most 10 records per write, 422 for unknown
 // fields, pages of ≤ 100 with `offset`, upsert via performUpsert, and the Meta API for schema.
 import { http, HttpResponse } from "msw";
-import { SCHEMA, TABLE_NAMES, type FieldSpec } from "../../lib/records/schema.js";
+import { fieldOptions } from "../../lib/records/airtable-setup.js";
+import { SCHEMA, TABLE_NAMES } from "../../lib/records/schema.js";
 
 interface MetaField {
   id: string;
@@ -83,7 +84,7 @@ export function airtableEmulator(options: AirtableEmulatorOptions = {}) {
       const spec = SCHEMA[name];
       const fields = Object.entries(spec.fields)
         .filter(([, field]) => field.type !== "multipleRecordLinks")
-        .map(([fieldName, field]) => ({ name: fieldName, type: field.type, options: optionsOf(field) }));
+        .map(([fieldName, field]) => ({ name: fieldName, type: field.type, options: fieldOptions(field) }));
       addTable(name, fields);
     }
     for (const name of TABLE_NAMES) {
@@ -323,20 +324,6 @@ export function airtableEmulator(options: AirtableEmulatorOptions = {}) {
       return lockedUntil;
     },
   };
-}
-
-function optionsOf(field: FieldSpec): Record<string, unknown> | undefined {
-  switch (field.type) {
-    case "checkbox":
-      return { icon: "check", color: "greenBright" };
-    case "dateTime":
-      return { dateFormat: { name: "iso" }, timeFormat: { name: "24hour" }, timeZone: "utc" };
-    case "singleSelect":
-    case "multipleSelects":
-      return { choices: field.choices.map((name) => ({ name })) };
-    default:
-      return undefined;
-  }
 }
 
 /** The Meta API refuses fields whose required options are missing. */
