@@ -1,0 +1,44 @@
+import { describe, expect, it, vi } from "vitest";
+import { resetServices } from "../../lib/config/env.js";
+import { setKvForTesting } from "../../lib/kv/index.js";
+import { brokenKv } from "../support/broken.js";
+import { checkLimit, enforceLimit, RATE_LIMIT_POLICIES } from "../../lib/ratelimit.js";
+import { server } from "../support/msw.js";
+import { TEST_UPSTASH_TOKEN, TEST_UPSTASH_URL, upstashEmulator } from "../support/upstash-emulator.js";
+
+describe("rate limiting", () => {
+  it("allows the policy's limit per window on the kv limiter, then refuses with Retry-After", async () => {
+    const { limit } = RATE_LIMIT_POLICIES["crisis:ip"];
+    for (let i = 0; i < limit; i++) expect((await checkLimit("crisis:ip", "1.2.3.4")).success).toBe(true);
+    const error = await enforceLimit("crisis:ip", "1.2.3.4").catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 429, code: "rate_limited" });
+    expect(Number((error as { headers: Record<string, string> }).headers["retry-after"])).toBeGreaterThan(0);
+    expect((await checkLimit("crisis:ip", "5.6.7.8")).success).toBe(true);
+  });
+
+  it("starts a fresh window once the old one has passed", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    for (let i = 0; i < 60; i++) await checkLimit("crisis:ip", "ip");
+    expect((await checkLimit("crisis:ip", "ip")).success).toBe(false);
+    vi.advanceTimersByTime(61_000);
+    expect((await checkLimit("crisis:ip", "ip")).success).toBe(true);
+  });
+
+  it("uses @upstash/ratelimit when Upstash is configured", async () => {
+    const emulator = upstashEmulator();
+    server.use(...emulator.handlers);
+    process.env.UPSTASH_REDIS_REST_URL = TEST_UPSTASH_URL;
+    process.env.UPSTASH_REDIS_REST_TOKEN = TEST_UPSTASH_TOKEN;
+    resetServices();
+    const results = [];
+    for (let i = 0; i < 21; i++) results.push(await checkLimit("chat:free", "River"));
+    expect(results.slice(0, 20).every((r) => r.success)).toBe(true);
+    expect(results[20]).toMatchObject({ success: false, remaining: 0, limit: 20 });
+    expect(emulator.commands.some((c) => c[0] === "evalsha")).toBe(true);
+  });
+
+  it("fails open when kv is unreachable", async () => {
+    setKvForTesting(brokenKv());
+    expect((await checkLimit("reflection:ip", "ip")).success).toBe(true);
+  });
+});
