@@ -1,5 +1,6 @@
 // Which backend each service would use, from configuration alone (no vendor call, no secret).
-import { ConfigError } from "./config/env.js";
+import { z } from "zod";
+import { ConfigError, defineConfig } from "./config/env.js";
 import { kvBackend } from "./kv/index.js";
 import { recordsBackend } from "./records/index.js";
 
@@ -9,6 +10,9 @@ export const SERVICE_PROBES: Record<string, Probe> = {
   records: recordsBackend,
   kv: kvBackend,
 };
+
+const platform = defineConfig("platform", z.object({ VERCEL: z.string().optional() }));
+const EMBEDDED = new Set(["sqlite"]);
 
 export function activeBackends(): { backends: Record<string, string>; problems: string[] } {
   const backends: Record<string, string> = {};
@@ -20,6 +24,11 @@ export function activeBackends(): { backends: Record<string, string>; problems: 
       if (!(error instanceof ConfigError)) throw error;
       backends[service] = "misconfigured";
       problems.push(`${service}: check ${error.variables.join(", ")}`);
+    }
+  }
+  if (platform.load().VERCEL) {
+    for (const [service, backend] of Object.entries(backends)) {
+      if (EMBEDDED.has(backend)) problems.push(`${service}: the embedded ${backend} store does not persist on Vercel; configure the vendor`);
     }
   }
   return { backends, problems };

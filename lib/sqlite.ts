@@ -9,12 +9,14 @@ import { defineConfig } from "./config/env.js";
 
 export type Database = BetterSqlite3.Database;
 
-const config = defineConfig("sqlite", z.object({ DATA_DIR: z.string().default(".data") }));
+const config = defineConfig("sqlite", z.object({ DATA_DIR: z.string().optional(), VERCEL: z.string().optional() }));
 const require = createRequire(import.meta.url);
 
 /** The file a store uses, under DATA_DIR (":memory:" keeps everything in memory). */
 export function databasePath(name: string): string {
-  const dir = config.load().DATA_DIR;
+  const env = config.load();
+  // A Vercel function may only write to /tmp (and loses it on the next cold start: see /api/health).
+  const dir = env.DATA_DIR ?? (env.VERCEL ? "/tmp/healing-companion" : ".data");
   return dir === ":memory:" ? ":memory:" : path.resolve(dir, `${name}.db`);
 }
 
