@@ -24,6 +24,7 @@ export const CRISIS_CATEGORIES = [
   "abuse_or_danger",
   "distress",
   "concern_for_other",
+  "eating_disorder",
 ] as const;
 
 export type FieldSpec =
