@@ -21,7 +21,8 @@ export type Kind =
   | "concern" // worry about someone else at risk
   | "plan" // marker: a plan
   | "means" // marker: access to means
-  | "time"; // marker: a time
+  | "time" // marker: a time
+  | "resolve"; // marker: "I'm doing it tonight" — imminent only together with means
 
 export const KIND_INFO: Record<Kind, { category: string | null; level: SafetyLevel }> = {
   ideation: { category: "suicidal_ideation", level: "high" },
@@ -41,6 +42,7 @@ export const KIND_INFO: Record<Kind, { category: string | null; level: SafetyLev
   plan: { category: null, level: "none" },
   means: { category: null, level: "none" },
   time: { category: null, level: "none" },
+  resolve: { category: null, level: "none" },
 };
 
 export interface Pattern {
@@ -65,19 +67,20 @@ export const PATTERNS: Pattern[] = [
   p("ideation.end_my_life", "ideation", `\\b(?:end|ending|take|taking) (?:my|my own) life\\b`),
   p("ideation.want_to_die", "ideation", `\\b(?:want|wants|wanted|wanting|ready|need|deserve|plan|planning|trying|tried) to die\\b`),
   p("ideation.suicidal", "ideation", `\\b(?:feel|feeling|felt|am|been|get|getting|so|very|really|actively) suicidal\\b`),
-  p("ideation.suicide_verb", "ideation", `\\b(?:commit|committing|attempt|attempting|thinking (?:about|of)|think about|considering|contemplating|planning) suicide\\b`),
+  p("ideation.suicide_verb", "ideation", `\\b(?:commit|committing|committed|attempt|attempting|attempted|tried|thinking (?:about|of)|think about|considering|contemplating|planning) suicide\\b`),
   p("ideation.suicide_thoughts", "ideation", `\\bsuicidal (?:thoughts|ideation|urges|feelings)\\b`),
   p("ideation.end_it", "ideation", `\\b(?:end|ending) it (?:all|tonight|now|today|for good)\\b|\\bjust end it\\b|\\bend everything\\b`),
   p("ideation.not_live", "ideation", `\\b(?:do not|not) want to (?:live|be alive|exist|be here) (?:anymore|any more|any longer)\\b|\\b(?:do not|no longer) want to (?:live|be alive)\\b`),
   p("ideation.better_off_dead", "ideation", `\\bbetter off dead\\b`),
   p("ideation.slang", "ideation", `\\b(?:unalive|unaliving|unalived) ${ME}\\b|\\bunalive\\b|\\bsewerslide\\b|\\bsewer slide\\b|\\bself[- ]?delete\\b|\\bself[- ]?deleting\\b|\\bctb\\b|\\bcatch the bus\\b(?= .*\\b(?:die|dead|end|tonight|pills|rope)\\b)|\\bgo to sleep forever\\b`),
+  p("ideation.use_on_me", "ideation", `\\buse (?:it|them|the gun|the pills|the knife|the rope|the razor) on ${ME}\\b|\\b(?:want|going|ready|need) to end it\\b(?! with)`),
   p("ideation.kill_me", "ideation", `\\b(?:want|wish|need|begging|beg) (?:someone|somebody|something|god|anyone) (?:to|would|could) (?:kill|end) me\\b`),
   p("ideation.wish_die", "ideation", `\\b(?:wish|wishing) for (?:my )?death\\b|\\bwant (?:my life|it all) to end\\b`),
   p("ideation.kill_myself_soft", "ideation", `\\b(?:think|thinking|thought|thoughts) (?:about|of) (?:killing|hurting) ${ME}\\b`),
   // Passive death wish
   p("passive.wish_dead", "passive", `\\b(?:wish|wished|wishing) i (?:was|were|would be|could be) (?:dead|gone|never born|not born|not here|not alive)\\b`),
   p("passive.not_wake_up", "passive", `\\b(?:hope|hoping|wish) i (?:do not|never|will not|would not) wake up\\b|\\bnever wake up\\b|\\bfall asleep and (?:never|not) wake\\b`),
-  p("passive.disappear", "passive", `\\b(?:want|wish|wishing|like) (?:i could |to )?(?:disappear|vanish|stop existing|not exist|cease to exist)(?: forever)?\\b`),
+  p("passive.disappear", "passive", `\\b(?:want|wish|wishing|like) (?:i could (?:just )?|to (?:just )?)?(?:disappear|vanish|stop existing|not exist|cease to exist)(?: forever)?\\b`),
   p("passive.no_reason", "passive", `\\b(?:no|any|zero) (?:reason|point) (?:to|in) (?:live|living|being alive|go on|going on|keep going)\\b|\\blife (?:is not|is no longer) worth (?:living|it)\\b|\\bnot worth living\\b`),
   p("passive.tired_living", "passive", `\\b(?:tired|sick) of (?:living|being alive|life|existing)\\b|\\bdo not want to wake up\\b`),
   p("passive.death_thoughts", "passive", `\\b(?:enjoy|like) thinking about (?:being|getting) (?:hurt|killed)\\b|\\bthink about (?:my own )?death (?:a lot|daily|every day|constantly)\\b`),
@@ -96,7 +99,7 @@ export const PATTERNS: Pattern[] = [
   p("farewell.not_around", "farewell", `\\b(?:will not|will no longer|am not going to) be (?:around|here) (?:much longer|for long|anymore|tomorrow)\\b|\\bthis is goodbye\\b|\\bsaying (?:my )?goodbyes?\\b|\\bgoodbye (?:forever|world|everyone)\\b`),
   p("farewell.stockpile", "farewell", `\\b(?:stockpil(?:e|ed|ing)|hoard(?:ed|ing)?|sav(?:e|ed|ing) up|collect(?:ed|ing)?) (?:my |all my |some |the )?(?:pills|tablets|meds|medication|sleeping pills|painkillers)\\b`),
   // Attempt in progress
-  p("attempt.took_pills", "attempt", `\\b(?:i|i have|i just|just) (?:took|taken|swallowed|downed) (?:all|a bunch|a lot|a whole bottle|the whole bottle|too many|\\d+|dozens|handfuls?|an overdose)(?: of)?(?: my| the| these)? ?(?:pills|tablets|meds|medication|sleeping pills|painkillers|bottle)?\\b`),
+  p("attempt.took_pills", "attempt", `\\b(?:i|i have|i just|just|i already|already) (?:took|taken|swallowed|downed) (?:all|a bunch|a lot|a whole bottle|the whole bottle|too many|\\d+|dozens|handfuls?|an overdose)(?: of)?(?: my| the| these)? ?(?:pills|tablets|meds|medication|sleeping pills|painkillers|bottle)?\\b`),
   p("attempt.bleeding", "attempt", `\\b(?:bleeding (?:a lot|everywhere|heavily|out|badly)|blood (?:will not|does not|won't) stop|can not stop the bleeding|cut too deep)\\b`),
   p("attempt.ledge", "attempt", `\\b(?:i am|standing|sitting) on (?:the|a) (?:edge|ledge|bridge|railing|roof) (?:right now|now)\\b|\\bnoose (?:is )?(?:around my neck|ready|tied)\\b|\\bthis is my last (?:message|text|post|night|day)\\b|\\bby the time you read this\\b`),
   // Self-harm
@@ -105,6 +108,7 @@ export const PATTERNS: Pattern[] = [
   p("selfharm.self_harm", "selfharm", `\\b(?:i|i have been|been|i am|started|start|keep|kept|back to) (?:self[- ]?harm|self[- ]?harming|self[- ]?injur(?:e|ing|y))\\b|\\bself[- ]?harm(?:ing)? again\\b|\\burges? to (?:self[- ]?harm|cut|hurt ${ME}|harm ${ME})\\b`),
   p("selfharm.topic", "selfharm_topic", `\\bself[- ]?(?:harm|harming|harmed|injury|injuring|injure|mutilation|mutilate|mutilating)\\b|\\bcutting (?:scars|habit|urges)\\b|\\bbloodlet\\w*\\b|\\b(?:my|the|old|fresh|new) (?:cuts|scars) (?:on my|from)\\b|\\bmy (?:cuts|scars)\\b`),
   p("selfharm.sh", "selfharm_topic", `\\b(?:my|the|do|did|doing|of|about|from|with|to|on|into|relapsed|relapse|clean|larger|urge to|urges to) sh\\b|\\bsh (?:scars?|urges?|again|sub|wounds?|cuts?|is|was|tools?|blades?)\\b`),
+  p("selfharm.used_to", "selfharm", `\\bi used to (?:cut|self[- ]?harm|burn ${ME}|hurt ${ME}|harm ${ME})\\b`),
   p("selfharm.urge", "selfharm", `\\bi (?:want|wish|need|have the urge|feel the urge|long|am tempted) to (?:cut|burn ${ME}|hurt ${ME}|bleed)\\b|\\b(?:fantasies|fantasize|fantasizing|daydream|thoughts) (?:of|about) (?:hurting|harming|cutting|injuring|flaying|gutting|impaling|burning) ${ME}\\b`),
   p("selfharm.coping", "selfharm_topic", `\\b(?:cutting|burning ${ME}|self[- ]?injury)\\b.{0,60}\\b(?:coping|cope|urges?|scars?|relapse|clean)\\b|\\b(?:coping|cope|urges?)\\b.{0,60}\\bcutting\\b|\\bshtwt\\b|\\bthe cuts (?:did not|didn't|do not|would not) (?:hurt|bleed|stop)\\b`),
   p("selfharm.relapse", "selfharm", `\\b(?:relapsed|relapse|relapsing)\\b.{0,40}\\b(?:cut|cutting|self[- ]?harm|sh|hurting ${ME}|burning)\\b|\\bstarted (?:cutting|self[- ]?harming|burning) again\\b`),
@@ -123,18 +127,19 @@ export const PATTERNS: Pattern[] = [
   p("danger.unsafe", "danger", `\\bi am (?:being abused|being hurt|being beaten|being followed|being stalked|not safe|unsafe|in danger|scared for my life|afraid for my life|trapped (?:in|at) (?:the|my) (?:house|home|room))\\b|\\bi do not feel safe (?:at home|here|with (?:him|her|them|my))\\b|\\bnot safe at home\\b`),
   p("danger.threat", "danger", `\\b(?:threatened|threatening|going|trying|wants|said he would|said she would|says he will|says she will) to kill me\\b|\\bwill not let me (?:leave|go|out)\\b|\\blocked me (?:in|inside)\\b|\\b(?:i was|i have been|got|been) (?:raped|sexually assaulted|assaulted|molested)\\b`),
   // Hopelessness and burden
-  p("hopeless.core", "hopeless", `\\bhopeless(?:ness)?\\b|\\b(?:no|lost all|lost) hope\\b|\\bno way out\\b|\\b(?:nothing|never) (?:will )?(?:ever )?(?:get|gets|going to get) better\\b|\\bi (?:have|see) no future\\b|\\b(?:life|everything|it all|living|my life) (?:is|feels|seems) (?:so )?pointless\\b|\\bwhat is the point\\b|\\bno point (?:anymore|in anything|trying)\\b`),
+  p("hopeless.core", "hopeless", `\\bhopeless(?:ness)?\\b|\\b(?:no|lost all|lost) hope\\b|\\bno way out\\b|\\bnothing(?: is| will)?(?: ever)?(?: going to)? (?:get|gets) better\\b|\\b(?:will|is) never (?:going to )?get better\\b|\\bnot (?:ever )?going to get better\\b|\\bi (?:have|see) no future\\b|\\b(?:life|everything|it all|living|my life) (?:is|feels|seems) (?:so )?pointless\\b|\\bwhat is the point\\b|\\bno point (?:anymore|in anything|trying)\\b`),
   p("hopeless.cannot_go_on", "hopeless", `\\b(?:can not|can no longer|unable to) (?:go on|keep going|take (?:it|this|any more|anymore)|do this anymore|cope anymore|carry on|handle (?:it|this) anymore)\\b|\\bgiving up on (?:life|everything)\\b|\\bi give up\\b`),
-  p("hopeless.burden", "hopeless", `\\b(?:i am|feel like|i feel like) (?:a|such a|just a) burden\\b|\\b(?:i am|feel) (?:worthless|useless|a waste of space|a failure at everything)\\b|\\bi hate (?:myself|my life|being alive)\\b|\\b(?:i am|i feel) (?:so |completely |totally )?(?:empty|numb|trapped|alone)\\b|\\bnobody cares (?:about me|if i)\\b`),
+  p("hopeless.burden", "hopeless", `\\b(?:i am|feel like|i feel like) (?:a|such a|just a) burden\\b|\\b(?:i am|feel) (?:so |completely |totally |really |utterly )?(?:worthless|useless|a waste of space|a failure at everything)\\b|\\bi hate (?:myself|my life|being alive)\\b|\\b(?:i am|i feel) (?:so |completely |totally )?(?:empty|numb|trapped|alone)\\b|\\bnobody cares (?:about me|if i)\\b`),
   // Distress without risk
-  p("distress.core", "distress", `\\b(?:depressed|depression|anxious|anxiety|panic attacks?|overwhelmed|lonely|miserable|heartbroken|devastated|grieving|exhausted|burnt out|burned out|stressed out|struggling|breaking down|falling apart)\\b|\\b(?:i am|i feel|feeling|felt) (?:so |really |very )?(?:sad|down|low|awful|terrible|horrible|lost|scared|afraid|broken)\\b|\\b(?:can not|could not) stop crying\\b|\\bcrying (?:all|every) (?:day|night)\\b`),
+  p("distress.core", "distress", `\\b(?:depressed|depression|anxious|anxiety|panic attacks?|overwhelmed|lonely|miserable|heartbroken|devastated|grieving|exhausted|burnt out|burned out|stressed out|struggling|breaking down|falling apart)\\b|\\b(?:i am|i feel|feeling|felt) (?:so |really |very |a bit |a little |kind of |quite |pretty )?(?:sad|down|low|awful|terrible|horrible|lost|scared|afraid|broken)\\b|\\b(?:can not|could not) stop crying\\b|\\bcrying (?:all|every) (?:day|night)\\b`),
   // Imminence markers
   p("plan.have_plan", "plan", `\\b(?:i have|i have got|i made|i have made|i came up with|i already have) (?:a|the|my) plan\\b|\\bmy plan is\\b|\\bi (?:have )?(?:planned|decided|made up my mind) (?:it|how|when|to)\\b|\\bi know (?:exactly )?(?:how|when|where) i (?:am going to|will|would)\\b|\\bi have (?:researched|looked up|been researching) (?:how|ways|methods)\\b`),
   p("means.have", "means", `\\b(?:i have|i have got|i got|got|i bought|bought|i found|holding|i am holding|in my hand|i have been saving|have enough|i took) (?:the|a|my|some|enough|all the|these|those|dad's|my dad's|my mom's)? ?(?:pills|tablets|meds|medication|sleeping pills|painkillers|rope|gun|pistol|rifle|knife|blade|razor|razors|noose|bottle of \\w+|poison|bleach|ammo|bullets)\\b|\\b(?:pills|gun|rope|knife|blade|razor) (?:is |are )?(?:ready|in front of me|next to me|in my (?:hand|pocket|bag|room))\\b`),
+  p("resolve.do_it", "resolve", `\\b(?:i am|going to|will|ready to) (?:do|doing) it\\b|\\btime to go\\b`),
   p("time.soon", "time", `\\b(?:tonight|tomorrow|right now|this (?:weekend|evening|afternoon|morning|week)|in (?:an|one|a few|\\d+) (?:hours?|minutes?|days?)|when (?:everyone|they|my parents|my family) (?:is|are) (?:asleep|gone|out)|before (?:morning|sunrise|the weekend)|after (?:the|my) (?:exam|funeral|party|birthday))\\b`),
 
   // Spanish
-  p("es.ideation", "ideation", `\\b(?:quiero|me quiero|quisiera|voy a|deseo) (?:morir|morirme|matarme|suicidarme|quitarme la vida)\\b|\\b(?:suicidarme|matarme)\\b|\\b(?:acabar|terminar) con mi vida\\b|\\bno quiero (?:seguir )?vivir\\b|\\bquitarme la vida\\b`),
+  p("es.ideation", "ideation", `\\b(?:quiero|me quiero|quisiera|voy a|deseo) (?:morir|morirme|matarme|suicidarme|quitarme la vida)\\b|\\b(?:suicidarme|matarme)\\b|\\bme (?:quiero|voy a) (?:matar|morir|suicidar)\\b|\\b(?:acabar|terminar) con mi vida\\b|\\bno quiero (?:seguir )?vivir\\b|\\bquitarme la vida\\b`),
   p("es.selfharm", "selfharm", `\\b(?:hacerme dano|lastimarme|cortarme|me corto|me estoy cortando)\\b`),
   p("es.farewell", "farewell", `\\b(?:estarian|estaria|estan) mejor sin mi\\b`),
   p("es.hopeless", "hopeless", `\\bsin esperanza\\b|\\bno puedo mas\\b|\\bno vale la pena vivir\\b`),
@@ -144,7 +149,7 @@ export const PATTERNS: Pattern[] = [
   p("fr.farewell", "farewell", `\\bmieux sans moi\\b`),
   p("fr.hopeless", "hopeless", `\\bsans espoir\\b|\\bje n'en peux plus\\b|\\bje ne peux plus continuer\\b`),
   // German (accents are stripped: möchte → mochte)
-  p("de.ideation", "ideation", `\\bich (?:will|mochte|werde|wurde gerne) (?:sterben|mich umbringen|mich toten|nicht mehr leben)\\b|\\bmich umbringen\\b|\\bbringe mich um\\b|\\bmir das leben nehmen\\b|\\bselbstmord\\b|\\bsuizid(?:al|gedanken)?\\b|\\bwill nicht mehr leben\\b`),
+  p("de.ideation", "ideation", `\\bich (?:will|mochte|werde|wurde gerne) (?:[a-z]+ ){0,3}(?:sterben|mich umbringen|mich toten|nicht mehr leben)\\b|\\bmich umbringen\\b|\\bbringe mich um\\b|\\bmir das leben nehmen\\b|\\bselbstmord\\b|\\bsuizid(?:al|gedanken)?\\b|\\bwill nicht mehr leben\\b`),
   p("de.selfharm", "selfharm", `\\b(?:mich ritzen|ich ritze mich|mir weh tun|mir wehtun|mich verletzen|selbstverletzung)\\b`),
   p("de.farewell", "farewell", `\\bbesser ohne mich\\b`),
   p("de.hopeless", "hopeless", `\\bhoffnungslos\\b|\\bich kann nicht mehr\\b`),
@@ -186,5 +191,6 @@ export const BENIGN: RegExp[] = [
   /\b(?:would|will|is going to|gonna|going to) kill me if\b|\b(?:mom|mum|dad|boss|teacher|wife|husband|coach) (?:is going to|will|would|gonna) kill me\b/g,
   /\bshoot (?:me )?(?:a|an) (?:message|email|text|photo|dm|line)\b|\bshoot (?:hoops|a video|photos)\b/g,
   /\bhang (?:out|on|in there|up)\b/g,
+  /\b(?:die|dye|dying|dyeing|died|dyed) (?:my|her|his|your|our|their) (?:hair|beard|clothes|shirt)\b/g,
   /\bto die for\b|\bdrop dead gorgeous\b|\bdie hard\b|\bdead (?:tired|serious|end|line)\b/g,
 ];

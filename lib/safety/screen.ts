@@ -70,7 +70,9 @@ function classify(pattern: Pattern, text: string, index: number, end: number): H
   const hit: Hit = { pattern, kind: pattern.kind, level: info.level, modifiers: [], current: true };
   if (!ADJUSTABLE.has(pattern.kind)) return hit;
   const before = clauseBefore(text, index);
-  const words = before.trim().split(/\s+/).slice(-5).join(" ");
+  // A negation governs only the words right before the phrase, within one conjunct.
+  const conjunct = before.split(/\b(?:and|or|so|because|then)\b/).pop() ?? "";
+  const words = conjunct.trim().split(/\s+/).slice(-3).join(" ");
   if (NEGATION.test(words)) {
     hit.modifiers.push("modifier.negated");
     hit.level = "medium";
@@ -122,7 +124,10 @@ function summarize(hits: Hit[]): ScreenResult {
   let level: SafetyLevel = "none";
   const categories = new Set<string>();
   const signals = new Set<string>();
-  const hasMarker = hits.some((h) => MARKERS.has(h.kind) && h.current);
+  const current = (kind: Kind) => hits.some((h) => h.kind === kind && h.current);
+  // Resolve ("I'm doing it tonight") counts only alongside means; plan, means or time with intent.
+  const hasMarker = current("plan") || current("means") || current("time");
+  const meansAndResolve = current("means") && current("resolve");
   for (const hit of hits) {
     signals.add(hit.pattern.id);
     hit.modifiers.forEach((m) => signals.add(m));
@@ -132,6 +137,11 @@ function summarize(hits: Hit[]): ScreenResult {
       signals.add("marker.imminent");
     }
     level = maxLevel(level, hitLevel);
+    if (meansAndResolve && hit.kind === "means") {
+      level = "imminent";
+      categories.add("suicidal_ideation");
+      signals.add("marker.imminent");
+    }
     const category = KIND_INFO[hit.kind].category;
     if (category && hitLevel !== "none") categories.add(category);
   }
