@@ -1,16 +1,22 @@
 // Wires every outbox step kind to its handler, and runs the drain — from the cron endpoint, the
 // `npm run drain` script, and opportunistically after requests (one drainer at a time).
 import { runAfter } from "./background.js";
+import { CRISIS_ALERT_STEP, CRISIS_RECORD_STEP, crisisAlertHandler, crisisRecordHandler, enqueueCrisisEvent, type CrisisEventPayload } from "./crisis-events.js";
+import { describeError, log } from "./log.js";
 import { kv } from "./kv/index.js";
 import { drain, hasDueSteps, type DrainResult, type StepHandlers } from "./outbox.js";
 import { records } from "./records/index.js";
 import { REFLECTION_STEP, reflectionStepHandler } from "./reflections.js";
+import { CONSENT_STEP, consentStepHandler } from "./users.js";
 
 const stores = async () => ({ records: await records(), kv: await kv() });
 
 export function stepHandlers(): StepHandlers {
   return {
     [REFLECTION_STEP]: reflectionStepHandler(stores),
+    [CRISIS_RECORD_STEP]: crisisRecordHandler(stores),
+    [CRISIS_ALERT_STEP]: crisisAlertHandler,
+    [CONSENT_STEP]: consentStepHandler(stores),
   };
 }
 
@@ -20,16 +26,41 @@ export async function drainOutbox(options: { limit?: number } = {}): Promise<Dra
 
 const DRAIN_LOCK = "outbox:drain-lock";
 
+async function drainIfIdle(): Promise<void> {
+  const store = await kv();
+  if (!(await hasDueSteps(store))) return;
+  if (!(await store.setIfAbsent(DRAIN_LOCK, "1", { ttlSeconds: 60 }))) return;
+  try {
+    await drain(store, stepHandlers(), { limit: 20 });
+  } finally {
+    await store.delete(DRAIN_LOCK);
+  }
+}
+
 /** After the response: if anything is due and nobody else is draining, drain a little. */
 export function drainSoon(): void {
-  runAfter("outbox.drain", async () => {
-    const store = await kv();
-    if (!(await hasDueSteps(store))) return;
-    if (!(await store.setIfAbsent(DRAIN_LOCK, "1", { ttlSeconds: 60 }))) return;
+  runAfter("outbox.drain", drainIfIdle);
+}
+
+/**
+ * After a hard-stop reply: queue the Crisis Event and the operator alert, then try them at once.
+ * If kv itself is down, write and alert directly; if that fails too, the log keeps the event id
+ * and level (never text) so the operator can still see that something happened.
+ */
+export function reportCrisis(event: CrisisEventPayload): void {
+  runAfter("crisis.report", async () => {
     try {
-      await drain(store, stepHandlers(), { limit: 20 });
-    } finally {
-      await store.delete(DRAIN_LOCK);
+      await enqueueCrisisEvent(await kv(), event);
+    } catch (error) {
+      log.error("crisis.outbox_unavailable", { eventId: event.eventId, level: event.level, ...describeError(error) });
+      try {
+        await crisisRecordHandler(async () => ({ records: await records(), kv: null })).run([event]);
+        await crisisAlertHandler.run([event]);
+      } catch (direct) {
+        log.error("crisis.unrecorded", { eventId: event.eventId, level: event.level, source: event.source, ...describeError(direct) });
+      }
+      return;
     }
+    await drainIfIdle();
   });
 }

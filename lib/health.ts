@@ -1,6 +1,7 @@
 // Which backend each service would use, from configuration alone (no vendor call, no secret).
 import { z } from "zod";
 import { ConfigError, defineConfig } from "./config/env.js";
+import { companionBackend } from "./companion/config.js";
 import { kvBackend } from "./kv/index.js";
 import { recordsBackend } from "./records/index.js";
 
@@ -9,6 +10,7 @@ type Probe = () => string;
 export const SERVICE_PROBES: Record<string, Probe> = {
   records: recordsBackend,
   kv: kvBackend,
+  companion: companionBackend,
 };
 
 const platform = defineConfig("platform", z.object({ VERCEL: z.string().optional() }));

@@ -10,6 +10,12 @@ import { isTransient, RecordsError } from "./records/types.js";
 
 export type StepStatus = "pending" | "done" | "failed";
 
+/** A failure that retrying cannot fix (a refused request): the step is parked as failed at once. */
+export class PermanentStepError extends Error {
+  override readonly name = "PermanentStepError";
+  readonly code = "PERMANENT";
+}
+
 export interface OutboxStep<P = unknown> {
   id: string;
   kind: string;
@@ -155,7 +161,7 @@ async function runBatch(
     for (const step of batch) await settle(kv, step, { ok: true }, now(), result);
   } catch (error) {
     // One bad step must not hold back the others: retry a failed batch one step at a time.
-    if (batch.length > 1 && !isTransient(error)) {
+    if (batch.length > 1 && (error instanceof PermanentStepError || !isTransient(error))) {
       for (const step of batch) await runBatch(kv, handler, [step], now, result);
       return;
     }
@@ -178,7 +184,7 @@ async function settle(
     result.succeeded++;
   } else {
     const { error } = outcome;
-    const retry = isTransient(error) && attempts < MAX_ATTEMPTS;
+    const retry = !(error instanceof PermanentStepError) && isTransient(error) && attempts < MAX_ATTEMPTS;
     const retryAfterMs = error instanceof RecordsError ? error.options.retryAfterMs : undefined;
     const next: OutboxStep = {
       ...step,

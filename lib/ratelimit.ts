@@ -7,6 +7,7 @@ import { ApiError } from "./http/errors.js";
 import { kv, upstashRedis } from "./kv/index.js";
 import { onReset } from "./config/env.js";
 import type { Ratelimit } from "@upstash/ratelimit";
+import { within } from "./timeout.js";
 
 export interface Policy {
   limit: number;
@@ -49,23 +50,33 @@ async function upstashLimiter(policy: PolicyName): Promise<Ratelimit | null> {
   return limiter;
 }
 
+// A limiter that cannot answer quickly is treated like one that is down: the request goes on.
+const LIMITER_BUDGET_MS = 1500;
+
 export async function checkLimit(policy: PolicyName, identifier: string, now = Date.now()): Promise<LimitResult> {
   const { limit, windowSeconds } = RATE_LIMIT_POLICIES[policy];
-  try {
-    const limiter = await upstashLimiter(policy);
-    if (limiter) {
-      const result = await limiter.limit(identifier);
-      runAfter("ratelimit.pending", () => result.pending);
-      return { success: result.success, limit: result.limit, remaining: result.remaining, reset: result.reset };
-    }
-    const windowMs = windowSeconds * 1000;
-    const bucket = Math.floor(now / windowMs);
-    const count = await (await kv()).increment(`rl:${policy}:${identifier}:${bucket}`, { ttlSeconds: windowSeconds });
-    return { success: count <= limit, limit, remaining: Math.max(0, limit - count), reset: (bucket + 1) * windowMs };
-  } catch (error) {
+  const open = (): LimitResult => ({ success: true, limit, remaining: limit, reset: now + windowSeconds * 1000 });
+  return within(count(policy, identifier, now), LIMITER_BUDGET_MS, () => {
+    log.warn("ratelimit.slow", { policy });
+    return open();
+  }).catch((error: unknown) => {
     log.warn("ratelimit.unavailable", { policy, ...describeError(error) });
-    return { success: true, limit, remaining: limit, reset: now + windowSeconds * 1000 };
+    return open();
+  });
+}
+
+async function count(policy: PolicyName, identifier: string, now: number): Promise<LimitResult> {
+  const { limit, windowSeconds } = RATE_LIMIT_POLICIES[policy];
+  const limiter = await upstashLimiter(policy);
+  if (limiter) {
+    const result = await limiter.limit(identifier);
+    runAfter("ratelimit.pending", () => result.pending);
+    return { success: result.success, limit: result.limit, remaining: result.remaining, reset: result.reset };
   }
+  const windowMs = windowSeconds * 1000;
+  const bucket = Math.floor(now / windowMs);
+  const used = await (await kv()).increment(`rl:${policy}:${identifier}:${bucket}`, { ttlSeconds: windowSeconds });
+  return { success: used <= limit, limit, remaining: Math.max(0, limit - used), reset: (bucket + 1) * windowMs };
 }
 
 /** Throws 429 with Retry-After when the identifier is over the policy's limit. */

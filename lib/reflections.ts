@@ -7,6 +7,7 @@ import { ConfigError, defineConfig, intFromEnv } from "./config/env.js";
 import { describeError, log } from "./log.js";
 import type { Kv } from "./kv/index.js";
 import { enqueue, type StepHandler } from "./outbox.js";
+import { within } from "./timeout.js";
 import { RecordsError, type RecordsStore } from "./records/index.js";
 import type { SafetyLevel } from "./safety/levels.js";
 
@@ -25,6 +26,8 @@ export const ReflectionInput = z.strictObject({
     .trim()
     .regex(/^[A-Za-z0-9_-]{8,100}$/, "must be 8–100 letters, digits, '-' or '_'")
     .optional(),
+  // Only picks the crisis resources shown if the reflection screens at risk.
+  country: z.string().regex(/^[A-Za-z]{2}$/, "must be a two-letter country code").optional(),
 });
 export type ReflectionInput = z.infer<typeof ReflectionInput>;
 
@@ -128,8 +131,11 @@ export async function submitReflection(
   const { REFLECTION_WRITE_BUDGET_MS: budgetMs } = reflectionConfig.load();
   const kvStore = await ctx.kv().catch(() => null);
   try {
+    // The write carries on past the budget; the upsert on Submission ID makes a late landing harmless.
     const write = ctx.records().then((records) => writeReflections([payload], { records, kv: kvStore }));
-    const ids = await withinBudget(write, budgetMs);
+    const ids = await within(write, budgetMs, () => {
+      throw new RecordsError("TIMEOUT", `Records write exceeded its ${budgetMs} ms budget`);
+    });
     return { status: "stored", id: payload.submissionId, recordId: ids.get(payload.submissionId)! };
   } catch (error) {
     if (error instanceof ConfigError) throw error;
@@ -140,19 +146,5 @@ export async function submitReflection(
     // The id makes this enqueue idempotent: a client retry of the same submission is one step.
     await enqueue(kvStore, { kind: REFLECTION_STEP, id: `reflection:${payload.submissionId}`, payload });
     return { status: "queued", id: payload.submissionId };
-  }
-}
-
-/** Race a write against the budget. The write carries on in the background; the upsert makes a late landing harmless. */
-async function withinBudget<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new RecordsError("TIMEOUT", `Records write exceeded its ${ms} ms budget`)), ms);
-  });
-  work.catch(() => undefined);
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -174,7 +174,7 @@ describe("POST /api/reflection on Airtable", () => {
     emulator.outage(429, 1);
     const response = await POST(postJson("/api/reflection", { ...river, submissionId: "retry-me-0001" }));
     expect(response.status).toBe(202);
-    expect(await response.json()).toEqual({ status: "accepted", id: "retry-me-0001" });
+    expect(await response.json()).toEqual({ status: "accepted", id: "retry-me-0001", safety: { level: "none", categories: [] } });
     await settleBackground();
     expect(emulator.rows("Reflections")).toEqual([]);
     expect((await pendingSteps(await kv())).map((s) => s.id)).toEqual(["reflection:retry-me-0001"]);

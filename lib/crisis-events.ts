@@ -1,0 +1,96 @@
+// Crisis Events for the operator: a record in the records store (never message text) and an
+// alert to a Slack-compatible webhook. Both run after the reply, as outbox steps, so an outage
+// delays them instead of losing them — and never delays the person who needs the reply.
+import { randomUUID } from "node:crypto";
+import type { Kv } from "./kv/index.js";
+import { describeError, log } from "./log.js";
+import { enqueue, PermanentStepError, type StepHandler } from "./outbox.js";
+import type { RecordsStore } from "./records/index.js";
+import { resolveUserIds } from "./reflections.js";
+import { crisisConfig } from "./safety/config.js";
+import type { SafetyLevel } from "./safety/levels.js";
+
+export const CRISIS_RECORD_STEP = "crisis.record";
+export const CRISIS_ALERT_STEP = "crisis.alert";
+
+export interface CrisisEventPayload {
+  eventId: string;
+  level: SafetyLevel;
+  categories: string[];
+  source: "chat" | "reflection" | "crisis";
+  country: string;
+  healingName?: string;
+  createdAt: string;
+}
+
+export function newCrisisEvent(input: Omit<CrisisEventPayload, "eventId" | "createdAt">): CrisisEventPayload {
+  return { ...input, eventId: randomUUID(), createdAt: new Date().toISOString() };
+}
+
+/** Queue the record and (when configured) the alert. Ids make a repeated enqueue harmless. */
+export async function enqueueCrisisEvent(kv: Kv, event: CrisisEventPayload): Promise<void> {
+  await enqueue(kv, { kind: CRISIS_RECORD_STEP, id: `crisis-record:${event.eventId}`, payload: event });
+  if (alertUrl()) await enqueue(kv, { kind: CRISIS_ALERT_STEP, id: `crisis-alert:${event.eventId}`, payload: event });
+}
+
+function alertUrl(): string | undefined {
+  try {
+    return crisisConfig.load().CRISIS_ALERT_WEBHOOK_URL;
+  } catch (error) {
+    log.error("crisis.alert_misconfigured", describeError(error));
+    return undefined;
+  }
+}
+
+export function crisisRecordHandler(ctx: () => Promise<{ records: RecordsStore; kv: Kv | null }>): StepHandler<CrisisEventPayload> {
+  return {
+    batchSize: 10,
+    async run(events) {
+      const { records, kv } = await ctx();
+      const names = events.map((e) => e.healingName).filter((n): n is string => Boolean(n));
+      const userIds = names.length ? await resolveUserIds(names, { records, kv }) : new Map<string, string>();
+      await records.upsert("Crisis Events", {
+        mergeOn: ["Event ID"],
+        records: events.map((e) => ({
+          "Event ID": e.eventId,
+          User: e.healingName ? [userIds.get(e.healingName)!] : undefined,
+          "Healing Name": e.healingName,
+          Level: e.level,
+          Categories: e.categories,
+          Source: e.source,
+          Country: e.country.length === 2 ? e.country : undefined,
+          Status: "New",
+          "Created At": e.createdAt,
+        })),
+      });
+    },
+  };
+}
+
+/** Slack-compatible: `{ text }`. Names who and how urgent, never what they wrote. */
+export function alertMessage(event: CrisisEventPayload): { text: string } {
+  const who = event.healingName ? `Healing Name "${event.healingName}"` : "An anonymous visitor";
+  const categories = event.categories.length ? event.categories.join(", ") : "unspecified";
+  return {
+    text: `:rotating_light: Crisis screen: ${who} — level *${event.level}* (${categories}) via ${event.source}, country ${event.country}. Event ${event.eventId}. Follow up in Airtable › Crisis Events.`,
+  };
+}
+
+export const crisisAlertHandler: StepHandler<CrisisEventPayload> = {
+  batchSize: 1,
+  async run([event]) {
+    const url = alertUrl();
+    if (!url || !event) return;
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(alertMessage(event)),
+      signal: AbortSignal.timeout(5000),
+    });
+    // Slack answers 4xx for a revoked or mistyped webhook: retrying will not fix that.
+    if (response.status >= 400 && response.status < 500 && response.status !== 429) {
+      throw new PermanentStepError(`Alert webhook refused the alert (${response.status})`);
+    }
+    if (!response.ok) throw new Error(`Alert webhook answered ${response.status}`);
+  },
+};
