@@ -150,6 +150,30 @@ describe("POST /api/reflection", () => {
     expect(other.status).toBe(201);
   });
 
+  it("screens the reflection: at high it is still saved, the answer carries resources, and a Crisis Event is recorded", async () => {
+    const response = await POST(postJson("/api/reflection", { healingName: "River", reflection: "Day 7 and I want to kill myself", milestone: "Day 7", country: "IE" }));
+    expect(response.status).toBe(201);
+    const body = await response.json();
+    expect(body.safety).toMatchObject({ level: "high", categories: ["suicidal_ideation"], resources: { country: "IE", emergency: "112 or 999" } });
+    await settleBackground();
+    const store = await records();
+    const [saved] = await store.find("Reflections", { "Submission ID": body.id });
+    expect(saved!.fields).toMatchObject({ "Crisis Level": "high", "Reflection Text": "Day 7 and I want to kill myself" });
+    const events = await store.list("Crisis Events");
+    expect(events.map((e) => e.fields)).toEqual([
+      expect.objectContaining({ Level: "high", Source: "reflection", "Healing Name": "River", Country: "IE", User: saved!.fields.User }),
+    ]);
+  });
+
+  it("records the screen's level on an ordinary reflection and adds no resources", async () => {
+    const body = await (await POST(postJson("/api/reflection", river))).json();
+    expect(body.safety).toEqual({ level: "none", categories: [] });
+    const [saved] = await (await records()).find("Reflections", { "Submission ID": body.id });
+    expect(saved!.fields["Crisis Level"]).toBe("none");
+    await settleBackground();
+    expect(await (await records()).list("Crisis Events")).toEqual([]);
+  });
+
   it("never writes reflection text to the logs", async () => {
     capturedLogs.length = 0;
     await POST(postJson("/api/reflection", { healingName: "River", reflection: "my secret sentence about the night" }));

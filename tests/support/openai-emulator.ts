@@ -20,8 +20,10 @@ export function openAiEmulator(options: OpenAiEmulatorOptions = {}) {
   const moderations: Record<string, unknown>[] = [];
   const model = options.model ?? "gpt-test";
   const reply = options.reply ?? "That sounds like a lot to hold. What has today been like for you?";
-  const error = (status: number) =>
-    HttpResponse.json({ error: { message: "The server had an error while processing your request.", type: "server_error", param: null, code: null } }, { status });
+  // Retryable errors come without a body: the SDK cancels an error body before it retries, and
+  // cancelling a body msw produced never settles on Node 20 (the real fetch is fine). The SDK
+  // reads the status, which is what the code under test depends on.
+  const error = (status: number) => new HttpResponse(null, { status, headers: { "x-request-id": "req_test" } });
 
   const handlers = [
     http.post(`${TEST_OPENAI_URL}/chat/completions`, async ({ request }) => {
