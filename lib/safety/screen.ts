@@ -159,12 +159,13 @@ export function screen(text: string, options: { history?: readonly string[] } = 
   const history = (options.history ?? []).slice(-5);
   if (!history.length) return result;
 
-  const earlier = history.map((turn) => summarize(analyze(turn)));
+  const earlierHits = history.map(analyze);
+  const earlier = earlierHits.map(summarize);
   const signals = new Set(result.signals);
   const categories = new Set(result.categories);
   let level = result.level;
 
-  const earlierIntent = history.some((turn) => analyze(turn).some((h) => h.current && ACTIVE.has(h.kind)));
+  const earlierIntent = earlierHits.some((turnHits) => turnHits.some((h) => h.current && ACTIVE.has(h.kind)));
   const markerNow = hits.some((h) => h.current && (MARKERS.has(h.kind) || h.kind === "attempt"));
   if (earlierIntent && markerNow) {
     level = "imminent";

@@ -11,8 +11,15 @@ import { server } from "./msw.js";
 
 const VENDOR_PREFIXES = ["AIRTABLE_", "UPSTASH_", "OPENAI_", "MAILCHIMP_", "STRIPE_", "TYPEFORM_", "CRISIS_", "CRON_", "KV_", "JOURNEYS_"];
 
+// Phrases the tests send as messages and reflections. None may ever reach a log line.
+const PARTICIPANT_TEXT = ["kill myself", "slept well", "secret sentence", "lake house", "garden is blooming", "want to die", "hopeless lately", "Day 8 felt lighter", "quiet secret"];
+
 beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
-afterAll(() => server.close());
+afterAll(() => {
+  server.close();
+  const leaked = PARTICIPANT_TEXT.filter((phrase) => capturedLogs.some((line) => line.toLowerCase().includes(phrase.toLowerCase())));
+  if (leaked.length) throw new Error(`Participant text reached the logs: ${leaked.join(", ")}`);
+});
 
 beforeEach(() => {
   for (const key of Object.keys(process.env)) {
