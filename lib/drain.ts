@@ -8,6 +8,7 @@ import { drain, hasDueSteps, type DrainResult, type StepHandlers } from "./outbo
 import { records } from "./records/index.js";
 import { REFLECTION_STEP, reflectionStepHandler } from "./reflections.js";
 import { CONSENT_STEP, consentStepHandler } from "./users.js";
+import { journeyStepHandlers } from "./journeys.js";
 
 const stores = async () => ({ records: await records(), kv: await kv() });
 
@@ -17,6 +18,7 @@ export function stepHandlers(): StepHandlers {
     [CRISIS_RECORD_STEP]: crisisRecordHandler(stores),
     [CRISIS_ALERT_STEP]: crisisAlertHandler,
     [CONSENT_STEP]: consentStepHandler(stores),
+    ...journeyStepHandlers(stores),
   };
 }
 

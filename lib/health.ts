@@ -3,6 +3,7 @@ import { z } from "zod";
 import { ConfigError, defineConfig } from "./config/env.js";
 import { companionBackend } from "./companion/config.js";
 import { kvBackend } from "./kv/index.js";
+import { mailchimpBackend } from "./mailchimp.js";
 import { recordsBackend } from "./records/index.js";
 
 type Probe = () => string;
@@ -11,6 +12,7 @@ export const SERVICE_PROBES: Record<string, Probe> = {
   records: recordsBackend,
   kv: kvBackend,
   companion: companionBackend,
+  mailchimp: mailchimpBackend,
 };
 
 const platform = defineConfig("platform", z.object({ VERCEL: z.string().optional() }));

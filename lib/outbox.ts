@@ -24,8 +24,17 @@ export interface OutboxStep<P = unknown> {
   attempts: number;
   nextAttemptAt: number;
   lastError?: string;
+  /** How a finished step ended, when that is worth telling the operator ("member in compliance state"). */
+  outcome?: string;
+  /** Steps that must be done before this one runs (a tag needs the member to exist). */
+  after?: string[];
   createdAt: number;
   updatedAt: number;
+}
+
+/** A handler's verdict for one step that finished without doing its work, and will not retry. */
+export class FinalOutcome extends Error {
+  override readonly name = "FinalOutcome";
 }
 
 export interface StepHandler<P = never> {
@@ -48,7 +57,7 @@ const LEASE_SECONDS = 60;
 /** Store a step durably. With an id, enqueueing the same step twice keeps the first. */
 export async function enqueue<P>(
   kv: Kv,
-  input: { kind: string; payload: P; id?: string; now?: number },
+  input: { kind: string; payload: P; id?: string; now?: number; after?: string[] },
 ): Promise<OutboxStep<P>> {
   const now = input.now ?? Date.now();
   const step: OutboxStep<P> = {
@@ -60,6 +69,7 @@ export async function enqueue<P>(
     nextAttemptAt: now,
     createdAt: now,
     updatedAt: now,
+    ...(input.after?.length ? { after: input.after } : {}),
   };
   const created = await kv.setIfAbsent(stepKey(step.id), JSON.stringify(step));
   if (!created) return (await getJson<OutboxStep<P>>(kv, stepKey(step.id))) ?? step;
@@ -134,6 +144,17 @@ export async function drain(
       await kv.delete(`outbox:lease:${id}`);
       continue;
     }
+    const blocker = await waitingOn(kv, step);
+    if (blocker) {
+      // Not an attempt: look again shortly, or park it if what it waits for has failed.
+      if (blocker === "failed") await settle(kv, step, { ok: false, error: new PermanentStepError("A step it depends on failed") }, now(), result);
+      else {
+        await kv.zadd(DUE, id, now() + 5_000);
+        await kv.delete(`outbox:lease:${id}`);
+        result.skipped++;
+      }
+      continue;
+    }
     byKind.set(step.kind, [...(byKind.get(step.kind) ?? []), step]);
   }
 
@@ -145,7 +166,18 @@ export async function drain(
     }
   }
   if (ids.length) log.info("outbox.drained", { ...result });
+  // Finished steps expire after DONE_TTL_SECONDS; drop their index entries too.
+  await kv.zremRangeByScore(DONE, now() - DONE_TTL_SECONDS * 1000);
   return result;
+}
+
+async function waitingOn(kv: Kv, step: OutboxStep): Promise<"pending" | "failed" | null> {
+  for (const id of step.after ?? []) {
+    const other = await getStep(kv, id);
+    if (other?.status === "failed") return "failed";
+    if (other && other.status !== "done") return "pending";
+  }
+  return null;
 }
 
 async function runBatch(
@@ -160,8 +192,12 @@ async function runBatch(
     await handler.run(batch.map((step) => step.payload));
     for (const step of batch) await settle(kv, step, { ok: true }, now(), result);
   } catch (error) {
+    if (error instanceof FinalOutcome && batch.length === 1) {
+      await settle(kv, batch[0]!, { ok: true, outcome: error.message }, now(), result);
+      return;
+    }
     // One bad step must not hold back the others: retry a failed batch one step at a time.
-    if (batch.length > 1 && (error instanceof PermanentStepError || !isTransient(error))) {
+    if (batch.length > 1 && (error instanceof PermanentStepError || error instanceof FinalOutcome || !isTransient(error))) {
       for (const step of batch) await runBatch(kv, handler, [step], now, result);
       return;
     }
@@ -172,13 +208,14 @@ async function runBatch(
 async function settle(
   kv: Kv,
   step: OutboxStep,
-  outcome: { ok: true } | { ok: false; error: unknown },
+  outcome: { ok: true; outcome?: string } | { ok: false; error: unknown },
   now: number,
   result: DrainResult,
 ): Promise<void> {
   const attempts = step.attempts + 1;
   if (outcome.ok) {
-    await setJson(kv, stepKey(step.id), { ...step, status: "done", attempts, updatedAt: now }, { ttlSeconds: DONE_TTL_SECONDS });
+    const done: OutboxStep = { ...step, status: "done", attempts, updatedAt: now, ...(outcome.outcome ? { outcome: outcome.outcome } : {}) };
+    await setJson(kv, stepKey(step.id), done, { ttlSeconds: DONE_TTL_SECONDS });
     await kv.zrem(DUE, step.id);
     await kv.zadd(DONE, step.id, now);
     result.succeeded++;

@@ -28,6 +28,7 @@ export function createSqliteKv(db: Database = openDatabase("kv"), now: () => num
     "SELECT member FROM zset WHERE key = ? AND score <= ? ORDER BY score, member LIMIT ?",
   );
   const zrem = db.prepare("DELETE FROM zset WHERE key = ? AND member = ?");
+  const zremRange = db.prepare("DELETE FROM zset WHERE key = ? AND score <= ?");
   const zcard = db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM zset WHERE key = ?");
 
   const expiresAt = (ttlSeconds?: number) => (ttlSeconds ? now() + ttlSeconds * 1000 : null);
@@ -72,6 +73,9 @@ export function createSqliteKv(db: Database = openDatabase("kv"), now: () => num
     },
     async zrem(key, member) {
       zrem.run(key, member);
+    },
+    async zremRangeByScore(key, max) {
+      return zremRange.run(key, max).changes;
     },
     async zcard(key) {
       return zcard.get(key)?.n ?? 0;

@@ -16,6 +16,8 @@ export interface Kv {
   /** Members with score ≤ max, lowest first. */
   zrangeByScore(key: string, max: number, limit: number): Promise<string[]>;
   zrem(key: string, member: string): Promise<void>;
+  /** Remove members with score ≤ max; returns how many. */
+  zremRangeByScore(key: string, max: number): Promise<number>;
   zcard(key: string): Promise<number>;
 }
 

@@ -65,6 +65,7 @@ export function createUpstashKv(redis: Redis): Kv {
       run("ZREM", async () => {
         await redis.zrem(key, member);
       }),
+    zremRangeByScore: (key, max) => run("ZREMRANGEBYSCORE", () => redis.zremrangebyscore(key, "-inf", max)),
     zcard: (key) => run("ZCARD", () => redis.zcard(key)),
   };
 }

@@ -78,6 +78,8 @@ describe.each(implementations)("kv contract (%s)", (_name, make) => {
     await kv.zrem("z", "middle");
     expect(await kv.zrangeByScore("z", 1000, 10)).toEqual(["late", "early"]);
     expect(await kv.zcard("z")).toBe(2);
+    expect(await kv.zremRangeByScore("z", 350)).toBe(1);
+    expect(await kv.zrangeByScore("z", 1000, 10)).toEqual(["early"]);
   });
 
   describe("durable outbox", () => {

@@ -106,6 +106,14 @@ export function upstashEmulator(options: { url?: string; token?: string; now?: (
         const members = zset(args[0]!);
         return args.slice(1).filter((m) => members?.delete(m)).length;
       }
+      case "zremrangebyscore": {
+        const members = zset(args[0]!);
+        let removed = 0;
+        for (const [member, s] of [...(members?.entries() ?? [])]) {
+          if (s >= score(args[1]!) && s <= score(args[2]!)) removed += members!.delete(member) ? 1 : 0;
+        }
+        return removed;
+      }
       case "zcard":
         return zset(args[0]!)?.size ?? 0;
       case "zrange": {

@@ -1,0 +1,169 @@
+// Email journeys: one declarative table maps each event to Mailchimp actions — a member upsert
+// with merge fields, tags to add or remove, and an optional Customer Journeys trigger. Each event
+// is applied at most once per (participant, event key), and each action is an outbox step of its
+// own, so a Mailchimp outage delays it and a success is never repeated (no second welcome).
+// Without Mailchimp configured, the actions go to a local journey log (`npm run journeys`).
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import { defineConfig } from "./config/env.js";
+import type { Kv } from "./kv/index.js";
+import { mailchimpBackend, triggerJourney, updateTags, upsertMember } from "./mailchimp.js";
+import { enqueue, FinalOutcome, type StepHandler } from "./outbox.js";
+import type { RecordsStore } from "./records/index.js";
+
+export const JOURNEY_EVENTS = ["intake.completed", "subscription.active", "subscription.payment_failed", "subscription.canceled", "reflection.milestone"] as const;
+export type JourneyEvent = (typeof JOURNEY_EVENTS)[number];
+
+const Actions = z.strictObject({
+  /** Mailchimp merge field → participant attribute. */
+  mergeFields: z.record(z.string().regex(/^[A-Z0-9_]{1,10}$/), z.enum(["healingName", "plan", "milestone"])).default({}),
+  /** Tag names; `{milestone}` is replaced by the milestone as a slug ("Day 7" → "day-7"). */
+  addTags: z.array(z.string().min(1)).default([]),
+  removeTags: z.array(z.string().min(1)).default([]),
+  trigger: z.strictObject({ journeyId: z.union([z.string(), z.number()]), stepId: z.union([z.string(), z.number()]) }).optional(),
+});
+export type JourneyActions = z.infer<typeof Actions>;
+
+export const DEFAULT_JOURNEYS: Record<JourneyEvent, JourneyActions> = {
+  "intake.completed": { mergeFields: { HNAME: "healingName" }, addTags: ["intake-completed"], removeTags: [] },
+  "subscription.active": { mergeFields: { HNAME: "healingName", PLAN: "plan" }, addTags: ["member"], removeTags: ["payment-failed", "canceled"] },
+  "subscription.payment_failed": { mergeFields: { HNAME: "healingName" }, addTags: ["payment-failed"], removeTags: [] },
+  "subscription.canceled": { mergeFields: { HNAME: "healingName", PLAN: "plan" }, addTags: ["canceled"], removeTags: ["member"] },
+  "reflection.milestone": { mergeFields: { HNAME: "healingName" }, addTags: ["reflection-{milestone}"], removeTags: [] },
+};
+
+const Overrides = z.record(z.enum(JOURNEY_EVENTS), Actions);
+
+const journeysConfig = defineConfig(
+  "journeys",
+  z
+    .object({ JOURNEYS_CONFIG: z.string().optional(), JOURNEYS_CONFIG_FILE: z.string().optional() })
+    .transform((env, ctx) => {
+      const source = env.JOURNEYS_CONFIG ?? (env.JOURNEYS_CONFIG_FILE ? readFileSync(env.JOURNEYS_CONFIG_FILE, "utf8") : "{}");
+      const variable = env.JOURNEYS_CONFIG ? "JOURNEYS_CONFIG" : "JOURNEYS_CONFIG_FILE";
+      let json: unknown;
+      try {
+        json = JSON.parse(source);
+      } catch {
+        ctx.addIssue({ code: "custom", path: [variable], message: "is not valid JSON" });
+        return z.NEVER;
+      }
+      const parsed = Overrides.safeParse(json);
+      if (!parsed.success) {
+        ctx.addIssue({ code: "custom", path: [variable], message: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") });
+        return z.NEVER;
+      }
+      return { ...DEFAULT_JOURNEYS, ...parsed.data } as Record<JourneyEvent, JourneyActions>;
+    }),
+);
+
+export function journeyTable(): Record<JourneyEvent, JourneyActions> {
+  return journeysConfig.load();
+}
+
+export const slug = (text: string) =>
+  text
+    .normalize("NFKD")
+    .replace(/\p{M}+/gu, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+
+export interface JourneyStepPayload {
+  event: JourneyEvent;
+  key: string;
+  healingName: string;
+  email?: string;
+  mergeFields: Record<string, string>;
+  addTags: string[];
+  removeTags: string[];
+  trigger?: { journeyId: string | number; stepId: string | number };
+}
+
+export const MEMBER_STEP = "mailchimp.member";
+export const TAGS_STEP = "mailchimp.tags";
+export const TRIGGER_STEP = "mailchimp.trigger";
+
+const hash = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 24);
+
+/**
+ * Queue the actions of an event for a participant, once per (participant, event key). Returns
+ * false when this event was already applied. The participant is their email when known, else
+ * their Healing Name (the email is then looked up when the step runs).
+ */
+export async function emitJourneyEvent(
+  kv: Kv,
+  input: { event: JourneyEvent; key: string; healingName: string; email?: string; plan?: string; milestone?: string },
+): Promise<boolean> {
+  const participant = hash(input.email ? `email:${input.email.trim().toLowerCase()}` : `name:${input.healingName}`);
+  const marker = `journey-applied:${participant}:${input.event}:${input.key}`;
+  if (!(await kv.setIfAbsent(marker, new Date().toISOString()))) return false;
+  try {
+    const actions = journeyTable()[input.event];
+    const attributes: Record<string, string | undefined> = { healingName: input.healingName, plan: input.plan, milestone: input.milestone };
+    const render = (tag: string) => tag.replace("{milestone}", slug(input.milestone ?? ""));
+    const payload: JourneyStepPayload = {
+      event: input.event,
+      key: input.key,
+      healingName: input.healingName,
+      email: input.email,
+      mergeFields: Object.fromEntries(
+        Object.entries(actions.mergeFields)
+          .map(([field, attribute]) => [field, attributes[attribute]])
+          .filter((entry): entry is [string, string] => Boolean(entry[1])),
+      ),
+      addTags: actions.addTags.map(render),
+      removeTags: actions.removeTags.map(render),
+      trigger: actions.trigger,
+    };
+    const base = `journey:${participant}:${input.event}:${slug(input.key)}`;
+    const member = await enqueue(kv, { kind: MEMBER_STEP, id: `${base}:member`, payload });
+    const after = [member.id];
+    if (payload.addTags.length || payload.removeTags.length) after.push((await enqueue(kv, { kind: TAGS_STEP, id: `${base}:tags`, payload, after })).id);
+    if (payload.trigger) await enqueue(kv, { kind: TRIGGER_STEP, id: `${base}:trigger`, payload, after });
+    return true;
+  } catch (error) {
+    await kv.delete(marker).catch(() => 0);
+    throw error;
+  }
+}
+
+const JOURNEY_LOG = "journey-log";
+
+/** What would have been sent, for local runs without Mailchimp. */
+export async function journeyLog(kv: Kv, limit = 200): Promise<Record<string, unknown>[]> {
+  return (await kv.zrangeByScore(JOURNEY_LOG, Number.MAX_SAFE_INTEGER, limit)).map((entry) => JSON.parse(entry) as Record<string, unknown>);
+}
+
+export function journeyStepHandlers(ctx: () => Promise<{ records: RecordsStore; kv: Kv }>): Record<string, StepHandler<JourneyStepPayload>> {
+  async function emailOf(payload: JourneyStepPayload, records: RecordsStore): Promise<string> {
+    if (payload.email) return payload.email;
+    const [user] = await records.find("Users", { "Healing Name": payload.healingName }, { limit: 1 });
+    const email = user?.fields.Email;
+    if (typeof email !== "string" || !email) throw new FinalOutcome("No email on file for this Healing Name: nothing to send");
+    return email;
+  }
+
+  const step = (action: "member" | "tags" | "trigger", send: (email: string, p: JourneyStepPayload) => Promise<unknown>): StepHandler<JourneyStepPayload> => ({
+    batchSize: 1,
+    async run([payload]) {
+      if (!payload) return;
+      const { records, kv } = await ctx();
+      const email = await emailOf(payload, records);
+      if (mailchimpBackend() === "journey-log") {
+        const { event, key, healingName, mergeFields, addTags, removeTags, trigger } = payload;
+        const detail = action === "member" ? { mergeFields } : action === "tags" ? { addTags, removeTags } : { trigger };
+        await kv.zadd(JOURNEY_LOG, JSON.stringify({ at: new Date().toISOString(), action, event, key, healingName, email, ...detail }), Date.now());
+        return;
+      }
+      await send(email, payload);
+    },
+  });
+
+  return {
+    [MEMBER_STEP]: step("member", (email, p) => upsertMember({ email, mergeFields: p.mergeFields })),
+    [TAGS_STEP]: step("tags", (email, p) => updateTags({ email, add: p.addTags, remove: p.removeTags })),
+    [TRIGGER_STEP]: step("trigger", (email, p) => triggerJourney({ email, journeyId: p.trigger!.journeyId, stepId: p.trigger!.stepId })),
+  };
+}
