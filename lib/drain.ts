@@ -9,6 +9,9 @@ import { records } from "./records/index.js";
 import { REFLECTION_STEP, reflectionStepHandler } from "./reflections.js";
 import { CONSENT_STEP, consentStepHandler } from "./users.js";
 import { journeyStepHandlers } from "./journeys.js";
+import { intakeStepHandlers } from "./intake.js";
+import { BILLING_STEP, billingStepHandler } from "./billing.js";
+import { within } from "./timeout.js";
 
 const stores = async () => ({ records: await records(), kv: await kv() });
 
@@ -19,6 +22,8 @@ export function stepHandlers(): StepHandlers {
     [CRISIS_ALERT_STEP]: crisisAlertHandler,
     [CONSENT_STEP]: consentStepHandler(stores),
     ...journeyStepHandlers(stores),
+    ...intakeStepHandlers(stores),
+    [BILLING_STEP]: billingStepHandler(stores),
   };
 }
 
@@ -37,6 +42,16 @@ async function drainIfIdle(): Promise<void> {
   } finally {
     await store.delete(DRAIN_LOCK);
   }
+}
+
+/**
+ * For webhooks: try the new steps now, but answer the provider within `ms` whatever happens —
+ * the steps are already durable, and the rest finishes after the response or on the next drain.
+ */
+export async function drainBriefly(ms: number): Promise<void> {
+  const work = drainIfIdle();
+  runAfter("outbox.drain", () => work);
+  await within(work, ms, () => undefined).catch(() => undefined);
 }
 
 /** After the response: if anything is due and nobody else is draining, drain a little. */

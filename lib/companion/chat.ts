@@ -5,6 +5,8 @@
 // Turns are stored only with consent.
 import { z } from "zod";
 import { runAfter } from "../background.js";
+import { planOf } from "../billing.js";
+import { records } from "../records/index.js";
 import { newCrisisEvent } from "../crisis-events.js";
 import { drainSoon, reportCrisis } from "../drain.js";
 import type { Kv } from "../kv/index.js";
@@ -129,7 +131,11 @@ export async function startChat(
 
   // A message that screens high or imminent is answered whatever the limits; everything else is limited.
   await enforceLimit("chat:ip", ctx.ip);
-  if (input.healingName) await enforceLimit("chat:free", input.healingName);
+  if (input.healingName) {
+    // The participant's plan picks their daily allowance; unknown or unreachable means free.
+    const plan = await within(planOf({ kv: store, records }, input.healingName), 800, () => "free" as const).catch(() => "free" as const);
+    await enforceLimit(plan === "member" ? "chat:member" : "chat:free", input.healingName);
+  }
 
   const env = companionConfig.load();
   const turns = trimHistory([...context, { role: "user", content: input.message }], env.CHAT_HISTORY_CHARS);

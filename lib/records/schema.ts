@@ -42,7 +42,7 @@ export interface TableSpec {
   fields: Record<string, FieldSpec>;
 }
 
-export type TableName = "Users" | "Reflections" | "Crisis Events";
+export type TableName = "Users" | "Reflections" | "Crisis Events" | "Intake Rejections";
 
 // Airtable caps long text at 100,000 characters.
 const LONG_TEXT = 100_000;
@@ -90,6 +90,19 @@ export const SCHEMA: Record<TableName, TableSpec> = {
       Country: { type: "singleLineText", maxLength: 2 },
       Status: { type: "singleSelect", choices: CRISIS_STATUSES },
       "Created At": { type: "dateTime" },
+    },
+  },
+  // Not in the seed design: intake submissions that could not become a participant (no usable
+  // email or Healing Name). They are answered 200 so Typeform stops retrying, and land here so
+  // the operator can see and follow them up.
+  "Intake Rejections": {
+    primary: "Token",
+    description: "Typeform submissions without a usable email or Healing Name.",
+    fields: {
+      Token: { type: "singleLineText", maxLength: 200 },
+      "Form ID": { type: "singleLineText", maxLength: 100 },
+      Reason: { type: "singleLineText", maxLength: 200 },
+      "Received At": { type: "dateTime" },
     },
   },
 };

@@ -1,0 +1,208 @@
+// Stripe billing: verify the event on the raw body, keep an event.id ledger, and apply the
+// subscription's state to Users (Plan, Subscription Status, Stripe Customer ID) as an outbox
+// step. Stripe delivers out of order, so the state comes from re-reading the subscription when
+// STRIPE_SECRET_KEY is set, and otherwise from comparing event timestamps per subscription.
+import { createHash } from "node:crypto";
+import type Stripe from "stripe";
+import { z } from "zod";
+import { defineConfig, onReset } from "./config/env.js";
+import { emitJourneyEvent } from "./journeys.js";
+import { getJson, setJson, type Kv } from "./kv/index.js";
+import { log } from "./log.js";
+import { enqueue, FinalOutcome, type StepHandler } from "./outbox.js";
+import type { RecordsStore, StoredRecord } from "./records/index.js";
+import { PLANS, SUBSCRIPTION_STATUSES } from "./records/schema.js";
+
+export const billingConfig = defineConfig(
+  "billing",
+  z.object({
+    STRIPE_WEBHOOK_SECRET: z.string().startsWith("whsec_", "must start with whsec_").optional(),
+    STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_/, "must start with sk_ or rk_").optional(),
+    STRIPE_API_BASE_URL: z.url().optional(),
+  }),
+);
+
+export const HANDLED_EVENTS = [
+  "checkout.session.completed",
+  "customer.subscription.created",
+  "customer.subscription.updated",
+  "customer.subscription.deleted",
+  "invoice.paid",
+  "invoice.payment_failed",
+] as const;
+
+export type Plan = (typeof PLANS)[number];
+type Status = (typeof SUBSCRIPTION_STATUSES)[number];
+
+let client: Promise<Stripe> | undefined;
+onReset(() => {
+  client = undefined;
+});
+
+/** The Stripe SDK, imported on first use; its pinned API version is the one this code was written against. */
+export async function stripe(): Promise<Stripe> {
+  const env = billingConfig.load();
+  client ??= import("stripe").then(({ default: StripeSdk }) => {
+    const base = env.STRIPE_API_BASE_URL ? new URL(env.STRIPE_API_BASE_URL) : undefined;
+    // Verifying signatures needs no API key; re-reading subscriptions does.
+    return new StripeSdk(env.STRIPE_SECRET_KEY ?? "sk_test_signature_verification_only", {
+      timeout: 8000,
+      maxNetworkRetries: 1,
+      telemetry: false,
+      ...(base ? { host: base.hostname, port: base.port || (base.protocol === "https:" ? 443 : 80), protocol: base.protocol.replace(":", "") as "http" | "https" } : {}),
+    });
+  });
+  return client;
+}
+
+export function planFor(status: string): Plan {
+  return status === "active" || status === "trialing" || status === "past_due" ? "member" : "free";
+}
+
+export interface BillingEvent {
+  id: string;
+  type: (typeof HANDLED_EVENTS)[number];
+  created: number;
+  object: Record<string, unknown>;
+}
+
+export const BILLING_STEP = "billing.event";
+
+export async function enqueueBillingEvent(kv: Kv, event: BillingEvent): Promise<void> {
+  await enqueue(kv, { kind: BILLING_STEP, id: `billing:${event.id}`, payload: event });
+}
+
+const id = (value: unknown): string | undefined =>
+  typeof value === "string" ? value : typeof (value as { id?: unknown })?.id === "string" ? ((value as { id: string }).id as string) : undefined;
+
+/** The subscription an invoice belongs to, across API versions (top level, or parent details). */
+function invoiceSubscription(invoice: Record<string, unknown>): string | undefined {
+  const parent = invoice.parent as { subscription_details?: { subscription?: unknown } } | undefined;
+  return id(invoice.subscription) ?? id(parent?.subscription_details?.subscription);
+}
+
+const planKey = (name: string) => `plan:${createHash("sha256").update(name).digest("hex").slice(0, 32)}`;
+
+/** The participant's plan for rate limits: kv cache first, then Users.Plan; free when unknown. */
+export async function planOf(ctx: { kv: Kv | null; records: () => Promise<RecordsStore> }, healingName: string): Promise<Plan> {
+  const cached = await ctx.kv?.get(planKey(healingName)).catch(() => null);
+  if (cached === "member" || cached === "free") return cached;
+  const [user] = await (await ctx.records()).find("Users", { "Healing Name": healingName }, { limit: 1 });
+  const plan: Plan = user?.fields.Plan === "member" ? "member" : "free";
+  await ctx.kv?.set(planKey(healingName), plan, { ttlSeconds: 600 }).catch(() => undefined);
+  return plan;
+}
+
+interface SubscriptionState {
+  status: Status;
+  /** Event time (or re-read time) the state is from. */
+  at: number;
+}
+
+/**
+ * Decide the subscription's state. With an API key the subscription is re-read (the source of
+ * truth). Without, the newest event wins per subscription; on a tie a terminal state wins.
+ * Returns null when this event is older than what was already applied.
+ */
+async function resolveState(kv: Kv, input: { subscriptionId?: string; status: Status; created: number }): Promise<SubscriptionState | null> {
+  if (!input.subscriptionId) return { status: input.status, at: input.created };
+  if (billingConfig.load().STRIPE_SECRET_KEY) {
+    try {
+      const current = await (await stripe()).subscriptions.retrieve(input.subscriptionId);
+      return { status: current.status as Status, at: Math.floor(Date.now() / 1000) };
+    } catch (error) {
+      if ((error as { code?: string }).code === "resource_missing") return { status: "canceled", at: input.created };
+      throw error;
+    }
+  }
+  const key = `stripe:subscription:${input.subscriptionId}`;
+  const seen = await getJson<SubscriptionState>(kv, key);
+  const terminal = (status: Status) => status === "canceled" || status === "incomplete_expired";
+  if (seen && (input.created < seen.at || (input.created === seen.at && terminal(seen.status) && !terminal(input.status)))) {
+    log.info("billing.stale_event", { subscriptionId: input.subscriptionId });
+    return null;
+  }
+  const state = { status: input.status, at: input.created };
+  await setJson(kv, key, state, { ttlSeconds: 400 * 86_400 });
+  return state;
+}
+
+async function findUser(records: RecordsStore, by: { customerId?: string; healingName?: string; email?: string }): Promise<StoredRecord | undefined> {
+  if (by.healingName) {
+    const [user] = await records.find("Users", { "Healing Name": by.healingName }, { limit: 1 });
+    if (user) return user;
+  }
+  if (by.customerId) {
+    const [user] = await records.find("Users", { "Stripe Customer ID": by.customerId }, { limit: 1 });
+    if (user) return user;
+  }
+  if (by.email) {
+    const [user] = await records.find("Users", { Email: by.email.toLowerCase() }, { limit: 1 });
+    if (user) return user;
+  }
+  return undefined;
+}
+
+/** Apply one event: Users fields, the plan cache, and the journey event it starts. */
+export async function applyBillingEvent(event: BillingEvent, ctx: { records: RecordsStore; kv: Kv }): Promise<void> {
+  const o = event.object;
+  let customerId = id(o.customer);
+  let subscriptionId: string | undefined;
+  let status: Status;
+  let healingName: string | undefined;
+  let email: string | undefined;
+  switch (event.type) {
+    case "checkout.session.completed": {
+      healingName = typeof o.client_reference_id === "string" ? o.client_reference_id : undefined;
+      email = (o.customer_details as { email?: string } | undefined)?.email ?? (o.customer_email as string | undefined);
+      subscriptionId = id(o.subscription);
+      status = o.payment_status === "paid" || o.payment_status === "no_payment_required" ? "active" : "incomplete";
+      break;
+    }
+    case "customer.subscription.created":
+    case "customer.subscription.updated":
+    case "customer.subscription.deleted":
+      subscriptionId = id(o.id);
+      status = (event.type === "customer.subscription.deleted" ? "canceled" : o.status) as Status;
+      break;
+    case "invoice.paid":
+      subscriptionId = invoiceSubscription(o);
+      status = "active";
+      break;
+    case "invoice.payment_failed":
+      subscriptionId = invoiceSubscription(o);
+      status = "past_due";
+      break;
+  }
+  const user = await findUser(ctx.records, { customerId, healingName, email });
+  if (!user) throw new FinalOutcome(`No participant matches this ${event.type} (customer, client_reference_id or email)`);
+  customerId ??= user.fields["Stripe Customer ID"] as string | undefined;
+
+  const state = await resolveState(ctx.kv, { subscriptionId, status, created: event.created });
+  const fields: Record<string, unknown> = customerId ? { "Stripe Customer ID": customerId } : {};
+  if (state) {
+    fields.Plan = planFor(state.status);
+    fields["Subscription Status"] = SUBSCRIPTION_STATUSES.includes(state.status) ? state.status : "none";
+  }
+  await ctx.records.update("Users", [{ id: user.id, fields }]);
+  const name = String(user.fields["Healing Name"]);
+  if (state) await ctx.kv.set(planKey(name), planFor(state.status), { ttlSeconds: 600 });
+
+  const participant = { healingName: name, email: (user.fields.Email as string | undefined) ?? email, plan: state ? planFor(state.status) : undefined };
+  if (event.type === "invoice.payment_failed") {
+    await emitJourneyEvent(ctx.kv, { ...participant, event: "subscription.payment_failed", key: id(o.id) ?? event.id });
+  } else if (state?.status === "canceled") {
+    await emitJourneyEvent(ctx.kv, { ...participant, event: "subscription.canceled", key: subscriptionId ?? event.id });
+  } else if (state && (state.status === "active" || state.status === "trialing")) {
+    await emitJourneyEvent(ctx.kv, { ...participant, event: "subscription.active", key: subscriptionId ?? customerId ?? event.id });
+  }
+}
+
+export function billingStepHandler(ctx: () => Promise<{ records: RecordsStore; kv: Kv }>): StepHandler<BillingEvent> {
+  return {
+    batchSize: 1,
+    async run([event]) {
+      if (event) await applyBillingEvent(event, await ctx());
+    },
+  };
+}
