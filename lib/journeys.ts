@@ -33,7 +33,7 @@ export const DEFAULT_JOURNEYS: Record<JourneyEvent, JourneyActions> = {
   "reflection.milestone": { mergeFields: { HNAME: "healingName" }, addTags: ["reflection-{milestone}"], removeTags: [] },
 };
 
-const Overrides = z.record(z.enum(JOURNEY_EVENTS), Actions);
+const Overrides = z.partialRecord(z.enum(JOURNEY_EVENTS), Actions);
 
 const journeysConfig = defineConfig(
   "journeys",

@@ -144,25 +144,26 @@ export async function drain(
       await kv.delete(`outbox:lease:${id}`);
       continue;
     }
-    const blocker = await waitingOn(kv, step);
-    if (blocker) {
-      // Not an attempt: look again shortly, or park it if what it waits for has failed.
-      if (blocker === "failed") await settle(kv, step, { ok: false, error: new PermanentStepError("A step it depends on failed") }, now(), result);
-      else {
-        await kv.zadd(DUE, id, now() + 5_000);
-        await kv.delete(`outbox:lease:${id}`);
-        result.skipped++;
-      }
-      continue;
-    }
     byKind.set(step.kind, [...(byKind.get(step.kind) ?? []), step]);
   }
 
-  for (const [kind, steps] of byKind) {
+  // Kinds run in the order first seen, so a step usually finds what it depends on already done.
+  for (const [kind, claimed] of byKind) {
     const handler = handlers[kind] as StepHandler<unknown> | undefined;
+    const steps: OutboxStep[] = [];
+    for (const step of claimed) {
+      const blocker = await waitingOn(kv, step);
+      if (!blocker) steps.push(step);
+      else if (blocker === "failed") await settle(kv, step, { ok: false, error: new PermanentStepError("A step it depends on failed") }, now(), result);
+      else {
+        // Not an attempt: look again shortly.
+        await kv.zadd(DUE, step.id, now() + 5_000);
+        await kv.delete(`outbox:lease:${step.id}`);
+        result.skipped++;
+      }
+    }
     for (let i = 0; i < steps.length; i += handler?.batchSize ?? 1) {
-      const batch = steps.slice(i, i + (handler?.batchSize ?? 1));
-      await runBatch(kv, handler, batch, now, result);
+      await runBatch(kv, handler, steps.slice(i, i + (handler?.batchSize ?? 1)), now, result);
     }
   }
   if (ids.length) log.info("outbox.drained", { ...result });

@@ -7,6 +7,7 @@ import { readText } from "../../lib/http/body.js";
 import { handle } from "../../lib/http/handler.js";
 import { json } from "../../lib/http/respond.js";
 import { kv } from "../../lib/kv/index.js";
+import { describeError, log } from "../../lib/log.js";
 
 export async function POST(request: Request): Promise<Response> {
   return handle("billing.webhook", async () => {
@@ -30,6 +31,7 @@ export async function POST(request: Request): Promise<Response> {
     try {
       await enqueueBillingEvent(store, payload);
     } catch (error) {
+      log.error("billing.not_queued", describeError(error));
       await store.delete(ledgerKey).catch(() => 0);
       throw new ApiError("service_unavailable", "Storage is unavailable; Stripe will retry.", {}, error);
     }

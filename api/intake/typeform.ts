@@ -10,7 +10,7 @@ import { json } from "../../lib/http/respond.js";
 import { enqueueIntake, enqueueRejection, readParticipant, TypeformPayload, typeformConfig, verifyTypeformSignature } from "../../lib/intake.js";
 import { emitJourneyEvent } from "../../lib/journeys.js";
 import { kv } from "../../lib/kv/index.js";
-import { log } from "../../lib/log.js";
+import { describeError, log } from "../../lib/log.js";
 
 export async function POST(request: Request): Promise<Response> {
   return handle("intake.typeform", async () => {
@@ -47,6 +47,7 @@ export async function POST(request: Request): Promise<Response> {
       await emitJourneyEvent(store, { event: "intake.completed", key: "intake", email: participant.email, healingName: participant.healingName });
     } catch (error) {
       // Nothing durable was written: forget the token so Typeform's retry is processed.
+      log.error("intake.not_queued", describeError(error));
       await store.delete(dedupeKey).catch(() => 0);
       throw new ApiError("service_unavailable", "Storage is unavailable; please retry.", {}, error);
     }
