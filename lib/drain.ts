@@ -38,7 +38,11 @@ async function drainIfIdle(): Promise<void> {
   if (!(await hasDueSteps(store))) return;
   if (!(await store.setIfAbsent(DRAIN_LOCK, "1", { ttlSeconds: 60 }))) return;
   try {
-    await drain(store, stepHandlers(), { limit: 20 });
+    // A step can queue follow-ups (a billing event starts a journey): give them a few more rounds.
+    for (let round = 0; round < 4; round++) {
+      const result = await drain(store, stepHandlers(), { limit: 20 });
+      if (!result.succeeded || !(await hasDueSteps(store))) break;
+    }
   } finally {
     await store.delete(DRAIN_LOCK);
   }
