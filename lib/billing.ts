@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import type Stripe from "stripe";
 import { z } from "zod";
-import { defineConfig, onReset } from "./config/env.js";
+import { defineConfig, lazyAsync } from "./config/env.js";
 import { emitJourneyEvent } from "./journeys.js";
 import { getJson, setJson, type Kv } from "./kv/index.js";
 import { log } from "./log.js";
@@ -34,26 +34,19 @@ export const HANDLED_EVENTS = [
 export type Plan = (typeof PLANS)[number];
 type Status = (typeof SUBSCRIPTION_STATUSES)[number];
 
-let client: Promise<Stripe> | undefined;
-onReset(() => {
-  client = undefined;
-});
-
 /** The Stripe SDK, imported on first use; its pinned API version is the one this code was written against. */
-export async function stripe(): Promise<Stripe> {
+export const stripe = lazyAsync(async (): Promise<Stripe> => {
   const env = billingConfig.load();
-  client ??= import("stripe").then(({ default: StripeSdk }) => {
-    const base = env.STRIPE_API_BASE_URL ? new URL(env.STRIPE_API_BASE_URL) : undefined;
-    // Verifying signatures needs no API key; re-reading subscriptions does.
-    return new StripeSdk(env.STRIPE_SECRET_KEY ?? "sk_test_signature_verification_only", {
-      timeout: 8000,
-      maxNetworkRetries: 1,
-      telemetry: false,
-      ...(base ? { host: base.hostname, port: base.port || (base.protocol === "https:" ? 443 : 80), protocol: base.protocol.replace(":", "") as "http" | "https" } : {}),
-    });
+  const { default: StripeSdk } = await import("stripe");
+  const base = env.STRIPE_API_BASE_URL ? new URL(env.STRIPE_API_BASE_URL) : undefined;
+  // Verifying signatures needs no API key; re-reading subscriptions does.
+  return new StripeSdk(env.STRIPE_SECRET_KEY ?? "sk_test_signature_verification_only", {
+    timeout: 8000,
+    maxNetworkRetries: 1,
+    telemetry: false,
+    ...(base ? { host: base.hostname, port: base.port || (base.protocol === "https:" ? 443 : 80), protocol: base.protocol.replace(":", "") as "http" | "https" } : {}),
   });
-  return client;
-}
+});
 
 export function planFor(status: string): Plan {
   return status === "active" || status === "trialing" || status === "past_due" ? "member" : "free";

@@ -4,7 +4,7 @@
 // "Member In Compliance State" (unsubscribed or cleaned) is a final outcome, never retried.
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { defineConfig, intFromEnv, onReset } from "./config/env.js";
+import { bothOrNeither, defineConfig, intFromEnv, lazyAsync } from "./config/env.js";
 import { FinalOutcome, PermanentStepError } from "./outbox.js";
 
 export const mailchimpConfig = defineConfig(
@@ -17,12 +17,7 @@ export const mailchimpConfig = defineConfig(
       MAILCHIMP_STATUS_IF_NEW: z.enum(["subscribed", "pending"]).default("subscribed"),
       MAILCHIMP_TIMEOUT_MS: intFromEnv(8000, { min: 1000, max: 60_000 }),
     })
-    .superRefine((env, ctx) => {
-      if (Boolean(env.MAILCHIMP_API_KEY) !== Boolean(env.MAILCHIMP_LIST_ID)) {
-        const missing = env.MAILCHIMP_API_KEY ? "MAILCHIMP_LIST_ID" : "MAILCHIMP_API_KEY";
-        ctx.addIssue({ code: "custom", path: [missing], message: "is required when the other Mailchimp variable is set" });
-      }
-    }),
+    .superRefine(bothOrNeither("MAILCHIMP_API_KEY", "MAILCHIMP_LIST_ID", "Mailchimp")),
 );
 
 export function mailchimpBackend(): "mailchimp" | "journey-log" {
@@ -45,24 +40,22 @@ interface MailchimpSdk {
   customerJourneys: { trigger(journeyId: string | number, stepId: string | number, body: { email_address: string }): Promise<unknown> };
 }
 
-let sdk: Promise<MailchimpSdk> | undefined;
-onReset(() => {
-  sdk = undefined;
+const sdk = lazyAsync(async () => {
+  const env = mailchimpConfig.load();
+  const { default: api } = await import("@mailchimp/mailchimp_marketing");
+  const configured = api as MailchimpSdk;
+  const server = env.MAILCHIMP_API_KEY!.split("-").pop()!;
+  // With a base URL override there is no "server" placeholder to fill in.
+  configured.setConfig(env.MAILCHIMP_BASE_URL ? { apiKey: env.MAILCHIMP_API_KEY } : { apiKey: env.MAILCHIMP_API_KEY, server });
+  configured.basePath = env.MAILCHIMP_BASE_URL ? env.MAILCHIMP_BASE_URL.replace(/\/+$/, "") : "https://server.api.mailchimp.com/3.0";
+  configured.timeout = env.MAILCHIMP_TIMEOUT_MS;
+  return configured;
 });
 
 async function client(): Promise<{ api: MailchimpSdk; listId: string; statusIfNew: string }> {
   const env = mailchimpConfig.load();
   if (!env.MAILCHIMP_API_KEY || !env.MAILCHIMP_LIST_ID) throw new Error("Mailchimp is not configured");
-  sdk ??= import("@mailchimp/mailchimp_marketing").then(({ default: api }) => {
-    const configured = api as unknown as MailchimpSdk;
-    const server = env.MAILCHIMP_API_KEY!.split("-").pop()!;
-    // With a base URL override there is no "server" placeholder to fill in.
-    configured.setConfig(env.MAILCHIMP_BASE_URL ? { apiKey: env.MAILCHIMP_API_KEY } : { apiKey: env.MAILCHIMP_API_KEY, server });
-    if (env.MAILCHIMP_BASE_URL) configured.basePath = env.MAILCHIMP_BASE_URL.replace(/\/+$/, "");
-    configured.timeout = env.MAILCHIMP_TIMEOUT_MS;
-    return configured;
-  });
-  return { api: await sdk, listId: env.MAILCHIMP_LIST_ID, statusIfNew: env.MAILCHIMP_STATUS_IF_NEW };
+  return { api: await sdk(), listId: env.MAILCHIMP_LIST_ID, statusIfNew: env.MAILCHIMP_STATUS_IF_NEW };
 }
 
 // At most 10 calls in flight per instance: Mailchimp's per-account connection limit.

@@ -4,23 +4,15 @@
 // second safety layer. The SDK is imported only when OpenAI is configured.
 import { createHash, createHmac } from "node:crypto";
 import type OpenAI from "openai";
-import { onReset } from "../config/env.js";
+import { lazyAsync } from "../config/env.js";
 import { companionConfig } from "./config.js";
 import type { Turn } from "./persona.js";
 
-let client: Promise<OpenAI> | undefined;
-onReset(() => {
-  client = undefined;
-});
-
-async function openai(): Promise<OpenAI> {
+const openai = lazyAsync(async (): Promise<OpenAI> => {
   const env = companionConfig.load();
-  client ??= import("openai").then(
-    ({ default: OpenAI }) =>
-      new OpenAI({ apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL, timeout: env.OPENAI_TIMEOUT_MS, maxRetries: env.OPENAI_MAX_RETRIES }),
-  );
-  return client;
-}
+  const { default: OpenAI } = await import("openai");
+  return new OpenAI({ apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL, timeout: env.OPENAI_TIMEOUT_MS, maxRetries: env.OPENAI_MAX_RETRIES });
+});
 
 /** HMAC of the Healing Name, keyed by a hash of the API key: stable per participant, not reversible. */
 export function safetyIdentifier(healingName: string | undefined, apiKey: string): string | undefined {

@@ -80,11 +80,32 @@ export function urlFromEnv(defaultValue: string) {
     .transform((url) => url.replace(/\/+$/, ""));
 }
 
-/** A value built on first use and rebuilt after `resetServices()` (clients, stores). */
-export function lazy<T>(build: () => T): () => T {
-  let cached: { value: T } | undefined;
+/** A zod refinement for variables that only work together: names the one that is missing. */
+export function bothOrNeither<T extends Record<string, unknown>>(a: keyof T & string, b: keyof T & string, vendor: string) {
+  return (env: T, ctx: z.RefinementCtx) => {
+    if (Boolean(env[a]) !== Boolean(env[b])) {
+      ctx.addIssue({ code: "custom", path: [env[a] ? b : a], message: `is required when the other ${vendor} variable is set` });
+    }
+  };
+}
+
+/**
+ * An async value (a store, an SDK client) built on first use and rebuilt after `resetServices()`.
+ * A failed build is not cached, so the next call tries again. `set` swaps in a test double.
+ */
+export function lazyAsync<T>(build: () => Promise<T>): { (): Promise<T>; set(value: T | undefined): void } {
+  let cached: Promise<T> | undefined;
   onReset(() => {
     cached = undefined;
   });
-  return () => (cached ??= { value: build() }).value;
+  const get = () =>
+    (cached ??= build().catch((error: unknown) => {
+      cached = undefined;
+      throw error;
+    }));
+  return Object.assign(get, {
+    set(value: T | undefined) {
+      cached = value === undefined ? undefined : Promise.resolve(value);
+    },
+  });
 }

@@ -2,7 +2,7 @@
 // AIRTABLE_BASE_ID are set, the embedded SQLite file otherwise. The implementation is imported
 // on first use, so endpoints that never write records never load Airtable or SQLite.
 import { z } from "zod";
-import { defineConfig, intFromEnv, onReset, urlFromEnv } from "../config/env.js";
+import { bothOrNeither, defineConfig, intFromEnv, lazyAsync, urlFromEnv } from "../config/env.js";
 import type { RecordsStore } from "./types.js";
 
 export * from "./types.js";
@@ -20,30 +20,14 @@ export const recordsConfig = defineConfig(
       AIRTABLE_ENDPOINT_URL: urlFromEnv("https://api.airtable.com"),
       AIRTABLE_TIMEOUT_MS: intFromEnv(4000),
     })
-    .superRefine((env, ctx) => {
-      if (Boolean(env.AIRTABLE_API_KEY) !== Boolean(env.AIRTABLE_BASE_ID)) {
-        const missing = env.AIRTABLE_API_KEY ? "AIRTABLE_BASE_ID" : "AIRTABLE_API_KEY";
-        ctx.addIssue({ code: "custom", path: [missing], message: "is required when the other Airtable variable is set" });
-      }
-    }),
+    .superRefine(bothOrNeither("AIRTABLE_API_KEY", "AIRTABLE_BASE_ID", "Airtable")),
 );
 
 export function recordsBackend(): "airtable" | "sqlite" {
   return recordsConfig.load().AIRTABLE_API_KEY ? "airtable" : "sqlite";
 }
 
-let store: Promise<RecordsStore> | undefined;
-onReset(() => {
-  store = undefined;
-});
-
-export function records(): Promise<RecordsStore> {
-  store ??= build().catch((error: unknown) => {
-    store = undefined;
-    throw error;
-  });
-  return store;
-}
+export const records = lazyAsync(build);
 
 async function build(): Promise<RecordsStore> {
   const env = recordsConfig.load();
@@ -60,7 +44,7 @@ async function build(): Promise<RecordsStore> {
   return createSqliteRecords();
 }
 
-/** Tests swap in a store built with a controlled clock. */
+/** Tests swap in a store built with a controlled clock, or one that fails. */
 export function setRecordsForTesting(value: RecordsStore | undefined): void {
-  store = value ? Promise.resolve(value) : undefined;
+  records.set(value);
 }
