@@ -1,6 +1,6 @@
 // npm run eval:safety — the crisis screen on the project's labelled corpus (tests/safety/) and on
 // the OpenAI moderation evaluation set's self-harm label (../shared/data), "level ≥ medium" = positive.
-import { loadCorpus, loadSelfHarmRows, MODERATION_FILE } from "../lib/safety/datasets.js";
+import { HOLDOUT_FILE, loadCorpus, loadSelfHarmRows, MODERATION_FILE } from "../lib/safety/datasets.js";
 import { evaluateBinary, evaluateCorpus } from "../lib/safety/evaluate.js";
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -21,6 +21,14 @@ function main(): void {
     console.log(`    ${category.padEnd(20)} ${String(row.cases).padStart(5)}   ${row.recall.toFixed(3).padStart(6)}`);
   }
   if (verbose) for (const miss of corpus.misses) console.log(`  miss: expected ${miss.expected}, got ${miss.got}: ${miss.text}`);
+
+  // The hold-out sets were written without looking at the patterns, in two rounds. Their first
+  // runs scored 0.633 and 0.692 high+imminent recall: the corpus above flatters a pattern screen.
+  // Each round's misses were then fixed in general form; a new round is the honest next check.
+  const holdout = evaluateCorpus(loadCorpus(HOLDOUT_FILE));
+  console.log(`\nHold-out phrasings: ${holdout.cases} cases, ${holdout.benign} benign (first runs: recall 0.633 and 0.692)`);
+  console.log(`  high+imminent recall: ${holdout.hardStopRecall.toFixed(3)}   benign false positives: ${pct(holdout.benignFalsePositiveRate)}`);
+  if (verbose) for (const miss of holdout.misses) console.log(`  miss: expected ${miss.expected}, got ${miss.got}: ${miss.text}`);
 
   const rows = loadSelfHarmRows();
   if (!rows) {

@@ -6,6 +6,8 @@ import { gunzipSync } from "node:zlib";
 import type { CorpusCase } from "./evaluate.js";
 
 export const CORPUS_FILE = path.resolve("tests/safety/corpus.jsonl");
+/** Phrasings written after the screen, to find its blind spots (see the eval script's note). */
+export const HOLDOUT_FILE = path.resolve("tests/safety/holdout.jsonl");
 export const MODERATION_FILE = path.resolve("../shared/data/samples-1680.jsonl.gz");
 
 export function loadCorpus(file = CORPUS_FILE): CorpusCase[] {

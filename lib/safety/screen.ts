@@ -23,8 +23,8 @@ interface Hit {
 
 const ACTIVE: ReadonlySet<Kind> = new Set(["ideation", "method", "farewell", "selfharm", "others"]);
 const ADJUSTABLE: ReadonlySet<Kind> = new Set(["ideation", "passive", "method", "farewell", "selfharm", "attempt", "others", "hopeless", "danger"]);
-// Kinds whose patterns name their own subject ("he hits me", "I want to hurt him").
-const OWN_SUBJECT: ReadonlySet<Kind> = new Set(["others", "hopeless", "danger"]);
+// Kinds whose patterns name their own subject ("he hits me", "I want to hurt him", "better off without me").
+const OWN_SUBJECT: ReadonlySet<Kind> = new Set(["others", "hopeless", "danger", "farewell"]);
 const MARKERS: ReadonlySet<Kind> = new Set(["plan", "means", "time"]);
 
 const CLAUSE_END = /[.!?;\n]|\bbut\b/g;
@@ -33,7 +33,7 @@ const FIRST_PERSON = /\b(?:i|me|my|myself|mine)\b/g;
 const THIRD_PERSON =
   /\b(?:he|she|they|him|her|them|his|their|my (?:friend|best friend|brother|sister|mom|mum|mother|dad|father|son|daughter|partner|boyfriend|girlfriend|husband|wife|cousin|roommate|classmate|kid|child|uncle|aunt|grandma|grandpa|friends)|a friend|someone i know|the character|the girl|the boy|the woman|the man)\b/g;
 const PAST =
-  /\b(?:used to|years ago|months ago|a while ago|long time ago|when i was|as a (?:kid|teen|teenager|child)|in (?:high|middle|elementary) school|back then|back in|in the past|at (?:age )?\d+|\d+ years old|grade|recovered|in recovery|recovering|clean (?:for|since)|stopped|was \d+|for the longest time|healed)\b/;
+  /\b(?:used to|years ago|months ago|a while ago|long time ago|when i was|as a (?:kid|teen|teenager|child)|in (?:high|middle|elementary) school|back then|back in|in the past|at (?:age )?\d+|\d+ years old|grade|recovered|in recovery|recovering|clean (?:for|since)|stopped|was \d+|for the longest time|healed|was feeling|used to feel|until i (?:found|started|met|got))\b/;
 const RECENT =
   /\b(?:again|relapsed|relapse|relapsing|last night|yesterday|today|tonight|this (?:week|morning)|right now|currently|still|lately|recently|last week|days ago|every day|daily|weekly|keep|now)\b/;
 

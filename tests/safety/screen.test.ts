@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadCorpus, loadSelfHarmRows } from "../../lib/safety/datasets.js";
+import { HOLDOUT_FILE, loadCorpus, loadSelfHarmRows } from "../../lib/safety/datasets.js";
 import { evaluateBinary, evaluateCorpus } from "../../lib/safety/evaluate.js";
 import { normalize, variants } from "../../lib/safety/normalize.js";
 import { screen } from "../../lib/safety/screen.js";
@@ -124,6 +124,12 @@ describe("npm run eval:safety targets", () => {
     expect(cases.length).toBeGreaterThanOrEqual(300);
     const report = evaluateCorpus(cases);
     expect(report.benign / report.cases).toBeGreaterThanOrEqual(1 / 3);
+    expect(report.hardStopRecall).toBeGreaterThanOrEqual(0.97);
+    expect(report.benignFalsePositiveRate).toBeLessThanOrEqual(0.03);
+  });
+
+  it("keeps the blind spots the hold-out phrasings found closed", () => {
+    const report = evaluateCorpus(loadCorpus(HOLDOUT_FILE));
     expect(report.hardStopRecall).toBeGreaterThanOrEqual(0.97);
     expect(report.benignFalsePositiveRate).toBeLessThanOrEqual(0.03);
   });
