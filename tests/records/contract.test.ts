@@ -182,6 +182,18 @@ describe("Airtable store against Airtable's limits", () => {
     await expect(store.list("Users")).resolves.toEqual([]);
   });
 
+  it("is held to Airtable's limits by the emulated base: 11 records in one request is a 422", async () => {
+    const { emulator } = setup();
+    const response = await fetch(`https://api.airtable.com/v0/${TEST_BASE_ID}/Users`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${TEST_TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({ records: Array.from({ length: 11 }, (_, i) => ({ fields: { "Healing Name": `N${i}` } })) }),
+    });
+    expect(response.status).toBe(422);
+    expect((await response.json()).error.type).toBe("INVALID_RECORDS");
+    expect(emulator.rows("Users")).toEqual([]);
+  });
+
   it("reports a refused token as AUTH", async () => {
     const emulator = airtableEmulator();
     server.use(...emulator.handlers);
