@@ -34,7 +34,6 @@ async function screenLatency(): Promise<void> {
   console.log(`${`reflection of ${long.length} characters`.padEnd(34)} ${percentile(longRuns, 0.5).toFixed(3).padStart(8)} ${percentile(longRuns, 0.99).toFixed(3).padStart(8)}`);
 }
 
-export const BENCH_SECTIONS: { extraSdks: string[]; run: (() => Promise<void>)[] } = {
-  extraSdks: ["openai"],
+export const BENCH_SECTIONS: { run: (() => Promise<void>)[] } = {
   run: [screenLatency],
 };
