@@ -136,6 +136,11 @@ function summarize(hits: Hit[]): ScreenResult {
       hitLevel = "imminent";
       signals.add("marker.imminent");
     }
+    // A passive death wish with resolve to act ("…and I'm starting to think about making it happen").
+    if (hit.kind === "passive" && hit.current && current("resolve")) {
+      hitLevel = "high";
+      signals.add("marker.resolve");
+    }
     level = maxLevel(level, hitLevel);
     if (meansAndResolve && hit.kind === "means") {
       level = "imminent";
