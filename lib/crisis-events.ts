@@ -27,10 +27,11 @@ export function newCrisisEvent(input: Omit<CrisisEventPayload, "eventId" | "crea
   return { ...input, eventId: randomUUID(), createdAt: new Date().toISOString() };
 }
 
-/** Queue the record and (when configured) the alert. Ids make a repeated enqueue harmless. */
-export async function enqueueCrisisEvent(kv: Kv, event: CrisisEventPayload): Promise<void> {
-  await enqueue(kv, { kind: CRISIS_RECORD_STEP, id: `crisis-record:${event.eventId}`, payload: event });
-  if (alertUrl()) await enqueue(kv, { kind: CRISIS_ALERT_STEP, id: `crisis-alert:${event.eventId}`, payload: event });
+/** Queue the record and (when configured) the alert; returns their step ids. Ids make a repeated enqueue harmless. */
+export async function enqueueCrisisEvent(kv: Kv, event: CrisisEventPayload): Promise<string[]> {
+  const ids = [(await enqueue(kv, { kind: CRISIS_RECORD_STEP, id: `crisis-record:${event.eventId}`, payload: event })).id];
+  if (alertUrl()) ids.push((await enqueue(kv, { kind: CRISIS_ALERT_STEP, id: `crisis-alert:${event.eventId}`, payload: event })).id);
+  return ids;
 }
 
 function alertUrl(): string | undefined {

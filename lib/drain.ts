@@ -70,8 +70,11 @@ export function drainSoon(): void {
  */
 export function reportCrisis(event: CrisisEventPayload): void {
   runAfter("crisis.report", async () => {
+    let store;
+    let ids: string[];
     try {
-      await enqueueCrisisEvent(await kv(), event);
+      store = await kv();
+      ids = await enqueueCrisisEvent(store, event);
     } catch (error) {
       log.error("crisis.outbox_unavailable", { eventId: event.eventId, level: event.level, ...describeError(error) });
       try {
@@ -82,6 +85,7 @@ export function reportCrisis(event: CrisisEventPayload): void {
       }
       return;
     }
-    await drainIfIdle();
+    // Run these two now, outside the shared drain lock: the operator should hear at once.
+    await drain(store, stepHandlers(), { ids });
   });
 }

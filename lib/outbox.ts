@@ -123,15 +123,16 @@ export interface DrainResult {
   skipped: number;
 }
 
-/** Run the steps that are due, batching by kind. Safe to run concurrently (steps are leased). */
+/** Run the steps that are due (or the given ones), batching by kind. Safe to run concurrently (steps are leased). */
 export async function drain(
   kv: Kv,
   handlers: StepHandlers,
-  options: { limit?: number; now?: () => number } = {},
+  options: { limit?: number; now?: () => number; ids?: string[] } = {},
 ): Promise<DrainResult> {
   const now = options.now ?? (() => Date.now());
   const result: DrainResult = { succeeded: 0, retried: 0, failed: 0, skipped: 0 };
-  const ids = await kv.zrangeByScore(DUE, now(), options.limit ?? 50);
+  // Given ids run now whatever their due time (a crisis record should not wait for the cron).
+  const ids = options.ids ?? (await kv.zrangeByScore(DUE, now(), options.limit ?? 50));
   const byKind = new Map<string, OutboxStep[]>();
   for (const id of ids) {
     if (!(await kv.setIfAbsent(`outbox:lease:${id}`, "1", { ttlSeconds: LEASE_SECONDS }))) {

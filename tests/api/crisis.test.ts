@@ -4,7 +4,7 @@ import { GET, POST } from "../../api/crisis.js";
 import { POST as chat } from "../../api/chat.js";
 import { settleBackground } from "../../lib/background.js";
 import { resetServices } from "../../lib/config/env.js";
-import { setKvForTesting } from "../../lib/kv/index.js";
+import { kv, setKvForTesting } from "../../lib/kv/index.js";
 import { records, setRecordsForTesting } from "../../lib/records/index.js";
 import { RATE_LIMIT_POLICIES } from "../../lib/ratelimit.js";
 import { brokenKv, brokenRecords } from "../support/broken.js";
@@ -33,6 +33,13 @@ describe("POST /api/crisis", () => {
     expect(events).toHaveLength(1);
     expect(events[0]!.fields).toMatchObject({ Level: "imminent", Source: "crisis", Country: "US", Status: "New", Categories: ["suicidal_ideation"] });
     expect(JSON.stringify(events[0])).not.toContain("kill myself");
+  });
+
+  it("records the Crisis Event at once even while another drain holds the outbox lock", async () => {
+    await (await kv()).set("outbox:drain-lock", "1", { ttlSeconds: 60 });
+    await POST(postJson("/api/crisis", { message: IMMINENT }));
+    await settleBackground();
+    expect(await (await records()).list("Crisis Events")).toHaveLength(1);
   });
 
   it.each([
