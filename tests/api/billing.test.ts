@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { POST } from "../../api/billing/webhook.js";
 import { POST as chat } from "../../api/chat.js";
 import { settleBackground } from "../../lib/background.js";
@@ -151,6 +151,7 @@ describe("POST /api/billing/webhook", () => {
 
 describe("plan entitlements", () => {
   it("gives members their larger daily chat allowance", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] }); // a window boundary mid-test would reset the count
     await setup();
     const store = await records();
     await store.create("Users", [{ "Healing Name": "Ash", Plan: "free" }]);

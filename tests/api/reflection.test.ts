@@ -142,6 +142,7 @@ describe("POST /api/reflection", () => {
   });
 
   it("rate limits per IP with 429 and Retry-After", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] }); // a window boundary mid-test would reset the count
     let last: Response | undefined;
     for (let i = 0; i < 31; i++) last = await POST(postJson("/api/reflection", { ...river, reflection: `note ${i}` }, { "x-forwarded-for": "198.51.100.9" }));
     expect(last!.status).toBe(429);

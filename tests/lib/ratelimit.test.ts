@@ -8,6 +8,7 @@ import { TEST_UPSTASH_TOKEN, TEST_UPSTASH_URL, upstashEmulator } from "../suppor
 
 describe("rate limiting", () => {
   it("allows the policy's limit per window on the kv limiter, then refuses with Retry-After", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] }); // a window boundary mid-test would reset the count
     const { limit } = RATE_LIMIT_POLICIES["crisis:ip"];
     for (let i = 0; i < limit; i++) expect((await checkLimit("crisis:ip", "1.2.3.4")).success).toBe(true);
     const error = await enforceLimit("crisis:ip", "1.2.3.4").catch((e: unknown) => e);
@@ -25,6 +26,7 @@ describe("rate limiting", () => {
   });
 
   it("uses @upstash/ratelimit when Upstash is configured", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
     const emulator = upstashEmulator();
     server.use(...emulator.handlers);
     process.env.UPSTASH_REDIS_REST_URL = TEST_UPSTASH_URL;

@@ -20,7 +20,8 @@ describe("npm run setup:airtable", () => {
 
   beforeEach(() => {
     vi.useFakeTimers({ toFake: ["Date"] });
-    emulator = airtableEmulator();
+    // The script's pacing sleeps move the faked clock, so the rate window must read it too.
+    emulator = airtableEmulator({ wall: () => Date.now() });
     server.use(...emulator.handlers);
     printed = [];
   });

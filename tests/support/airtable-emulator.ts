@@ -28,6 +28,8 @@ export interface AirtableEmulatorOptions {
   token?: string;
   endpoint?: string;
   now?: () => number;
+  /** The clock of the 5 requests/s window: real time by default, so a faked Date only jumps the lockout. */
+  wall?: () => number;
 }
 
 export const TEST_BASE_ID = "appTESTBASE000001";
@@ -38,6 +40,7 @@ export function airtableEmulator(options: AirtableEmulatorOptions = {}) {
   const token = options.token ?? TEST_TOKEN;
   const endpoint = options.endpoint ?? "https://api.airtable.com";
   const now = options.now ?? (() => Date.now());
+  const wall = options.wall ?? (() => performance.now());
   const tables: MetaTable[] = [];
   const rows = new Map<string, Row[]>();
   const log: { method: string; table: string; records: number; status: number }[] = [];
@@ -139,11 +142,12 @@ export function airtableEmulator(options: AirtableEmulatorOptions = {}) {
     if (request.headers.get("authorization") !== `Bearer ${token}`) {
       return fail(401, "AUTHENTICATION_REQUIRED", "Authentication required");
     }
-    const t = now();
-    if (t < lockedUntil) return fail(429, "TOO_MANY_REQUESTS", "Rate limit exceeded. Please try again later");
+    if (now() < lockedUntil) return fail(429, "TOO_MANY_REQUESTS", "Rate limit exceeded. Please try again later");
+    // The 5 requests/s window runs on the real clock (tests fake Date to jump the 30 s lockout).
+    const t = wall();
     recent = recent.filter((at) => at > t - 1000);
     if (recent.length >= 5) {
-      lockedUntil = t + 30_000;
+      lockedUntil = now() + 30_000;
       return fail(429, "TOO_MANY_REQUESTS", "Rate limit exceeded. Please try again later");
     }
     recent.push(t);
