@@ -14,20 +14,21 @@ import { describeError, log } from "../log.js";
 import { enforceLimit } from "../ratelimit.js";
 import { healingNameSchema } from "../reflections.js";
 import { defaultCountry } from "../safety/config.js";
-import { isHardStop, levelRank, maxLevel, type SafetyLevel } from "../safety/levels.js";
+import { isHardStop, type SafetyLevel } from "../safety/levels.js";
 import { safeReply } from "../safety/reply.js";
-import { resolveCountry, resourcesFor, type CountryResources } from "../safety/resources.js";
+import { resolveCountry, resourcesFor } from "../safety/resources.js";
 import { screen } from "../safety/screen.js";
 import { within } from "../timeout.js";
 import { syncConsent } from "../users.js";
 import { companionConfig } from "./config.js";
 import { appendTurns, CONVERSATION_ID, forgetConversation, loadTurns, newConversationId } from "./conversation.js";
-import { fallbackReply, OFFLINE_MODEL, offlineReply } from "./offline.js";
+import { OFFLINE_MODEL, offlineReply } from "./offline.js";
+import { companionReply } from "./reply.js";
+import { safetyOf, SAFETY_MODEL, type ChatDone, type ChatEvents } from "./outcome.js";
+
+export { FALLBACK_MODEL, SAFETY_MODEL, type ChatDone, type ChatEvents, type ChatSafety } from "./outcome.js";
 import { systemPrompt, trimHistory, type Turn } from "./persona.js";
 
-export const SAFETY_MODEL = "safety";
-export const FALLBACK_MODEL = "fallback";
-const MODERATION_WAIT_MS = 2500;
 
 export const ChatInput = z.strictObject({
   message: z.string().trim().min(1, "must not be empty").max(4000, "must be at most 4000 characters"),
@@ -43,23 +44,6 @@ export const ChatInput = z.strictObject({
 });
 export type ChatInput = z.infer<typeof ChatInput>;
 
-export interface ChatSafety {
-  level: SafetyLevel;
-  categories: string[];
-  resources?: CountryResources;
-}
-
-export interface ChatDone {
-  response: string;
-  conversationId: string;
-  safety: ChatSafety;
-  model: string;
-}
-
-export interface ChatEvents {
-  onSafety(safety: ChatSafety): void;
-  onDelta(text: string): void;
-}
 
 export interface ChatSession {
   conversationId: string;
@@ -67,9 +51,6 @@ export interface ChatSession {
   run(events: ChatEvents): Promise<ChatDone>;
 }
 
-function safetyOf(level: SafetyLevel, categories: string[], resources: CountryResources): ChatSafety {
-  return levelRank(level) >= levelRank("medium") ? { level, categories, resources } : { level, categories };
-}
 
 export async function startChat(
   input: ChatInput,
@@ -168,80 +149,4 @@ export async function startChat(
       return { ...outcome, conversationId };
     },
   };
-}
-
-async function companionReply(input: {
-  system: string;
-  turns: Turn[];
-  message: string;
-  healingName?: string;
-  base: { level: SafetyLevel; categories: string[] };
-  events: ChatEvents;
-  resources: CountryResources;
-  threshold: number;
-  hardStop: (level: SafetyLevel, categories: string[]) => string;
-}): Promise<Omit<ChatDone, "conversationId">> {
-  const { streamCompletion, moderate } = await import("./openai.js");
-  const controller = new AbortController();
-  const held: string[] = [];
-  let released = false;
-  let sent = false;
-  const emit = (text: string) => {
-    sent = true;
-    input.events.onDelta(text);
-  };
-
-  // Generation and moderation run in parallel; deltas are held until moderation has spoken.
-  const generation = streamCompletion({
-    system: input.system,
-    turns: input.turns,
-    healingName: input.healingName,
-    signal: controller.signal,
-    onDelta: (text) => (released ? emit(text) : held.push(text)),
-  });
-  generation.catch(() => undefined);
-  const scores = await Promise.race([
-    moderate(input.message, AbortSignal.timeout(MODERATION_WAIT_MS)).catch((error: unknown) => {
-      log.warn("chat.moderation_unavailable", describeError(error));
-      return null;
-    }),
-    new Promise<null>((resolve) => setTimeout(() => resolve(null), MODERATION_WAIT_MS).unref()),
-  ]);
-
-  let { level, categories } = input.base;
-  if (scores) {
-    const raised: SafetyLevel =
-      scores.selfHarmIntent >= input.threshold || scores.selfHarmInstructions >= input.threshold
-        ? "high"
-        : scores.selfHarm >= input.threshold
-          ? "medium"
-          : "none";
-    if (levelRank(raised) > levelRank(level)) {
-      level = maxLevel(level, raised);
-      categories = [...new Set([...categories, "self_harm"])].sort();
-      log.info("chat.moderation_raised", { level });
-    }
-  }
-  const safety = safetyOf(level, categories, input.resources);
-  input.events.onSafety(safety);
-
-  if (isHardStop(level)) {
-    controller.abort();
-    const response = input.hardStop(level, categories);
-    emit(response);
-    return { response, safety, model: SAFETY_MODEL };
-  }
-
-  released = true;
-  held.splice(0).forEach(emit);
-  try {
-    const { text, model } = await generation;
-    if (!text.trim()) throw new Error("empty completion");
-    return { response: text, safety, model };
-  } catch (error) {
-    log.warn("chat.companion_unavailable", describeError(error));
-    const response = fallbackReply(input.healingName);
-    emit(sent ? `\n\n${response}` : response);
-    return { response, safety, model: FALLBACK_MODEL };
-  }
 }
