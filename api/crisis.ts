@@ -7,18 +7,17 @@ import { parseWith, readJson } from "../lib/http/body.js";
 import { clientIp, handle } from "../lib/http/handler.js";
 import { json } from "../lib/http/respond.js";
 import { enforceLimit } from "../lib/ratelimit.js";
-import { healingNameSchema } from "../lib/reflections.js";
+import { countrySchema, healingNameSchema, trimmedText } from "../lib/validation.js";
 import { defaultCountry } from "../lib/safety/config.js";
 import { isHardStop } from "../lib/safety/levels.js";
 import { safeReply } from "../lib/safety/reply.js";
 import { resolveCountry, resourcesFor } from "../lib/safety/resources.js";
 import { screen } from "../lib/safety/screen.js";
 
-const country = z.string().regex(/^[A-Za-z]{2}$/, "must be a two-letter country code");
 const CrisisInput = z.strictObject({
-  message: z.string().trim().min(1, "must not be empty").max(8000),
+  message: trimmedText(8000),
   history: z.array(z.string().max(8000)).max(20).optional(),
-  country: country.optional(),
+  country: countrySchema.optional(),
   healingName: healingNameSchema.optional(),
 });
 
@@ -38,7 +37,7 @@ export async function POST(request: Request): Promise<Response> {
 export async function GET(request: Request): Promise<Response> {
   return handle("crisis.resources", async () => {
     const requested = new URL(request.url).searchParams.get("country") ?? undefined;
-    const code = requested === undefined ? undefined : parseWith(country, requested);
+    const code = requested === undefined ? undefined : parseWith(countrySchema, requested);
     const where = resolveCountry({ bodyCountry: code, headers: request.headers, defaultCountry: defaultCountry() });
     return json({ country: where, resources: resourcesFor(where) });
   });

@@ -14,8 +14,7 @@ import { defaultCountry } from "../lib/safety/config.js";
 import { isHardStop, levelRank } from "../lib/safety/levels.js";
 import { resolveCountry, resourcesFor } from "../lib/safety/resources.js";
 import { screen } from "../lib/safety/screen.js";
-import { emitJourneyEvent, slug } from "../lib/journeys.js";
-import { describeError, log } from "../lib/log.js";
+import { emitMilestone } from "../lib/journeys.js";
 
 // 20,000 characters of text can be 80 KB of UTF-8, more once JSON-escaped.
 const BODY_LIMIT = 256 * 1024;
@@ -28,20 +27,11 @@ export async function POST(request: Request): Promise<Response> {
     const country = resolveCountry({ bodyCountry: input.country, headers: request.headers, defaultCountry: defaultCountry() });
     const outcome = await submitReflection(input, { records, kv, crisisLevel: level });
     if (isHardStop(level)) reportCrisis(newCrisisEvent({ level, categories, source: "reflection", country, healingName: input.healingName }));
-    if (input.milestone) await emitMilestone(input.healingName, input.milestone);
+    if (input.milestone) await emitMilestone(kv, { healingName: input.healingName, milestone: input.milestone });
     drainSoon();
     const safety = levelRank(level) >= levelRank("medium") ? { level, categories, resources: resourcesFor(country) } : { level, categories };
     return outcome.status === "stored"
       ? json({ status: "success", id: outcome.id, recordId: outcome.recordId, safety }, { status: 201 })
       : json({ status: "accepted", id: outcome.id, safety }, { status: 202 });
   });
-}
-
-/** reflection.milestone, once per participant and milestone; the reflection is already safe, so a kv failure is only logged. */
-async function emitMilestone(healingName: string, milestone: string): Promise<void> {
-  try {
-    await emitJourneyEvent(await kv(), { event: "reflection.milestone", key: slug(milestone), healingName, milestone });
-  } catch (error) {
-    log.error("journey.milestone_not_queued", { milestone: slug(milestone), ...describeError(error) });
-  }
 }

@@ -2,12 +2,11 @@
 // subscription's state to Users (Plan, Subscription Status, Stripe Customer ID) as an outbox
 // step. Stripe delivers out of order, so the state comes from re-reading the subscription when
 // STRIPE_SECRET_KEY is set, and otherwise from comparing event timestamps per subscription.
-import { createHash } from "node:crypto";
 import type Stripe from "stripe";
 import { z } from "zod";
 import { defineConfig, lazyAsync } from "./config/env.js";
 import { emitJourneyEvent } from "./journeys.js";
-import { getJson, setJson, type Kv } from "./kv/index.js";
+import { getJson, hashKey, setJson, type Kv } from "./kv/index.js";
 import { log } from "./log.js";
 import { enqueue, FinalOutcome, type StepHandler } from "./outbox.js";
 import type { RecordsStore, StoredRecord } from "./records/index.js";
@@ -74,7 +73,7 @@ function invoiceSubscription(invoice: Record<string, unknown>): string | undefin
   return id(invoice.subscription) ?? id(parent?.subscription_details?.subscription);
 }
 
-const planKey = (name: string) => `plan:${createHash("sha256").update(name).digest("hex").slice(0, 32)}`;
+const planKey = (name: string) => `plan:${hashKey(name)}`;
 
 /** The participant's plan for rate limits: kv cache first, then Users.Plan; free when unknown. */
 export async function planOf(ctx: { kv: Kv | null; records: () => Promise<RecordsStore> }, healingName: string): Promise<Plan> {

@@ -7,7 +7,7 @@ import { defineConfig } from "./config/env.js";
 import type { Kv } from "./kv/index.js";
 import { enqueue, type StepHandler } from "./outbox.js";
 import type { RecordsStore } from "./records/index.js";
-import { healingNameSchema } from "./reflections.js";
+import { healingNameSchema } from "./validation.js";
 
 const FieldMap = z.strictObject({
   healingName: z.string().default("healing_name"),

@@ -3,11 +3,11 @@
 // is applied at most once per (participant, event key), and each action is an outbox step of its
 // own, so a Mailchimp outage delays it and a success is never repeated (no second welcome).
 // Without Mailchimp configured, the actions go to a local journey log (`npm run journeys`).
-import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { defineConfig } from "./config/env.js";
-import type { Kv } from "./kv/index.js";
+import { hashKey, type Kv } from "./kv/index.js";
+import { describeError, log } from "./log.js";
 import { mailchimpBackend, triggerJourney, updateTags, upsertMember } from "./mailchimp.js";
 import { enqueue, FinalOutcome, type StepHandler } from "./outbox.js";
 import type { RecordsStore } from "./records/index.js";
@@ -85,7 +85,6 @@ export const MEMBER_STEP = "mailchimp.member";
 export const TAGS_STEP = "mailchimp.tags";
 export const TRIGGER_STEP = "mailchimp.trigger";
 
-const hash = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 24);
 
 /**
  * Queue the actions of an event for a participant, once per (participant, event key). Returns
@@ -96,7 +95,7 @@ export async function emitJourneyEvent(
   kv: Kv,
   input: { event: JourneyEvent; key: string; healingName: string; email?: string; plan?: string; milestone?: string },
 ): Promise<boolean> {
-  const participant = hash(input.email ? `email:${input.email.trim().toLowerCase()}` : `name:${input.healingName}`);
+  const participant = hashKey(input.email ? `email:${input.email.trim().toLowerCase()}` : `name:${input.healingName}`);
   const marker = `journey-applied:${participant}:${input.event}:${input.key}`;
   if (!(await kv.setIfAbsent(marker, new Date().toISOString()))) return false;
   try {
@@ -126,6 +125,18 @@ export async function emitJourneyEvent(
   } catch (error) {
     await kv.delete(marker).catch(() => 0);
     throw error;
+  }
+}
+
+/**
+ * reflection.milestone, once per participant and milestone. The reflection itself is already
+ * safe by now, so a kv failure here is logged rather than failing the request.
+ */
+export async function emitMilestone(store: () => Promise<Kv>, input: { healingName: string; milestone: string }): Promise<void> {
+  try {
+    await emitJourneyEvent(await store(), { event: "reflection.milestone", key: slug(input.milestone), ...input });
+  } catch (error) {
+    log.error("journey.milestone_not_queued", { milestone: slug(input.milestone), ...describeError(error) });
   }
 }
 

@@ -1,33 +1,28 @@
 // Reflections: validate, link to the participant, and upsert on Submission ID so a retried
 // submission never duplicates. If Airtable is rate limited, failing or slow past the budget, the
 // reflection is kept in the kv outbox (202) and the drain writes it later with the same upsert.
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { ConfigError, defineConfig, intFromEnv } from "./config/env.js";
 import { describeError, log } from "./log.js";
-import type { Kv } from "./kv/index.js";
+import { hashKey, type Kv } from "./kv/index.js";
 import { enqueue, type StepHandler } from "./outbox.js";
 import { within } from "./timeout.js";
+import { countrySchema, healingNameSchema, label, trimmedText } from "./validation.js";
 import { RecordsError, type RecordsStore } from "./records/index.js";
 import type { SafetyLevel } from "./safety/levels.js";
 
-// Control characters would corrupt formulas, CSV exports and email merge fields.
-const NO_CONTROL = /^[^\p{Cc}]*$/u;
-const text = (max: number) => z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
-
-export const healingNameSchema = text(80).regex(NO_CONTROL, "must not contain control characters");
-
 export const ReflectionInput = z.strictObject({
   healingName: healingNameSchema,
-  reflection: text(20_000),
-  milestone: text(40).regex(NO_CONTROL, "must not contain control characters").optional(),
+  reflection: trimmedText(20_000),
+  milestone: label(40).optional(),
   submissionId: z
     .string()
     .trim()
     .regex(/^[A-Za-z0-9_-]{8,100}$/, "must be 8–100 letters, digits, '-' or '_'")
     .optional(),
   // Only picks the crisis resources shown if the reflection screens at risk.
-  country: z.string().regex(/^[A-Za-z]{2}$/, "must be a two-letter country code").optional(),
+  country: countrySchema.optional(),
 });
 export type ReflectionInput = z.infer<typeof ReflectionInput>;
 
@@ -48,7 +43,7 @@ export const reflectionConfig = defineConfig(
 
 export const REFLECTION_STEP = "reflection.write";
 const USER_CACHE_TTL_SECONDS = 3600;
-const userCacheKey = (name: string) => `user-id:${createHash("sha256").update(name).digest("hex").slice(0, 32)}`;
+const userCacheKey = (name: string) => `user-id:${hashKey(name)}`;
 
 /** Record ids of Users for each Healing Name, creating a Users record holding only the name if none exists. */
 export async function resolveUserIds(names: string[], ctx: { records: RecordsStore; kv: Kv | null }): Promise<Map<string, string>> {

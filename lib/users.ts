@@ -1,7 +1,6 @@
 // Keeps Users.Consent to Data Storage in step with what the participant said in chat. A kv
 // cache of the last known value means Airtable is written only when consent actually changes.
-import { createHash } from "node:crypto";
-import type { Kv } from "./kv/index.js";
+import { hashKey, type Kv } from "./kv/index.js";
 import { enqueue, type StepHandler } from "./outbox.js";
 import type { RecordsStore } from "./records/index.js";
 import { resolveUserIds } from "./reflections.js";
@@ -14,7 +13,7 @@ export interface ConsentPayload {
   at: string;
 }
 
-const consentKey = (name: string) => `consent:${createHash("sha256").update(name).digest("hex").slice(0, 32)}`;
+const consentKey = (name: string) => `consent:${hashKey(name)}`;
 
 /** Queue a Users update when the consent differs from the last one recorded. Returns whether it queued. */
 export async function syncConsent(kv: Kv, input: { healingName: string; consent: boolean }): Promise<boolean> {

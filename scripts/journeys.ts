@@ -1,11 +1,10 @@
 // npm run journeys — what the email journeys would have sent, when Mailchimp is not configured.
-import { existsSync } from "node:fs";
+import { runScript } from "./run.js";
 import { journeyLog } from "../lib/journeys.js";
 import { kv } from "../lib/kv/index.js";
 import { mailchimpBackend } from "../lib/mailchimp.js";
 
 async function main(): Promise<void> {
-  if (existsSync(".env")) process.loadEnvFile(".env");
   if (mailchimpBackend() === "mailchimp") console.log("Mailchimp is configured: actions go to Mailchimp, not to this log.");
   const entries = await journeyLog(await kv(), 500);
   if (!entries.length) console.log("The journey log is empty (run `npm run drain` if steps are pending).");
@@ -15,7 +14,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+runScript(main);

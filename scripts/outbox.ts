@@ -1,5 +1,5 @@
 // npm run outbox — list pending, failed and finished outbox steps; `--replay <id>` re-runs a failed step.
-import { existsSync } from "node:fs";
+import { runScript } from "./run.js";
 import { kv } from "../lib/kv/index.js";
 import { doneSteps, failedSteps, pendingSteps, replay, type OutboxStep } from "../lib/outbox.js";
 
@@ -14,7 +14,6 @@ function print(title: string, steps: OutboxStep[]): void {
 }
 
 async function main(): Promise<void> {
-  if (existsSync(".env")) process.loadEnvFile(".env");
   const store = await kv();
   const replayAt = process.argv.indexOf("--replay");
   if (replayAt >= 0) {
@@ -30,7 +29,4 @@ async function main(): Promise<void> {
   print("Finished (last 14 days)", await doneSteps(store, 500));
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+runScript(main);

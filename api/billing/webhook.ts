@@ -6,8 +6,7 @@ import { ApiError } from "../../lib/http/errors.js";
 import { readText } from "../../lib/http/body.js";
 import { handle } from "../../lib/http/handler.js";
 import { json } from "../../lib/http/respond.js";
-import { kv } from "../../lib/kv/index.js";
-import { describeError, log } from "../../lib/log.js";
+import { processOnce } from "../../lib/webhooks.js";
 
 export async function POST(request: Request): Promise<Response> {
   return handle("billing.webhook", async () => {
@@ -22,19 +21,9 @@ export async function POST(request: Request): Promise<Response> {
     }
     if (!(HANDLED_EVENTS as readonly string[]).includes(event.type)) return json({ received: true, ignored: event.type });
 
-    const store = await kv().catch(() => null);
-    const ledgerKey = `stripe:event:${event.id}`;
-    const first = store && (await store.setIfAbsent(ledgerKey, "1", { ttlSeconds: 30 * 86_400 }).catch(() => null));
-    if (first === null || !store) throw new ApiError("service_unavailable", "Storage is unavailable; Stripe will retry.");
-    if (!first) return json({ received: true, duplicate: true });
     const payload: BillingEvent = { id: event.id, type: event.type as BillingEvent["type"], created: event.created, object: event.data.object as unknown as Record<string, unknown> };
-    try {
-      await enqueueBillingEvent(store, payload);
-    } catch (error) {
-      log.error("billing.not_queued", describeError(error));
-      await store.delete(ledgerKey).catch(() => 0);
-      throw new ApiError("service_unavailable", "Storage is unavailable; Stripe will retry.", {}, error);
-    }
+    const outcome = await processOnce({ key: `stripe:event:${event.id}`, ttlSeconds: 30 * 86_400, name: "billing" }, (store) => enqueueBillingEvent(store, payload));
+    if (outcome.duplicate) return json({ received: true, duplicate: true });
     await drainBriefly(4000);
     return json({ received: true });
   });

@@ -1,7 +1,6 @@
 // POST /api/intake/typeform — Typeform's signed webhook: a new participant, their consent, and the
 // intake.completed journey. It never answers 404 or 410 (either disables the webhook): problems
 // with the submission are recorded and answered 200, and only a kv outage answers 503 (retried).
-import { createHash } from "node:crypto";
 import { drainBriefly } from "../../lib/drain.js";
 import { ApiError } from "../../lib/http/errors.js";
 import { readText } from "../../lib/http/body.js";
@@ -9,8 +8,9 @@ import { handle } from "../../lib/http/handler.js";
 import { json } from "../../lib/http/respond.js";
 import { enqueueIntake, enqueueRejection, readParticipant, TypeformPayload, typeformConfig, verifyTypeformSignature } from "../../lib/intake.js";
 import { emitJourneyEvent } from "../../lib/journeys.js";
-import { kv } from "../../lib/kv/index.js";
-import { describeError, log } from "../../lib/log.js";
+import { hashKey } from "../../lib/kv/index.js";
+import { log } from "../../lib/log.js";
+import { processOnce } from "../../lib/webhooks.js";
 
 export async function POST(request: Request): Promise<Response> {
   return handle("intake.typeform", async () => {
@@ -29,30 +29,20 @@ export async function POST(request: Request): Promise<Response> {
     const response = parsed.data.form_response;
     if (parsed.data.event_type !== "form_response" || !response) return json({ status: "ignored" });
 
-    const store = await kv().catch(() => null);
-    const dedupeKey = `typeform:${createHash("sha256").update(response.token).digest("hex").slice(0, 32)}`;
-    const first = store && (await store.setIfAbsent(dedupeKey, "1", { ttlSeconds: 90 * 86_400 }).catch(() => null));
-    if (first === null || !store) throw new ApiError("service_unavailable", "Storage is unavailable; please retry.");
-    if (!first) return json({ status: "duplicate" });
-
-    try {
+    const outcome = await processOnce({ key: `typeform:${hashKey(response.token)}`, ttlSeconds: 90 * 86_400, name: "intake" }, async (store) => {
       const participant = readParticipant(response, env.TYPEFORM_FIELD_MAP);
       if ("rejected" in participant) {
         await enqueueRejection(store, { token: response.token, formId: response.form_id, reason: participant.rejected, receivedAt: new Date().toISOString() });
         log.info("intake.rejected", { formId: response.form_id, reason: participant.rejected });
-        await drainBriefly(3000);
-        return json({ status: "rejected", reason: participant.rejected });
+        return { status: "rejected", reason: participant.rejected };
       }
       await enqueueIntake(store, { ...participant, token: response.token, submittedAt: response.submitted_at ?? new Date().toISOString() });
       await emitJourneyEvent(store, { event: "intake.completed", key: "intake", email: participant.email, healingName: participant.healingName });
-    } catch (error) {
-      // Nothing durable was written: forget the token so Typeform's retry is processed.
-      log.error("intake.not_queued", describeError(error));
-      await store.delete(dedupeKey).catch(() => 0);
-      throw new ApiError("service_unavailable", "Storage is unavailable; please retry.", {}, error);
-    }
+      return { status: "accepted" };
+    });
+    if (outcome.duplicate) return json({ status: "duplicate" });
     await drainBriefly(3000);
-    return json({ status: "accepted" });
+    return json(outcome.result);
   });
 }
 

@@ -12,7 +12,7 @@ import { drainSoon, reportCrisis } from "../drain.js";
 import type { Kv } from "../kv/index.js";
 import { describeError, log } from "../log.js";
 import { enforceLimit } from "../ratelimit.js";
-import { healingNameSchema } from "../reflections.js";
+import { countrySchema, healingNameSchema, trimmedText } from "../validation.js";
 import { defaultCountry } from "../safety/config.js";
 import { isHardStop, type SafetyLevel } from "../safety/levels.js";
 import { safeReply } from "../safety/reply.js";
@@ -31,11 +31,11 @@ import { systemPrompt, trimHistory, type Turn } from "./persona.js";
 
 
 export const ChatInput = z.strictObject({
-  message: z.string().trim().min(1, "must not be empty").max(4000, "must be at most 4000 characters"),
+  message: trimmedText(4000),
   healingName: healingNameSchema.optional(),
   consent: z.boolean().optional(),
   conversationId: z.string().regex(CONVERSATION_ID, "must be the conversationId this API returned").optional(),
-  country: z.string().regex(/^[A-Za-z]{2}$/, "must be a two-letter country code").optional(),
+  country: countrySchema.optional(),
   // Earlier turns from the client, used for context and screening when none are stored. Never stored.
   history: z
     .array(z.strictObject({ role: z.enum(["user", "assistant"]), content: z.string().max(4000) }))

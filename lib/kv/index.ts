@@ -1,5 +1,6 @@
 // Chooses the kv backend: Upstash when UPSTASH_REDIS_REST_URL and _TOKEN are set, the embedded
 // SQLite file otherwise. JSON helpers live here so both backends store plain strings.
+import { createHash } from "node:crypto";
 import { z } from "zod";
 import { bothOrNeither, defineConfig, intFromEnv, lazyAsync } from "../config/env.js";
 import type { Kv } from "./types.js";
@@ -43,6 +44,11 @@ async function build(): Promise<Kv> {
 
 export function setKvForTesting(value: Kv | undefined): void {
   kv.set(value);
+}
+
+/** A short, stable stand-in for a name, token or email inside a kv key (no raw personal data in keys). */
+export function hashKey(text: string): string {
+  return createHash("sha256").update(text).digest("hex").slice(0, 32);
 }
 
 export async function getJson<T>(store: Kv, key: string): Promise<T | null> {

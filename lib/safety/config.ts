@@ -1,13 +1,12 @@
 // Crisis configuration: the fallback country for resources and the operator alert webhook.
 import { z } from "zod";
 import { defineConfig } from "../config/env.js";
+import { countrySchema } from "../validation.js";
 
 export const crisisConfig = defineConfig(
   "crisis",
   z.object({
-    CRISIS_DEFAULT_COUNTRY: z
-      .string()
-      .regex(/^[A-Za-z]{2}$/, "must be a two-letter country code")
+    CRISIS_DEFAULT_COUNTRY: countrySchema
       .default("US")
       .transform((c) => c.toUpperCase()),
     CRISIS_ALERT_WEBHOOK_URL: z.url().optional(),

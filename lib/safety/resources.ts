@@ -3,6 +3,8 @@
 // stored copies of the services' own announcements and national press); lines marked
 // `verify: true` could only be checked against older material and need a human check of the
 // service's own site before launch. Review this file at least twice a year: numbers change.
+import { COUNTRY_CODE } from "../validation.js";
+
 export const RESOURCES_CHECKED_ON = "2026-11-22";
 
 export interface CrisisLine {
@@ -160,16 +162,15 @@ export function resourcesFor(country: string): CountryResources {
   return { ...INTERNATIONAL, country: country.toUpperCase() };
 }
 
-const COUNTRY = /^[A-Za-z]{2}$/;
 
 /**
  * The participant's country: the body's `country`, then Vercel's `x-vercel-ip-country`, then the
  * region of the first Accept-Language tag that has one, then the configured default.
  */
 export function resolveCountry(input: { bodyCountry?: string; headers: Headers; defaultCountry: string }): string {
-  if (input.bodyCountry && COUNTRY.test(input.bodyCountry)) return input.bodyCountry.toUpperCase();
+  if (input.bodyCountry && COUNTRY_CODE.test(input.bodyCountry)) return input.bodyCountry.toUpperCase();
   const ip = input.headers.get("x-vercel-ip-country")?.trim();
-  if (ip && COUNTRY.test(ip)) return ip.toUpperCase();
+  if (ip && COUNTRY_CODE.test(ip)) return ip.toUpperCase();
   for (const tag of (input.headers.get("accept-language") ?? "").split(",")) {
     const region = /^\s*[a-z]{2,3}[-_]([a-z]{2})\b/i.exec(tag)?.[1];
     if (region) return region.toUpperCase();
