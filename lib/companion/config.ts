@@ -14,6 +14,10 @@ export const companionConfig = defineConfig(
     MODERATION_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
     CHAT_HISTORY_CHARS: intFromEnv(6000, { min: 500, max: 100_000 }),
     CONVERSATION_TTL_DAYS: intFromEnv(30, { min: 1, max: 365 }),
+    // The LLM risk judge (lib/safety/judge.ts): raise-only, runs only with an OpenAI key.
+    SAFETY_JUDGE: z.enum(["on", "off"]).default("on"),
+    SAFETY_JUDGE_MODEL: z.string().default("gpt-4.1-mini"),
+    SAFETY_JUDGE_TIMEOUT_MS: intFromEnv(1500, { min: 100, max: 10_000 }),
   }),
 );
 

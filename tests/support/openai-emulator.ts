@@ -1,6 +1,6 @@
 // OpenAI behind msw: Chat Completions (streamed as SSE chunks, or whole) and Moderations, with
 // the vendor's error body shape. Every request is recorded so tests can assert what was sent —
-// or that nothing was.
+// or that nothing was. Structured-output requests (the risk judge) are answered and recorded apart.
 import { http, HttpResponse } from "msw";
 
 export const TEST_OPENAI_URL = "https://api.openai.test/v1";
@@ -13,11 +13,41 @@ export interface OpenAiEmulatorOptions {
   delayMs?: number;
   /** Pause between streamed chunks, to let a client disconnect mid-stream. */
   chunkDelayMs?: number;
+  /** How the risk judge is answered (requests whose response_format is json_schema). */
+  judge?: JudgeEmulatorOptions;
 }
+
+/** The risk judge's answer: a verdict (any object, so a schema violation too), a refusal, malformed JSON, an error, or a delay. */
+export interface JudgeEmulatorOptions {
+  verdict?: Record<string, unknown>;
+  refusal?: string;
+  malformed?: boolean;
+  failWith?: number;
+  delayMs?: number;
+}
+
+/** A benign verdict, the judge's default answer. */
+export const NO_RISK_VERDICT = {
+  dimensions: {
+    wish_to_be_dead: false,
+    active_ideation: false,
+    method: false,
+    intent: false,
+    plan: false,
+    preparatory_acts: false,
+    timeline: "none",
+    harm_to_others: false,
+    danger_from_others: false,
+    attempt_in_progress: false,
+  },
+  level: "none",
+  categories: [],
+};
 
 export function openAiEmulator(options: OpenAiEmulatorOptions = {}) {
   const completions: Record<string, unknown>[] = [];
   const moderations: Record<string, unknown>[] = [];
+  const judgeRequests: Record<string, unknown>[] = [];
   const model = options.model ?? "gpt-test";
   const reply = options.reply ?? "That sounds like a lot to hold. What has today been like for you?";
   // Retryable errors come without a body: the SDK cancels an error body before it retries, and
@@ -28,9 +58,25 @@ export function openAiEmulator(options: OpenAiEmulatorOptions = {}) {
   const handlers = [
     http.post(`${TEST_OPENAI_URL}/chat/completions`, async ({ request }) => {
       const body = (await request.json()) as Record<string, unknown>;
-      completions.push(body);
+      const isJudge = (body.response_format as { type?: unknown } | undefined)?.type === "json_schema";
+      (isJudge ? judgeRequests : completions).push(body);
       if (request.headers.get("authorization") !== "Bearer sk-test") {
         return HttpResponse.json({ error: { message: "Incorrect API key provided", type: "invalid_request_error", code: "invalid_api_key" } }, { status: 401 });
+      }
+      if (isJudge) {
+        const judge = options.judge ?? {};
+        if (judge.delayMs) await new Promise((resolve) => setTimeout(resolve, judge.delayMs));
+        if (judge.failWith) return error(judge.failWith);
+        const message = judge.refusal
+          ? { role: "assistant", content: null, refusal: judge.refusal }
+          : { role: "assistant", content: judge.malformed ? '{"level": "high", "dimensions": {' : JSON.stringify(judge.verdict ?? NO_RISK_VERDICT), refusal: null };
+        return HttpResponse.json({
+          id: "chatcmpl-judge",
+          object: "chat.completion",
+          created: 1,
+          model: String(body.model ?? model),
+          choices: [{ index: 0, message, finish_reason: "stop", logprobs: null }],
+        });
       }
       if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
       if (options.failWith) return error(options.failWith);
@@ -69,5 +115,5 @@ export function openAiEmulator(options: OpenAiEmulatorOptions = {}) {
       });
     }),
   ];
-  return { handlers, completions, moderations };
+  return { handlers, completions, moderations, judgeRequests };
 }
