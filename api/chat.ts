@@ -1,26 +1,52 @@
-// POST /api/chat — one turn with the companion: crisis screen first, then the companion reply.
+// POST /api/chat — one turn with the companion: crisis assessment first, then the companion reply.
 // JSON by default; server-sent events (meta, safety, delta, done) with Accept: text/event-stream.
-import { startChat, ChatInput } from "../lib/companion/chat.js";
+// A body that fails validation is still screened: a person at risk gets the crisis answer whatever
+// else is wrong with the request.
+import { ChatInput, startChat, type ChatSession } from "../lib/companion/chat.js";
+import { SAFETY_MODEL } from "../lib/companion/outcome.js";
+import { reportCrisis } from "../lib/drain.js";
 import { parseWith, readJson } from "../lib/http/body.js";
 import { clientIp, handle } from "../lib/http/handler.js";
 import { json } from "../lib/http/respond.js";
 import { sseResponse, wantsEventStream } from "../lib/http/sse.js";
 import { kv } from "../lib/kv/index.js";
+import { assess, safetyView } from "../lib/safety/assess.js";
+import { screenable } from "../lib/safety/input.js";
 
 export async function POST(request: Request): Promise<Response> {
   return handle("chat", async () => {
-    const input = parseWith(ChatInput, await readJson(request, 128 * 1024));
-    const session = await startChat(input, { headers: request.headers, ip: clientIp(request), kv });
+    const body = await readJson(request, 128 * 1024);
+    const parsed = ChatInput.safeParse(body);
+    const session = parsed.success ? await startChat(parsed.data, { headers: request.headers, ip: clientIp(request), kv }) : crisisOnly(body, request);
+    if (!session) parseWith(ChatInput, body); // throws the 422 naming the invalid fields
     if (!wantsEventStream(request)) {
-      return json(await session.run({ onSafety: () => undefined, onDelta: () => undefined }));
+      return json(await session!.run({ onSafety: () => undefined, onDelta: () => undefined }));
     }
     return sseResponse("chat.stream", async (send) => {
-      send("meta", { conversationId: session.conversationId });
-      const done = await session.run({
+      send("meta", { conversationId: session!.conversationId });
+      const done = await session!.run({
         onSafety: (safety) => send("safety", safety),
         onDelta: (text) => send("delta", { text }),
       });
       send("done", done);
     });
   });
+}
+
+/** An invalid body whose message is a crisis still gets the crisis answer (nothing is stored). */
+function crisisOnly(body: unknown, request: Request): ChatSession | null {
+  const input = screenable(body, "message", 4000);
+  if (!input) return null;
+  const assessment = assess({ ...input, source: "chat", headers: request.headers }, { report: reportCrisis });
+  if (!assessment.hardStop) return null;
+  const conversationId = "";
+  return {
+    conversationId,
+    async run(events) {
+      const safety = safetyView(assessment);
+      events.onSafety(safety);
+      events.onDelta(assessment.reply);
+      return { response: assessment.reply, conversationId, safety, model: SAFETY_MODEL };
+    },
+  };
 }

@@ -1,43 +1,46 @@
 // POST /api/crisis — screen a message directly: level, categories, local resources, a safe reply.
-// GET /api/crisis?country=XX — the crisis resources for a country.
-import { z } from "zod";
-import { newCrisisEvent } from "../lib/crisis-events.js";
+// Accepts the chat body as it is (unknown keys ignored). The screen runs before the rate limiter,
+// and every answer — a 429 included — carries the resources for the person's country.
+// GET /api/crisis?country=DE (or a name: ?country=Germany) — the crisis resources for a country.
 import { reportCrisis } from "../lib/drain.js";
+import { ApiError } from "../lib/http/errors.js";
 import { parseWith, readJson } from "../lib/http/body.js";
 import { clientIp, handle } from "../lib/http/handler.js";
 import { json } from "../lib/http/respond.js";
 import { enforceLimit } from "../lib/ratelimit.js";
-import { countrySchema, healingNameSchema, trimmedText } from "../lib/validation.js";
+import { assessWithJudge, type Assessment } from "../lib/safety/assess.js";
 import { defaultCountry } from "../lib/safety/config.js";
-import { isHardStop } from "../lib/safety/levels.js";
-import { safeReply } from "../lib/safety/reply.js";
-import { resolveCountry, resourcesFor } from "../lib/safety/resources.js";
-import { screen } from "../lib/safety/screen.js";
+import { screenableSchema } from "../lib/safety/input.js";
+import { judgeOpinion } from "../lib/safety/judge.js";
+import { countryFromParam, resolveCountry, resourcesFor } from "../lib/safety/resources.js";
 
-const CrisisInput = z.strictObject({
-  message: trimmedText(8000),
-  history: z.array(z.string().max(8000)).max(20).optional(),
-  country: countrySchema.optional(),
-  healingName: healingNameSchema.optional(),
-});
+const answer = (a: Assessment) => ({ level: a.level, categories: a.categories, decidedBy: a.decidedBy, resources: a.resources, response: a.reply });
 
 export async function POST(request: Request): Promise<Response> {
   return handle("crisis", async () => {
-    const input = parseWith(CrisisInput, await readJson(request, 256 * 1024));
-    const { level, categories } = screen(input.message, { history: input.history });
-    const where = resolveCountry({ bodyCountry: input.country, headers: request.headers, defaultCountry: defaultCountry() });
-    const resources = resourcesFor(where);
-    // The screen runs before the limiter on purpose: a person at risk is never rate limited.
-    if (isHardStop(level)) reportCrisis(newCrisisEvent({ level, categories, source: "crisis", country: where, healingName: input.healingName }));
-    else await enforceLimit("crisis:ip", clientIp(request));
-    return json({ level, categories, resources, response: safeReply({ level, categories, resources, healingName: input.healingName }) });
+    const body = await readJson(request, 256 * 1024);
+    const input = parseWith(screenableSchema("message", 8000), body) as { message: string; history?: string[]; country?: string; healingName?: string };
+    const assessment = await assessWithJudge({ ...input, source: "crisis", headers: request.headers }, { report: reportCrisis, judge: judgeOpinion() });
+    // A person at risk is never rate limited; anyone else still gets the resources with the 429.
+    if (!assessment.hardStop) {
+      try {
+        await enforceLimit("crisis:ip", clientIp(request));
+      } catch (error) {
+        if (!(error instanceof ApiError) || error.code !== "rate_limited") throw error;
+        return json({ error: { code: error.code, message: error.message }, ...answer(assessment) }, { status: 429, headers: error.headers });
+      }
+    }
+    return json(answer(assessment));
   });
 }
 
 export async function GET(request: Request): Promise<Response> {
   return handle("crisis.resources", async () => {
     const requested = new URL(request.url).searchParams.get("country") ?? undefined;
-    const code = requested === undefined ? undefined : parseWith(countrySchema, requested);
+    const code = requested === undefined ? undefined : countryFromParam(requested);
+    if (requested !== undefined && !code) {
+      throw new ApiError("bad_request", "The 'country' query parameter must be a two-letter country code (such as DE) or a country name in English (such as Germany).");
+    }
     const where = resolveCountry({ bodyCountry: code, headers: request.headers, defaultCountry: defaultCountry() });
     return json({ country: where, resources: resourcesFor(where) });
   });

@@ -1,8 +1,10 @@
 // POST /api/reflection — store a milestone reflection, linked to the participant by Healing Name.
-// It is screened first: at any level it is still saved (the person asked for that); at high or
-// imminent the answer carries crisis resources and a Crisis Event is recorded for the operator.
-import { newCrisisEvent } from "../lib/crisis-events.js";
-import { drainSoon, reportCrisis } from "../lib/drain.js";
+// It is assessed first, before validation of the other fields, the rate limiter or any store: at
+// any level it is still saved (the person asked for that); at high or imminent the answer carries
+// crisis resources and a safe reply, whatever else happens, and a Crisis Event is recorded.
+import { ConfigError } from "../lib/config/env.js";
+import { reportCrisis, drainSoon } from "../lib/drain.js";
+import { ApiError, errorBody } from "../lib/http/errors.js";
 import { parseWith, readJson } from "../lib/http/body.js";
 import { clientIp, handle } from "../lib/http/handler.js";
 import { json } from "../lib/http/respond.js";
@@ -10,28 +12,43 @@ import { kv } from "../lib/kv/index.js";
 import { enforceLimit } from "../lib/ratelimit.js";
 import { records } from "../lib/records/index.js";
 import { ReflectionInput, submitReflection } from "../lib/reflections.js";
-import { defaultCountry } from "../lib/safety/config.js";
-import { isHardStop, levelRank } from "../lib/safety/levels.js";
-import { resolveCountry, resourcesFor } from "../lib/safety/resources.js";
-import { screen } from "../lib/safety/screen.js";
+import { assess, safetyView, type Assessment } from "../lib/safety/assess.js";
+import { screenable } from "../lib/safety/input.js";
+import { levelRank } from "../lib/safety/levels.js";
 import { emitMilestone } from "../lib/journeys.js";
 
 // 20,000 characters of text can be 80 KB of UTF-8, more once JSON-escaped.
 const BODY_LIMIT = 256 * 1024;
 
+/** The safety block of an answer: resources from medium up, and the safe reply at a hard stop. */
+const safetyOf = (a: Assessment) => ({ ...safetyView(a), ...(a.hardStop ? { response: a.reply } : {}) });
+
 export async function POST(request: Request): Promise<Response> {
   return handle("reflection", async () => {
-    const input = parseWith(ReflectionInput, await readJson(request, BODY_LIMIT));
-    await enforceLimit("reflection:ip", clientIp(request));
-    const { level, categories } = screen(input.reflection);
-    const country = resolveCountry({ bodyCountry: input.country, headers: request.headers, defaultCountry: defaultCountry() });
-    const outcome = await submitReflection(input, { records, kv, crisisLevel: level });
-    if (isHardStop(level)) reportCrisis(newCrisisEvent({ level, categories, source: "reflection", country, healingName: input.healingName }));
-    if (input.milestone) await emitMilestone(kv, { healingName: input.healingName, milestone: input.milestone });
-    drainSoon();
-    const safety = levelRank(level) >= levelRank("medium") ? { level, categories, resources: resourcesFor(country) } : { level, categories };
-    return outcome.status === "stored"
-      ? json({ status: "success", id: outcome.id, recordId: outcome.recordId, safety }, { status: 201 })
-      : json({ status: "accepted", id: outcome.id, safety }, { status: 202 });
+    const body = await readJson(request, BODY_LIMIT);
+    const text = screenable(body, "reflection", 20_000);
+    const assessment = text ? assess({ ...text, history: [], source: "reflection", headers: request.headers }, { report: reportCrisis }) : null;
+    try {
+      const input = parseWith(ReflectionInput, body);
+      const a = assessment!;
+      if (!a.hardStop) await enforceLimit("reflection:ip", clientIp(request));
+      const outcome = await submitReflection(input, { records, kv, crisisLevel: a.level });
+      if (input.milestone) await emitMilestone(kv, { healingName: input.healingName, milestone: input.milestone });
+      drainSoon();
+      return outcome.status === "stored"
+        ? json({ status: "success", id: outcome.id, recordId: outcome.recordId, safety: safetyOf(a) }, { status: 201 })
+        : json({ status: "accepted", id: outcome.id, safety: safetyOf(a) }, { status: 202 });
+    } catch (error) {
+      // Whatever failed — validation, the limiter, every store — the answer says so plainly, never
+      // a 500, and still carries the screen's answer: a person at risk gets the crisis resources.
+      if (!assessment) throw error;
+      if (error instanceof ConfigError) throw error; // 503 not_configured, naming the variable
+      const failure =
+        error instanceof ApiError
+          ? { status: error.status, headers: error.headers, body: errorBody(error.code, error.message) }
+          : { status: 503, headers: { "retry-after": "60" }, body: errorBody("service_unavailable", "Your reflection could not be saved right now and nothing was stored. Please try again in a minute.") };
+      const safety = levelRank(assessment.level) >= levelRank("medium") ? { safety: safetyOf(assessment) } : {};
+      return json({ ...failure.body, ...safety }, { status: failure.status, headers: failure.headers });
+    }
   });
 }

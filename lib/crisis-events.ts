@@ -20,6 +20,8 @@ export interface CrisisEventPayload {
   source: "chat" | "reflection" | "crisis";
   country: string;
   healingName?: string;
+  /** The layer that set the level (grammar, conversation, model, judge, moderation). */
+  decidedBy?: string;
   createdAt: string;
 }
 
@@ -60,6 +62,7 @@ export function crisisRecordHandler(ctx: () => Promise<{ records: RecordsStore; 
           Categories: e.categories,
           Source: e.source,
           Country: e.country.length === 2 ? e.country : undefined,
+          "Decided By": e.decidedBy,
           Status: "New",
           "Created At": e.createdAt,
         })),

@@ -1,30 +1,25 @@
-// One chat turn. Screen first, on the message plus the recent turns. High or imminent: the safe
-// reply, no LLM call, and a Crisis Event with an operator alert after the reply — this path
-// needs no network, no rate limiter and no store. Otherwise the companion answers (OpenAI with
-// moderation as a second layer, or the offline companion), with a safety addendum at medium.
-// Turns are stored only with consent.
+// One chat turn. Assess first (lib/safety/assess), on the message plus the recent turns. High or
+// imminent: the safe reply, no LLM call, and a Crisis Event with an operator alert after the reply
+// — this path needs no network, no rate limiter and no store. Otherwise the companion answers
+// (OpenAI with moderation and the risk judge as raise-only second opinions, or the offline
+// companion), with a safety addendum at medium. Turns are stored only with consent.
 import { z } from "zod";
 import { runAfter } from "../background.js";
 import { planOf } from "../billing.js";
 import { records } from "../records/index.js";
-import { newCrisisEvent } from "../crisis-events.js";
 import { drainSoon, reportCrisis } from "../drain.js";
 import type { Kv } from "../kv/index.js";
 import { describeError, log } from "../log.js";
 import { enforceLimit } from "../ratelimit.js";
 import { countrySchema, healingNameSchema, trimmedText } from "../validation.js";
-import { defaultCountry } from "../safety/config.js";
-import { isHardStop, type SafetyLevel } from "../safety/levels.js";
-import { safeReply } from "../safety/reply.js";
-import { resolveCountry, resourcesFor } from "../safety/resources.js";
-import { screen } from "../safety/screen.js";
+import { assess, safetyView, settle, type AssessInput } from "../safety/assess.js";
 import { within } from "../timeout.js";
 import { syncConsent } from "../users.js";
 import { companionConfig } from "./config.js";
 import { appendTurns, CONVERSATION_ID, forgetConversation, loadTurns, newConversationId } from "./conversation.js";
 import { OFFLINE_MODEL, offlineReply } from "./offline.js";
 import { companionReply } from "./reply.js";
-import { safetyOf, SAFETY_MODEL, type ChatDone, type ChatEvents } from "./outcome.js";
+import { SAFETY_MODEL, type ChatDone, type ChatEvents } from "./outcome.js";
 
 export { FALLBACK_MODEL, SAFETY_MODEL, type ChatDone, type ChatEvents, type ChatSafety } from "./outcome.js";
 import { systemPrompt, trimHistory, type Turn } from "./persona.js";
@@ -77,15 +72,12 @@ export async function startChat(
     runAfter("chat.consent", async () => (await syncConsent(store, change)) && drainSoon());
   }
 
-  const screened = screen(input.message, { history: context.filter((t) => t.role === "user").map((t) => t.content) });
-  const country = resolveCountry({ bodyCountry: input.country, headers: ctx.headers, defaultCountry: defaultCountry() });
-  const resources = resourcesFor(country);
-  log.info("chat.screened", { conversationId, level: screened.level, signals: screened.signals });
+  const userTurns = context.filter((t) => t.role === "user").map((t) => t.content);
+  const assessInput: AssessInput = { message: input.message, history: userTurns, source: "chat", country: input.country, headers: ctx.headers, healingName: input.healingName };
+  const deps = { report: reportCrisis };
+  const offline = assess(assessInput, deps);
+  log.info("chat.screened", { conversationId, level: offline.level, signals: offline.signals, decidedBy: offline.decidedBy });
 
-  const hardStop = (level: SafetyLevel, categories: string[]): string => {
-    reportCrisis(newCrisisEvent({ level, categories, source: "chat", country, healingName: input.healingName }));
-    return safeReply({ level, categories, resources, healingName: input.healingName });
-  };
   const remember = (reply: string) => {
     if (!consented || !store) return;
     const at = new Date().toISOString();
@@ -96,16 +88,15 @@ export async function startChat(
     runAfter("chat.remember", () => appendTurns(store, { conversationId, turns, ttlDays: companionConfig.load().CONVERSATION_TTL_DAYS }));
   };
 
-  if (isHardStop(screened.level)) {
+  if (offline.hardStop) {
     return {
       conversationId,
       async run(events) {
-        const safety = safetyOf(screened.level, screened.categories, resources);
+        const safety = safetyView(offline);
         events.onSafety(safety);
-        const response = hardStop(screened.level, screened.categories);
-        events.onDelta(response);
-        remember(response);
-        return { response, conversationId, safety, model: SAFETY_MODEL };
+        events.onDelta(offline.reply);
+        remember(offline.reply);
+        return { response: offline.reply, conversationId, safety, model: SAFETY_MODEL };
       },
     };
   }
@@ -121,13 +112,13 @@ export async function startChat(
   const env = companionConfig.load();
   const turns = trimHistory([...context, { role: "user", content: input.message }], env.CHAT_HISTORY_CHARS);
   if (!turns.length) turns.push({ role: "user", content: input.message });
-  const base = { level: screened.level, categories: screened.categories };
+  const base = { level: offline.level, categories: offline.categories };
 
   return {
     conversationId,
     async run(events) {
       if (!env.OPENAI_API_KEY) {
-        const safety = safetyOf(base.level, base.categories, resources);
+        const safety = safetyView(offline);
         events.onSafety(safety);
         const response = offlineReply({ message: input.message, healingName: input.healingName, level: base.level });
         for (const piece of response.match(/\S+\s*/g) ?? [response]) events.onDelta(piece);
@@ -139,11 +130,11 @@ export async function startChat(
         turns,
         message: input.message,
         healingName: input.healingName,
-        base,
+        history: userTurns,
+        offline,
         events,
-        resources,
         threshold: env.MODERATION_THRESHOLD,
-        hardStop,
+        escalate: (raised) => settle(assessInput, deps, { ...raised, lang: offline.lang }),
       });
       remember(outcome.response);
       return { ...outcome, conversationId };

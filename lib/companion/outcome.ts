@@ -1,5 +1,5 @@
 // What one chat turn produces, shared by the orchestration (chat.ts) and the OpenAI reply (reply.ts).
-import { levelRank, type SafetyLevel } from "../safety/levels.js";
+import type { SafetyLevel } from "../safety/levels.js";
 import type { CountryResources } from "../safety/resources.js";
 
 export const SAFETY_MODEL = "safety";
@@ -21,9 +21,4 @@ export interface ChatDone {
 export interface ChatEvents {
   onSafety(safety: ChatSafety): void;
   onDelta(text: string): void;
-}
-
-/** Resources travel with the answer from medium up. */
-export function safetyOf(level: SafetyLevel, categories: string[], resources: CountryResources): ChatSafety {
-  return levelRank(level) >= levelRank("medium") ? { level, categories, resources } : { level, categories };
 }

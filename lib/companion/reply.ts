@@ -1,10 +1,12 @@
-// The OpenAI companion reply for one chat turn. Generation and moderation start together; text is
-// held back until moderation has spoken, so a message moderation raises to high gets the safe
-// reply instead — and a failed or slow generation gets a gentle fallback, never an error.
+// The OpenAI companion reply for one chat turn. Generation, moderation and the risk judge start
+// together; text is held back until both second opinions have spoken (each bounded), so a message
+// either raises to a hard stop gets the safe reply instead — and a failed or slow generation gets a
+// gentle fallback, never an error. Second opinions only raise the offline screen's level.
 import { describeError, log } from "../log.js";
-import { isHardStop, levelRank, maxLevel, type SafetyLevel } from "../safety/levels.js";
-import type { CountryResources } from "../safety/resources.js";
-import { FALLBACK_MODEL, SAFETY_MODEL, safetyOf, type ChatDone, type ChatEvents } from "./outcome.js";
+import { raiseTo, safetyView, type Assessment, type Decider } from "../safety/assess.js";
+import { judgeOpinion } from "../safety/judge.js";
+import { isHardStop, type SafetyLevel } from "../safety/levels.js";
+import { FALLBACK_MODEL, SAFETY_MODEL, type ChatDone, type ChatEvents } from "./outcome.js";
 import { fallbackReply } from "./offline.js";
 import type { Turn } from "./persona.js";
 
@@ -15,11 +17,14 @@ export async function companionReply(input: {
   turns: Turn[];
   message: string;
   healingName?: string;
-  base: { level: SafetyLevel; categories: string[] };
+  /** Earlier user turns, for the judge. */
+  history: readonly string[];
+  /** The offline assessment (not a hard stop). */
+  offline: Assessment;
   events: ChatEvents;
-  resources: CountryResources;
   threshold: number;
-  hardStop: (level: SafetyLevel, categories: string[]) => string;
+  /** Settles a level a second opinion raised: resources, reply, and the Crisis Event for a hard stop. */
+  escalate: (raised: { level: SafetyLevel; categories: string[]; signals: string[]; decidedBy: Decider }) => Assessment;
 }): Promise<Omit<ChatDone, "conversationId">> {
   const { streamCompletion, moderate } = await import("./openai.js");
   const controller = new AbortController();
@@ -40,36 +45,34 @@ export async function companionReply(input: {
     onDelta: (text) => (released ? emit(text) : held.push(text)),
   });
   generation.catch(() => undefined);
-  const scores = await Promise.race([
-    moderate(input.message, AbortSignal.timeout(MODERATION_WAIT_MS)).catch((error: unknown) => {
-      log.warn("chat.moderation_unavailable", describeError(error));
-      return null;
-    }),
-    new Promise<null>((resolve) => setTimeout(() => resolve(null), MODERATION_WAIT_MS).unref()),
+  const judge = judgeOpinion();
+  const [scores, opinion] = await Promise.all([
+    Promise.race([
+      moderate(input.message, AbortSignal.timeout(MODERATION_WAIT_MS)).catch((error: unknown) => {
+        log.warn("chat.moderation_unavailable", describeError(error));
+        return null;
+      }),
+      new Promise<null>((resolve) => setTimeout(() => resolve(null), MODERATION_WAIT_MS).unref()),
+    ]),
+    judge ? judge({ message: input.message, history: input.history }) : Promise.resolve(null),
   ]);
 
-  let { level, categories } = input.base;
+  let result = { level: input.offline.level, categories: input.offline.categories, signals: input.offline.signals, decidedBy: input.offline.decidedBy };
   if (scores) {
-    const raised: SafetyLevel =
-      scores.selfHarmIntent >= input.threshold || scores.selfHarmInstructions >= input.threshold
-        ? "high"
-        : scores.selfHarm >= input.threshold
-          ? "medium"
-          : "none";
-    if (levelRank(raised) > levelRank(level)) {
-      level = maxLevel(level, raised);
-      categories = [...new Set([...categories, "self_harm"])].sort();
-      log.info("chat.moderation_raised", { level });
-    }
+    const moderated: SafetyLevel =
+      scores.selfHarmIntent >= input.threshold || scores.selfHarmInstructions >= input.threshold ? "high" : scores.selfHarm >= input.threshold ? "medium" : "none";
+    result = raiseTo(result, moderated, ["self_harm"], "moderation");
   }
-  const safety = safetyOf(level, categories, input.resources);
+  if (opinion) result = raiseTo(result, opinion.level, opinion.categories, "judge");
+  const settled = result.decidedBy === input.offline.decidedBy && result.level === input.offline.level ? input.offline : input.escalate(result);
+  if (settled !== input.offline) log.info("chat.second_opinion_raised", { level: settled.level, decidedBy: settled.decidedBy });
+  const safety = safetyView(settled);
   input.events.onSafety(safety);
 
-  if (isHardStop(level)) {
+  if (isHardStop(settled.level)) {
     controller.abort();
-    const response = input.hardStop(level, categories);
-    emit(response);
-    return { response, safety, model: SAFETY_MODEL };
+    emit(settled.reply);
+    return { response: settled.reply, safety, model: SAFETY_MODEL };
   }
 
   released = true;

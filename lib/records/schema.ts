@@ -17,6 +17,8 @@ export const SUBSCRIPTION_STATUSES = [
 ] as const;
 export const CRISIS_SOURCES = ["chat", "reflection", "crisis"] as const;
 export const CRISIS_STATUSES = ["New", "Acknowledged", "Followed up"] as const;
+/** Which layer of the crisis screen set the level (lib/safety): offline grammar, conversation rules, learned model, or an OpenAI second opinion. */
+export const CRISIS_DECIDERS = ["grammar", "conversation", "model", "judge", "moderation"] as const;
 export const CRISIS_CATEGORIES = [
   "suicidal_ideation",
   "self_harm",
@@ -88,6 +90,7 @@ export const SCHEMA: Record<TableName, TableSpec> = {
       Categories: { type: "multipleSelects", choices: CRISIS_CATEGORIES },
       Source: { type: "singleSelect", choices: CRISIS_SOURCES },
       Country: { type: "singleLineText", maxLength: 2 },
+      "Decided By": { type: "singleSelect", choices: CRISIS_DECIDERS },
       Status: { type: "singleSelect", choices: CRISIS_STATUSES },
       "Created At": { type: "dateTime" },
     },

@@ -91,7 +91,10 @@ export interface BinaryReport {
   falseNegatives: string[];
 }
 
-/** A binary label scored with "level ≥ medium" as the positive prediction. */
+/** Categories that speak to a self-harm label (OpenAI's taxonomy: suicide, cutting, eating disorders). */
+export const SELF_HARM_CATEGORIES = ["suicidal_ideation", "self_harm", "eating_disorder"];
+
+/** A binary self-harm label scored with "level ≥ medium in a self-harm category" as the positive prediction. */
 export function evaluateBinary(rows: { text: string; positive: boolean }[]): BinaryReport {
   let tp = 0;
   let fp = 0;
@@ -99,7 +102,8 @@ export function evaluateBinary(rows: { text: string; positive: boolean }[]): Bin
   const falsePositives: string[] = [];
   const falseNegatives: string[] = [];
   for (const row of rows) {
-    const predicted = levelRank(screen(row.text).level) >= levelRank("medium");
+    const result = screen(row.text);
+    const predicted = levelRank(result.level) >= levelRank("medium") && result.categories.some((c) => SELF_HARM_CATEGORIES.includes(c));
     if (predicted && row.positive) tp++;
     else if (predicted) {
       fp++;

@@ -1,137 +1,230 @@
-// Text normalisation for the crisis screen. People in distress misspell, abbreviate and (on
-// platforms that filter words) deliberately disguise what they write: "k1ll mys3lf",
-// "diiiie", "k.i.l.l", zero-width characters. Everything here is pure string work.
+// Text → tokens for the crisis screen, in one pass and linear time. People in distress misspell,
+// abbreviate and (on platforms that filter words) disguise what they write: "k1ll mys3lf",
+// "diiiie", "k.i.l.l", "k i l l  m y s e l f", "k*ll", zero-width characters, emoji. The
+// normaliser undoes these without turning benign words into risk words: leetspeak is undone only
+// inside words that also have letters, stretched and masked words only resolve to words the
+// lexicon knows, and spelled-out letters are joined only in runs of three or more.
+//
+// The only regular expressions here are single character classes (no quantified groups), so no
+// input can make them backtrack.
 
-const ZERO_WIDTH = /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180E\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF]/g;
-const APOSTROPHES = /[\u2018\u2019\u201A\u201B\u2032\u0060\u00B4\u02BC]/g;
-const QUOTES = /[\u201C\u201D\u201E\u201F\u2033]/g;
-const DASHES = /[\u2010-\u2015\u2212]/g;
-
-// Digits and symbols standing in for letters, only when they sit inside a word ("5 kms" stays).
-const LEET: Record<string, string> = { "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", $: "s", "!": "i", "|": "l" };
-const LEET_IN_WORD = /(?<=\p{L})[013457@$!|]+|[013457@$|]+(?=\p{L})/gu;
-
-// Common misspellings and contractions without apostrophes, mapped to one spelling.
-const SPELLING: Record<string, string> = {
-  suicde: "suicide",
-  sucide: "suicide",
-  suiside: "suicide",
-  suicid: "suicide",
-  sucidal: "suicidal",
-  suicdal: "suicidal",
-  suicidle: "suicidal",
-  myslef: "myself",
-  mysefl: "myself",
-  mysef: "myself",
-  myelf: "myself",
-  meself: "myself",
-  kil: "kill",
-  kms: "kms",
-  wanna: "want to",
-  wana: "want to",
-  wantto: "want to",
-  gonna: "going to",
-  gunna: "going to",
-  gona: "going to",
-  imma: "i am going to",
-  ima: "i am going to",
-  im: "i am",
-  ive: "i have",
-  dont: "do not",
-  cant: "can not",
-  cannot: "can not",
-  wont: "will not",
-  didnt: "did not",
-  doesnt: "does not",
-  isnt: "is not",
-  wouldnt: "would not",
-  couldnt: "could not",
-  shouldnt: "should not",
-  havent: "have not",
-  hasnt: "has not",
-  u: "you",
-  ur: "your",
-  r: "are",
-  cuz: "because",
-  bc: "because",
-  coz: "because",
-  tmrw: "tomorrow",
-  tmr: "tomorrow",
-  tonite: "tonight",
-  "2nite": "tonight",
-  rn: "right now",
-  selfharm: "self harm",
-  killmyself: "kill myself",
-  killmyslef: "kill myself",
-  wanttodie: "want to die",
-  endmylife: "end my life",
-  hurtmyself: "hurt myself",
-  cutmyself: "cut myself",
-  selfharming: "self harming",
-  dieing: "dying",
-  overdoes: "overdose",
-  overdosing: "overdosing",
-  pils: "pills",
-  harme: "harm",
-  hurtin: "hurting",
-  killin: "killing",
-  cuttin: "cutting",
-  nothin: "nothing",
-  livin: "living",
-};
-
-// English contractions written with an apostrophe, expanded so patterns need one form.
-const CONTRACTIONS: [RegExp, string][] = [
-  [/\bi'm\b/g, "i am"],
-  [/\bi've\b/g, "i have"],
-  [/\bi'll\b/g, "i will"],
-  [/\bi'd\b/g, "i would"],
-  [/\bcan't\b/g, "can not"],
-  [/\bwon't\b/g, "will not"],
-  [/\b(\w+)n't\b/g, "$1 not"],
-  [/\b(he|she|it|that|there|what|who)'s\b/g, "$1 is"],
-  [/\b(you|we|they)'re\b/g, "$1 are"],
-  [/\b(you|we|they)'ve\b/g, "$1 have"],
-  [/\b(you|we|they|he|she)'ll\b/g, "$1 will"],
-  [/\b(you|we|they|he|she)'d\b/g, "$1 would"],
-];
-
-/** Case, Unicode form, accents, apostrophes, zero-width characters, leetspeak, contractions. */
-export function normalize(input: string): string {
-  let text = input.normalize("NFKC").replace(ZERO_WIDTH, "").toLowerCase();
-  text = text.replace(APOSTROPHES, "'").replace(QUOTES, '"').replace(DASHES, "-");
-  // Strip accents so "mí", "à", "möchte" match patterns written without them.
-  text = text.normalize("NFKD").replace(/\p{M}+/gu, "").normalize("NFC");
-  text = text.replace(LEET_IN_WORD, (run) => [...run].map((c) => LEET[c] ?? c).join(""));
-  for (const [pattern, replacement] of CONTRACTIONS) text = text.replace(pattern, replacement);
-  text = text.replace(/\p{L}+/gu, (word) => SPELLING[word] ?? word);
-  return text.replace(/[ \t]+/g, " ");
+export interface Token {
+  /** The normalised word. */
+  w: string;
+  /** A clause break (sentence punctuation or a line break) comes before this token. */
+  brk: boolean;
+  /** Squeezed form ("diiie" → "die") when the word had a letter repeated three or more times. */
+  sq?: string;
+  /** The word had masking symbols ("k*ll"): "?" stands for each masked letter. */
+  masked?: boolean;
+  /** Letters spelled out one by one and joined back ("k i l l"). */
+  joined?: boolean;
 }
 
-/** "diiiie" → "die", "soooo" → "so": letters repeated three or more times collapse to one. */
-export function collapseStretched(text: string): string {
-  return text.replace(/(\p{L})\1{2,}/gu, "$1");
+const ZERO_WIDTH = /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180E\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF]/g;
+const MARKS = /\p{M}/gu;
+const LETTER = /\p{L}/u;
+const LEET: Record<string, string> = { "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "@": "a", $: "s", "!": "i", "|": "l", "€": "e" };
+const MASK = new Set(["*", "#", "?", "_", "%"]);
+const SENTENCE = new Set([".", "!", "?", ";", "…", "\n", "。", "¿", "¡"]);
+const APOSTROPHE = new Set(["'", "\u2018", "\u2019", "\u201B", "\u2032", "`", "\u00B4", "\u02BC"]);
+const SPELL_SEPARATORS = new Set([".", "-", "_", "*", "·", "~", "/", "+"]);
+/** Emoji that name a means or death, read as words. Emoji that are mostly laughter (💀) are not. */
+const EMOJI_WORDS: Record<string, string> = { "💊": "pills", "🔪": "knife", "🔫": "gun", "🪢": "rope", "⚰": "death", "🪦": "grave", "🩸": "blood", "🌉": "bridge", "😂": "lol", "🤣": "lol", "💤": "sleep" };
+
+/** Longest word the normaliser treats as a word; longer runs are split (keeps per-word work bounded). */
+const MAX_WORD = 40;
+
+/** Chat spellings and English contractions written without an apostrophe, spelled out ("dont" → do not). */
+const SPELLING: Record<string, string[]> = Object.fromEntries(
+  Object.entries({
+    dont: "do not", cant: "can not", cannot: "can not", wont: "will not", didnt: "did not", doesnt: "does not", isnt: "is not", arent: "are not",
+    wasnt: "was not", werent: "were not", wouldnt: "would not", couldnt: "could not", shouldnt: "should not", havent: "have not", hasnt: "has not",
+    aint: "am not", im: "i am", ive: "i have", youre: "you are", theyre: "they are", hes: "he is", shes: "she is", thats: "that is", whats: "what is",
+    theres: "there is", its: "it is", lets: "let us", wanna: "want to", gonna: "going to", gunna: "going to", gotta: "got to", tryna: "trying to",
+    kinda: "kind of", idk: "i do not know", rn: "right now", tmrw: "tomorrow", tmr: "tomorrow", "2nite": "tonight", tonite: "tonight", "2day": "today",
+    bc: "because", cuz: "because", coz: "because", b4: "before", nvm: "never mind", ppl: "people", pls: "please", plz: "please", thx: "thanks",
+    u: "you", ur: "your", ya: "you", wud: "would", wat: "what", evrything: "everything", everyi: "everyone", somei: "someone", anyi: "anyone", noi: "no one",
+    ima: "i am going to", imma: "i am going to", gnight: "good night", ty: "thank you", tbh: "to be honest", ngl: "not going to lie", smh: "shaking my head",
+  }).map(([k, v]) => [k, v.split(" ")]),
+);
+
+const PRONOUN_S = new Set(["it", "he", "she", "that", "there", "what", "who", "this", "everything", "nothing", "life"]);
+
+/** English contractions, after the apostrophe: "don't" → do not, "i'm" → i am. */
+function contraction(stem: string, tail: string): string[] | null {
+  if (tail === "t" && stem.endsWith("n")) {
+    if (stem === "can" || stem === "ca") return ["can", "not"];
+    if (stem === "won" || stem === "wo") return ["will", "not"];
+    if (stem === "ain") return ["am", "not"];
+    return [stem.slice(0, -1), "not"];
+  }
+  if (stem === "i" && tail === "m") return ["i", "am"];
+  if (tail === "ll") return [stem, "will"];
+  if (tail === "ve") return [stem, "have"];
+  if (tail === "re") return [stem, "are"];
+  if (tail === "d" && stem.length <= 4) return [stem, "would"];
+  if (tail === "s") return PRONOUN_S.has(stem) ? [stem, "is"] : [stem];
+  return null;
+}
+
+/** Case, Unicode form, accents and zero-width characters. */
+export function foldText(input: string): string {
+  return input.normalize("NFKC").replace(ZERO_WIDTH, "").toLowerCase().normalize("NFKD").replace(MARKS, "").normalize("NFC");
+}
+
+function squeeze(word: string): string | undefined {
+  let out = "";
+  let run = 0;
+  let stretched = false;
+  for (let i = 0; i < word.length; i++) {
+    if (i > 0 && word[i] === word[i - 1]) {
+      run++;
+      if (run >= 2) stretched = true;
+      continue;
+    }
+    run = 0;
+    out += word[i];
+  }
+  return stretched ? out : undefined;
+}
+
+interface Piece {
+  text: string;
+  /** Whitespace characters before the piece, and whether a spell separator (".", "-") joined it to the previous one. */
+  gap: number;
+  spelled: boolean;
+  brk: boolean;
+}
+
+/** Split folded text into word pieces, tracking gaps, sentence breaks and spell separators. */
+function pieces(text: string): Piece[] {
+  const out: Piece[] = [];
+  let word = "";
+  let gap = 0;
+  let brk = false;
+  let spelled = false;
+  const chars = [...text];
+  const flush = () => {
+    if (word) {
+      for (let i = 0; i < word.length; i += MAX_WORD) out.push({ text: word.slice(i, i + MAX_WORD), gap, spelled, brk });
+      gap = 0;
+      brk = false;
+      spelled = false;
+    }
+    word = "";
+  };
+  for (let i = 0; i < chars.length; i++) {
+    const ch = chars[i]!;
+    const emoji = EMOJI_WORDS[ch];
+    if (emoji) {
+      flush();
+      word = emoji;
+      gap = 1;
+      flush();
+      continue;
+    }
+    const isLetter = LETTER.test(ch);
+    const isDigit = ch >= "0" && ch <= "9";
+    const prevWord = word.length > 0;
+    const next = chars[i + 1] ?? "";
+    const nextWordy = LETTER.test(next) || (next >= "0" && next <= "9") || next in LEET;
+    if (isLetter || isDigit) {
+      word += ch;
+      continue;
+    }
+    // Symbols inside a word: leetspeak ("k!ll"), masking ("k*ll") or an apostrophe ("don't").
+    if (prevWord && nextWordy && (ch in LEET || MASK.has(ch) || APOSTROPHE.has(ch))) {
+      // A single letter, then "." or "-", then a single letter: spelled out, not one word.
+      if ((SPELL_SEPARATORS.has(ch) || ch === "!") && word.length === 1 && !LETTER.test(chars[i + 2] ?? "")) {
+        flush();
+        continue;
+      }
+      word += APOSTROPHE.has(ch) ? "'" : ch;
+      continue;
+    }
+    if (!prevWord && (ch in LEET) && ch !== "!" && nextWordy && !(ch >= "0" && ch <= "9")) {
+      word += ch; // "$uicide", "@lone"
+      continue;
+    }
+    flush();
+    if (ch === " " || ch === "\t" || ch === "\r") {
+      gap++;
+    } else if (SENTENCE.has(ch) && !(ch === "." && out.length && out[out.length - 1]!.text.length === 1 && LETTER.test(next))) {
+      brk = true;
+      gap++;
+    } else if (SPELL_SEPARATORS.has(ch)) {
+      spelled = true;
+    } else {
+      gap++;
+    }
+  }
+  flush();
+  return out;
+}
+
+function deLeet(word: string): string {
+  let letters = 0;
+  let symbols = 0;
+  for (const ch of word) {
+    if (LETTER.test(ch)) letters++;
+    else if (ch in LEET) symbols++;
+  }
+  if (!symbols || !letters) return word;
+  let out = "";
+  for (const ch of word) out += LETTER.test(ch) ? ch : (LEET[ch] ?? ch);
+  return out;
 }
 
 /**
- * Letters spelled out one by one — "k i l l  m y s e l f", "k.i.l.l", "d-i-e" — joined back into
- * words. A run of at least three single letters is joined; a double gap separates words.
+ * Tokens of a message. Runs of three or more single letters are joined: letters separated by single
+ * spaces or by dots and dashes form one word, and a wider gap starts the next ("k i l l  m e").
  */
-export function joinSpelledOut(text: string): string {
-  return text.replace(/\b(?:\p{L}[ .\-_*·]{1,2}){2,}\p{L}\b/gu, (run) => {
-    // "k.i.l.l m.e": dots inside words, spaces between them; "k i l l  m e": double spaces between.
-    const words = /[.\-_*·]/.test(run) ? run.split(/\s+/) : run.split(/\s{2,}/);
-    return words.map((word) => word.replace(/[ .\-_*·]/g, "")).join(" ");
-  });
-}
-
-/** The variants the screen matches against: the normalised text, and versions with stretched or spelled-out letters undone. */
-export function variants(input: string): string[] {
-  const base = normalize(input);
-  const out = new Set([base]);
-  const collapsed = normalize(collapseStretched(base));
-  out.add(collapsed);
-  const joined = joinSpelledOut(collapsed);
-  if (joined !== collapsed) out.add(normalize(joined));
-  return [...out];
+export function tokenize(input: string): Token[] {
+  const raw = pieces(foldText(input));
+  const tokens: Token[] = [];
+  let i = 0;
+  while (i < raw.length) {
+    // A run of single letters: "k i l l", "k.i.l.l", "d-i-e".
+    let j = i;
+    while (j < raw.length && raw[j]!.text.length === 1 && LETTER.test(raw[j]!.text) && (j === i || !raw[j]!.brk)) j++;
+    if (j - i >= 3) {
+      // Dotted or dashed runs separate words with a space; spaced runs with a wider gap.
+      const dotted = raw.slice(i + 1, j).some((p) => p.spelled);
+      let word = "";
+      for (let k = i; k < j; k++) {
+        const piece = raw[k]!;
+        const newWord = k > i && (dotted ? !piece.spelled : piece.gap >= 2);
+        if (newWord && word) {
+          tokens.push({ w: word, brk: tokens.length === 0 || k === i ? raw[i]!.brk : false, joined: true });
+          word = "";
+        }
+        word += piece.text;
+      }
+      tokens.push({ w: word, brk: false, joined: true });
+      if (raw[i]!.brk) {
+        const first = tokens.findLastIndex((t, n) => n < tokens.length && t.joined && (n === 0 || !tokens[n - 1]!.joined));
+        if (first >= 0) tokens[first]!.brk = true;
+      }
+      i = j;
+      continue;
+    }
+    const piece = raw[i]!;
+    const word = deLeet(piece.text);
+    const apostrophe = word.indexOf("'");
+    const parts = apostrophe > 0 ? (contraction(word.slice(0, apostrophe), word.slice(apostrophe + 1)) ?? [word.slice(0, apostrophe), word.slice(apostrophe + 1)]) : (SPELLING[word] ?? [word]);
+    parts.forEach((part, index) => {
+      if (!part) return;
+      const token: Token = { w: part, brk: index === 0 && piece.brk };
+      if ([...part].some((c) => MASK.has(c))) {
+        token.masked = true;
+        token.w = [...part].map((c) => (MASK.has(c) ? "?" : c)).join("");
+      }
+      const sq = squeeze(token.w);
+      if (sq) token.sq = sq;
+      tokens.push(token);
+    });
+    i++;
+  }
+  return tokens;
 }

@@ -177,3 +177,31 @@ export function resolveCountry(input: { bodyCountry?: string; headers: Headers; 
   }
   return input.defaultCountry.toUpperCase();
 }
+
+let regionNames: Map<string, string> | undefined;
+
+/** A country from a query parameter: a two-letter code in any case, or an English country name ("germany", "United Kingdom"). */
+export function countryFromParam(value: string): string | undefined {
+  const trimmed = value.trim();
+  if (COUNTRY_CODE.test(trimmed)) return trimmed.toUpperCase() === "UK" ? "GB" : trimmed.toUpperCase();
+  const key = fold(trimmed);
+  if (!key || key.length > 60) return undefined;
+  if (!regionNames) {
+    regionNames = new Map();
+    const names = new Intl.DisplayNames(["en"], { type: "region" });
+    for (let a = 65; a <= 90; a++) {
+      for (let b = 65; b <= 90; b++) {
+        const code = String.fromCharCode(a, b);
+        const name = names.of(code);
+        if (name && name !== code) regionNames.set(fold(name), code);
+      }
+    }
+    for (const r of Object.values(RESOURCES)) regionNames.set(fold(r.name), r.country);
+    regionNames.set("uk", "GB").set("usa", "US").set("america", "US").set("england", "GB").set("holland", "NL");
+  }
+  return regionNames.get(key);
+}
+
+function fold(text: string): string {
+  return text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase().replace(/[^a-z]/g, "");
+}

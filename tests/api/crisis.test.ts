@@ -96,10 +96,17 @@ describe("POST /api/crisis", () => {
   it.each([
     ["an empty message", { message: "  " }],
     ["a non-string message", { message: 5 }],
-    ["a bad country", { message: "hi", country: "USA" }],
   ])("refuses %s with 422", async (_name, body) => {
     const response = await POST(postJson("/api/crisis", body));
     expect(response.status).toBe(422);
+  });
+
+  it("never lets another field stand between a person and the answer: a bad country or name is ignored, and the chat body is accepted as it is", async () => {
+    const response = await POST(
+      postJson("/api/crisis", { message: IMMINENT, country: "USA", healingName: "x".repeat(500), consent: true, conversationId: "not-ours", history: [{ role: "user", content: "hi" }] }, { "x-vercel-ip-country": "GB" }),
+    );
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ level: "imminent", resources: { country: "GB", emergency: "999" } });
   });
 
   it("alerts the operator webhook with the Healing Name and level, never the message", async () => {
@@ -125,8 +132,22 @@ describe("GET /api/crisis", () => {
     expect(body.resources.lines.map((l: { name: string }) => l.name)).toContain("Samaritans");
   });
 
-  it("refuses a malformed country with 422", async () => {
-    expect((await GET(get("/api/crisis?country=123"))).status).toBe(422);
+  it("refuses a malformed country with 400 that names the parameter", async () => {
+    const response = await GET(get("/api/crisis?country=123"));
+    expect(response.status).toBe(400);
+    expect((await response.json()).error.message).toContain("'country' query parameter");
+  });
+
+  it.each([
+    ["Germany", "DE"],
+    ["germany", "DE"],
+    ["de", "DE"],
+    ["United Kingdom", "GB"],
+    ["UK", "GB"],
+  ])("accepts the country %s as a name or code in any case (%s)", async (value, code) => {
+    const response = await GET(get(`/api/crisis?country=${encodeURIComponent(value)}`));
+    expect(response.status).toBe(200);
+    expect((await response.json()).country).toBe(code);
   });
 });
 

@@ -1,0 +1,253 @@
+// The concept grammar: language-independent rules over the concepts the lexicons tag. A message
+// is split into clauses; each concept match gets its scope (negated, someone else's, in the past,
+// inside a benign frame); then composition rules name concepts, never phrases:
+//   want + die                           → current ideation (high)
+//   wish + die, or a passive wish         → passive death wish (medium)
+//   means + holding, or a lethal place    → a marker; with any intent, or gathered, → imminent
+//   done + (all + means | any risk)       → an attempt under way (imminent)
+//   lethality question over means         → high
+//   intent + (means | place | time | preparation | plan) → imminent
+// Pure and synchronous; linear in the length of the text.
+import { levelRank, type SafetyLevel } from "./levels.js";
+import type { Concept } from "./lang/types.js";
+import { tag, words, type Match } from "./lexicon.js";
+
+export type Marker = "soon" | "means" | "place" | "prep" | "plan" | "done" | "farewell" | "gathered" | "take";
+
+export interface Analysis {
+  level: SafetyLevel;
+  categories: string[];
+  /** Rule ids that fired, never text. */
+  signals: string[];
+  /** Current, first-person markers of imminence in this message. */
+  markers: Set<Marker>;
+  /** Current first-person intent (ideation, self-harm, harm to others, danger, lethality). */
+  intent: boolean;
+  /** A benign frame (a game, a play, a deadline) is set in this message. */
+  frame: boolean;
+  reassure: boolean;
+  /** Leading language of the message. */
+  lang: string;
+  /** The concepts found, with their scope ("killself", "die:neg", "selfharm:third"): features for the learned layer. */
+  concepts: string[];
+}
+
+// Concepts a benign idiom swallows when the idiom starts at or before them.
+const SCOPE_ONLY: ReadonlySet<Concept> = new Set(["anyone", "cond", "self", "other", "neg", "negbreak", "past", "recent", "frame", "but", "question", "idiom", "reassure"]);
+// Risk concepts whose subject matters: "my friend wants to die" is worry, not ideation.
+const SUBJECTFUL: ReadonlySet<Concept> = new Set(["ed", "pastrisk", "strongat", "underway", "possess", "want", "wishp", "die", "killself", "euph", "passive", "selfharm", "take", "done", "hopeless", "hold", "gathered", "at", "prep", "farewell", "plan", "howmuch"]);
+// Concepts a benign frame neutralises ("my character dies tonight", "this deadline is killing me").
+const FRAMEABLE: ReadonlySet<Concept> = new Set(["strongat", "underway", "possess", "selfobj", "die", "kill", "killself", "euph", "means", "weapon", "take", "done", "place", "at", "hold", "all", "soon", "howmuch", "want", "wishp", "passive", "farewell", "prep", "plan", "gathered", "danger", "hopeless"]);
+const NEG_WINDOW = 3;
+/** Words in a message short enough to read without a first-person marker. */
+const SHORT_MESSAGE = 24;
+const NEEDS_SELF: ReadonlySet<Concept> = new Set(["hopeless", "passive", "euph", "prep", "farewell", "pastrisk", "distress", "die", "wishp", "done", "underway", "at", "strongat", "hold", "gathered", "take", "all", "howmuch", "selfharm"]);
+
+interface Scoped extends Match {
+  clause: number;
+  negated: boolean;
+  third: boolean;
+  past: boolean;
+  framed: boolean;
+}
+
+/** Longest clause, in words: a longer run-on is cut, so every per-clause step is bounded. */
+const MAX_CLAUSE = 40;
+
+function clauses(list: readonly string[], breaks: readonly boolean[], matches: readonly Match[]): number[] {
+  const butAt = new Set(matches.filter((m) => m.concept === "but").map((m) => m.start));
+  const ids: number[] = [];
+  let id = 0;
+  let length = 0;
+  for (let i = 0; i < list.length; i++) {
+    if (i > 0 && (breaks[i] || butAt.has(i) || length >= MAX_CLAUSE)) {
+      id++;
+      length = 0;
+    }
+    length++;
+    ids.push(id);
+  }
+  return ids;
+}
+
+/** Drop what a benign idiom swallows, a self inside an other ("my" in "my friend"), a negation inside a risk phrase ("not be here"). */
+function prune(matches: Match[]): Match[] {
+  const idioms = matches.filter((m) => m.concept === "idiom");
+  const risky = matches.filter((m) => !SCOPE_ONLY.has(m.concept) && m.concept !== "distress");
+  const others = matches.filter((m) => m.concept === "other");
+  return matches.filter((m) => {
+    if (!SCOPE_ONLY.has(m.concept) && idioms.some((i) => i.start <= m.start && m.start < i.end && !(i.start === m.start && m.end > i.end))) return false;
+    if (m.concept === "self" && others.some((o) => o.start <= m.start && m.end <= o.end)) return false;
+    if (m.concept === "neg" && risky.some((r) => r.start <= m.start && m.end <= r.end && r.end - r.start > m.end - m.start)) return false;
+    return true;
+  });
+}
+
+/** Scope one clause's matches: negation, subject, past, frame. */
+function scopeClause(clause: number, raw: Match[], framedAll: boolean): Scoped[] {
+  const matches = prune(raw);
+  const of = (concept: Concept) => matches.filter((m) => m.concept === concept);
+  const negs = of("neg");
+  const kills = of("kill");
+  const blockers = matches.filter((b) => b.concept === "negbreak" || b.concept === "self" || b.concept === "other");
+  const subjects = matches.filter((s) => (s.concept === "self" || s.concept === "other") && !kills.some((k) => k.end === s.start));
+  const past = of("past").length > 0 && of("recent").length === 0;
+  const framed = framedAll || of("frame").length > 0;
+  return matches.map((m) => {
+    const scoped: Scoped = { ...m, clause, negated: false, third: false, past: false, framed: false };
+    if (SCOPE_ONLY.has(m.concept)) return scoped;
+    // Negation: a negator shortly before, with no subject or "know/stop/help" in between.
+    scoped.negated = negs.some((n) => n.end <= m.start && m.start - n.end <= NEG_WINDOW && !blockers.some((b) => b.start >= n.end && b.start < m.start));
+    // Subject: the nearest self or other before the match that is not the object of a harm verb.
+    if (SUBJECTFUL.has(m.concept)) {
+      const nearest = subjects.reduce<Match | undefined>((best, s) => (s.start < m.start && (!best || s.start > best.start) ? s : best), undefined);
+      scoped.third = nearest?.concept === "other";
+    }
+    scoped.past = past;
+    scoped.framed = FRAMEABLE.has(m.concept) && framed;
+    return scoped;
+  });
+}
+
+function scope(list: readonly string[], breaks: readonly boolean[], matches: Match[], framedAll: boolean): Scoped[] {
+  const clauseOf = clauses(list, breaks, matches);
+  const groups = new Map<number, Match[]>();
+  for (const m of matches) {
+    const c = clauseOf[m.start]!;
+    const group = groups.get(c);
+    if (group) group.push(m);
+    else groups.set(c, [m]);
+  }
+  return [...groups].flatMap(([c, group]) => scopeClause(c, group, framedAll));
+}
+
+interface ClauseFacts {
+  has: (concept: Concept) => boolean;
+}
+
+/** Analyse one message on its own. `framed` applies a benign frame set earlier in the conversation. */
+export function analyze(text: string, options: { framed?: boolean } = {}): Analysis {
+  const { words: list, breaks } = words(text);
+  const { matches, lang } = tag(list);
+  const scoped = scope(list, breaks, matches, options.framed ?? false);
+  const signals = new Set<string>();
+  const categories = new Set<string>();
+  const markers = new Set<Marker>();
+  // In a longer text (a story, an article, a long reflection), soft signals count only in clauses
+  // that speak of the writer; a short chat message often leaves the "I" out ("no point anymore").
+  const selfClauses = new Set(scoped.filter((m) => m.concept === "self" || m.concept === "selfobj" || m.concept === "killself").map((m) => m.clause));
+  const short = list.length <= SHORT_MESSAGE;
+  const active = scoped.filter((m) => !SCOPE_ONLY.has(m.concept) && !m.negated && !m.third && !m.past && !m.framed && (short || !NEEDS_SELF.has(m.concept) || selfClauses.has(m.clause)));
+  const perClause = new Map<number, Set<Concept>>();
+  for (const m of active) {
+    const set = perClause.get(m.clause);
+    if (set) set.add(m.concept);
+    else perClause.set(m.clause, new Set([m.concept]));
+  }
+  const all = new Set(active.map((m) => m.concept));
+  const msg: ClauseFacts = { has: (c) => all.has(c) };
+  const any = (rule: (f: ClauseFacts) => boolean) => [...perClause.values()].some((set) => rule({ has: (c) => set.has(c) }));
+  const objectsByClause = new Map<number, number[]>();
+  for (const o of scoped) if (o.concept === "other" || o.concept === "anyone") objectsByClause.set(o.clause, [...(objectsByClause.get(o.clause) ?? []), o.start]);
+
+  // Harm to someone else: a harm verb with a person as its object, and intent, a weapon or a time.
+  const harmOthers =
+    !options.framed &&
+    active.some((k) => k.concept === "kill" && (objectsByClause.get(k.clause) ?? []).some((start) => start >= k.end && start - k.end <= 2) && !scoped.some((c) => c.concept === "cond" && c.clause === k.clause && c.start > k.end && c.start - k.end <= 5)) &&
+    (msg.has("want") || msg.has("soon") || msg.has("weapon") || msg.has("plan") || msg.has("at"));
+  const ideation = any((f) => f.has("killself") || (f.has("want") && (f.has("die") || f.has("euph"))));
+  const passive = any((f) => f.has("passive") || (f.has("wishp") && (f.has("die") || f.has("euph") || f.has("killself"))));
+  const euph = msg.has("euph");
+  const hopeless = msg.has("hopeless");
+  const selfharm = msg.has("selfharm");
+  const danger = msg.has("danger");
+  const lethality = any((f) => f.has("howmuch") && (f.has("means") || f.has("place") || f.has("die") || f.has("euph") || f.has("killself") || f.has("take")));
+  const meansNow = any((f) => f.has("means") && (f.has("hold") || f.has("gathered")));
+  const meansKnown = msg.has("means") && (msg.has("possess") || msg.has("hold"));
+  const gathered = any((f) => f.has("gathered") && f.has("means")) || (msg.has("gathered") && msg.has("means"));
+  const placeNow = any((f) => (f.has("at") || f.has("strongat")) && f.has("place")) || (msg.has("strongat") && msg.has("place"));
+  const brink = msg.has("strongat") && msg.has("place");
+  const armed = msg.has("weapon") && (msg.has("possess") || msg.has("hold")) && scoped.some((m) => m.concept === "other") && (msg.has("soon") || msg.has("kill") || msg.has("want"));
+  const takeAll = any((f) => f.has("take") && f.has("all") && (f.has("means") || msg.has("means") || msg.has("hold")));
+  const selfHarmWithMeans = any((f) => f.has("means") && f.has("selfobj") && !f.has("other") && !f.has("killself") && !f.has("die"));
+  const farewells = active.filter((m) => m.concept === "farewell").length;
+  const anyRisk = ideation || passive || euph || hopeless || selfharm || msg.has("die") || msg.has("farewell") || meansNow || placeNow;
+  const attempt =
+    (msg.has("done") && (any((f) => f.has("all") && (f.has("means") || f.has("take") || f.has("done"))) || (msg.has("means") && (anyRisk || msg.has("distress"))) || ideation || selfharm || euph || msg.has("underway"))) ||
+    (msg.has("underway") && (msg.has("means") || selfharm || ideation || euph || msg.has("farewell") || msg.has("take")));
+
+  if (msg.has("soon")) markers.add("soon");
+  if (meansNow || meansKnown) markers.add("means");
+  if (placeNow) markers.add("place");
+  if (msg.has("prep")) markers.add("prep");
+  if (msg.has("plan")) markers.add("plan");
+  if (msg.has("done") || msg.has("underway")) markers.add("done");
+  if (msg.has("farewell")) markers.add("farewell");
+  if (gathered) markers.add("gathered");
+  if (takeAll) markers.add("take");
+
+  const harm = selfharm || selfHarmWithMeans;
+  const intent = ideation || harm || danger || harmOthers || armed || lethality || takeAll || (euph && (msg.has("farewell") || msg.has("prep") || msg.has("want")));
+  const marker = meansNow || meansKnown || placeNow || msg.has("soon") || msg.has("prep") || msg.has("plan") || gathered;
+  const soft = passive || euph || hopeless;
+
+  let level: SafetyLevel = "none";
+  const raise = (to: SafetyLevel, signal: string) => {
+    if (levelRank(to) > levelRank(level)) level = to;
+    signals.add(signal);
+  };
+  if (attempt) raise("imminent", "rule.attempt");
+  if (intent && marker) raise("imminent", "rule.intent_with_marker");
+  if (intent) raise("high", ideation ? "rule.ideation" : harm ? "rule.self_harm" : danger ? "rule.danger" : harmOthers ? "rule.harm_others" : lethality ? "rule.lethality" : takeAll ? "rule.take_all" : "rule.euphemism");
+  if (meansNow) raise("imminent", "rule.means_at_hand");
+  if (placeNow) raise(brink || soft || msg.has("soon") || msg.has("distress") || msg.has("die") || msg.has("farewell") ? "imminent" : "high", "rule.lethal_place");
+  if (armed) raise("imminent", "rule.armed_with_target");
+  if (msg.has("pastrisk")) raise("medium", "rule.past_risk");
+  if (soft && meansKnown) raise("imminent", "rule.wish_with_means");
+  if (gathered) raise(msg.has("all") || msg.has("soon") || msg.has("hold") ? "imminent" : "high", "rule.gathered_means");
+  if (msg.has("prep") && msg.has("soon")) raise("imminent", "rule.preparation_with_time");
+  if (msg.has("prep") && (soft || farewells > 0 || msg.has("plan"))) raise("high", "rule.preparation");
+  if (farewells > 2 || (farewells > 0 && (msg.has("soon") || msg.has("plan")) && (farewells > 1 || soft || msg.has("prep")))) raise("imminent", "rule.farewell_with_time");
+  if (farewells > 1 || (farewells > 0 && (soft || msg.has("plan") || msg.has("soon")))) raise("high", "rule.farewell");
+  if (soft && (msg.has("plan") || msg.has("soon"))) raise("high", "rule.wish_with_marker");
+  if (euph && msg.has("wishp")) raise("high", "rule.euphemism_wish");
+  if (passive) raise("medium", "rule.passive_wish");
+  if (euph) raise("medium", "rule.euphemism");
+  if (hopeless) raise("medium", "rule.hopeless");
+  if (msg.has("ed")) raise("medium", "rule.eating_disorder");
+  if (msg.has("prep") || meansKnown) raise("low", "rule.marker_alone");
+
+  const negatedWish = scoped.some((w) => w.negated && w.concept === "want" && scoped.some((d) => d.clause === w.clause && (d.concept === "die" || d.concept === "euph" || d.concept === "killself")));
+  const negated = negatedWish || scoped.some((m) => m.negated && !m.framed && ["killself", "euph", "selfharm", "passive"].includes(m.concept));
+  if (negated) raise(hopeless || msg.has("distress") ? "medium" : "low", "modifier.negated");
+  const thirdRisk = scoped.some((m) => m.third && !m.framed && ["killself", "euph", "selfharm", "passive", "hopeless", "farewell", "prep"].includes(m.concept));
+  const worried = msg.has("worry") && scoped.some((m) => (m.concept === "other" || ["die", "killself", "selfharm", "euph", "means", "danger", "hopeless", "farewell", "prep", "kill"].includes(m.concept)) && !m.framed);
+  const third = thirdRisk || worried;
+  if (third) raise("medium", "modifier.third_person");
+  const past = scoped.some((m) => (m.past && !m.framed && ["killself", "selfharm", "done", "passive", "euph"].includes(m.concept)) || (m.past && m.concept === "die" && scoped.some((s) => s.concept === "self" && s.clause === m.clause)));
+  if (past) raise("medium", "modifier.past");
+  if (msg.has("distress")) raise("low", "rule.distress");
+  if (scoped.some((m) => m.framed)) signals.add("modifier.frame");
+
+  if (ideation || passive || euph || attempt || lethality || meansNow || placeNow || takeAll || gathered || (farewells > 0 && levelRank(level) >= levelRank("high"))) categories.add("suicidal_ideation");
+  if (harm || (past && scoped.some((m) => m.past && m.concept === "selfharm"))) categories.add("self_harm");
+  if (harmOthers) categories.add("harm_to_others");
+  if (msg.has("ed")) categories.add("eating_disorder");
+  if (danger) categories.add("abuse_or_danger");
+  if (third) categories.add("concern_for_other");
+  if (hopeless || msg.has("distress")) categories.add("distress");
+  if (level === "none") categories.clear();
+
+  return {
+    level,
+    categories: [...categories].sort(),
+    signals: [...signals].sort(),
+    markers,
+    intent: intent || attempt,
+    frame: scoped.some((m) => m.concept === "frame"),
+    reassure: scoped.some((m) => m.concept === "reassure"),
+    lang,
+    concepts: [...new Set(scoped.map((m) => (m.negated ? `${m.concept}:neg` : m.third ? `${m.concept}:third` : m.past ? `${m.concept}:past` : m.framed ? `${m.concept}:frame` : m.concept)))],
+  };
+}
+

@@ -1,0 +1,201 @@
+// The language modules compiled into one matcher: tokens → concept matches. Built once, on first
+// use. Matching is linear in the number of tokens: each token looks up the phrases that start with
+// it (exactly, or by a bounded set of prefixes) and checks each against the next few tokens.
+import { LANGUAGES } from "./lang/index.js";
+import type { Concept, Language } from "./lang/types.js";
+import { foldText, tokenize, type Token } from "./normalize.js";
+
+export interface Match {
+  concept: Concept;
+  /** Token span [start, end). */
+  start: number;
+  end: number;
+  lang: Language["code"];
+}
+
+interface Entry {
+  words: string[];
+  /** Per word: true when it is a prefix ("suicid*"). */
+  prefix: boolean[];
+  concept: Concept;
+  lang: Language["code"];
+  /** Counts only when its language leads the message's profile ("!die"). */
+  ambiguous: boolean;
+}
+
+interface Compiled {
+  exact: Map<string, Entry[]>;
+  prefix: Map<string, Entry[]>;
+  vocab: Set<string>;
+  /** Every lexicon word with its repeated letters squeezed ("kill" → "kil"), for stretched words. */
+  squeezed: Map<string, string>;
+  /** Lexicon words by length, for masked words ("k?ll"). */
+  byLength: Map<number, string[]>;
+  stop: Map<string, Language["code"][]>;
+}
+
+const MIN_STEM = 3;
+const MAX_STEM = 14;
+
+export function squeezeAll(word: string): string {
+  let out = "";
+  for (let i = 0; i < word.length; i++) if (word[i] !== word[i - 1]) out += word[i];
+  return out;
+}
+
+function compile(languages: readonly Language[]): Compiled {
+  const c: Compiled = { exact: new Map(), prefix: new Map(), vocab: new Set(), squeezed: new Map(), byLength: new Map(), stop: new Map() };
+  const push = (map: Map<string, Entry[]>, key: string, entry: Entry) => {
+    const list = map.get(key);
+    if (list) list.push(entry);
+    else map.set(key, [entry]);
+  };
+  for (const language of languages) {
+    for (const word of language.stopwords) {
+      const folded = foldText(word);
+      c.vocab.add(folded);
+      const langs = c.stop.get(folded) ?? [];
+      if (!langs.includes(language.code)) langs.push(language.code);
+      c.stop.set(folded, langs);
+    }
+    for (const [concept, phrases] of Object.entries(language.lexicon) as [Concept, readonly string[]][]) {
+      for (const phrase of phrases) {
+        const ambiguous = phrase.startsWith("!");
+        const words: string[] = [];
+        const prefix: boolean[] = [];
+        for (const raw of (ambiguous ? phrase.slice(1) : phrase).split(" ")) {
+          if (!raw) continue;
+          if (raw.endsWith("*") && raw.length > MIN_STEM) {
+            words.push(foldText(raw.slice(0, -1)));
+            prefix.push(true);
+            continue;
+          }
+          for (const token of tokenize(raw)) {
+            words.push(token.w);
+            prefix.push(false);
+          }
+        }
+        if (!words.length) continue;
+        const entry: Entry = { words, prefix, concept, lang: language.code, ambiguous };
+        push(prefix[0] ? c.prefix : c.exact, words[0]!, entry);
+        words.forEach((word, i) => {
+          if (prefix[i]) return;
+          c.vocab.add(word);
+          if (concept === "idiom" || concept === "frame") return;
+          if (!c.squeezed.has(squeezeAll(word))) c.squeezed.set(squeezeAll(word), word);
+          if (word.length >= 3) {
+            const list = c.byLength.get(word.length) ?? [];
+            if (!list.includes(word)) list.push(word);
+            c.byLength.set(word.length, list);
+          }
+        });
+      }
+    }
+  }
+  return c;
+}
+
+let compiled: Compiled | undefined;
+const lexicon = (): Compiled => (compiled ??= compile(LANGUAGES));
+
+/** Split a joined run ("killmyself") into known words, or null. Dynamic programming, bounded by word length. */
+function segment(word: string, vocab: Set<string>): string[] | null {
+  const best: (string[] | null)[] = Array.from({ length: word.length + 1 }, () => null);
+  best[0] = [];
+  for (let end = 1; end <= word.length; end++) {
+    for (let start = Math.max(0, end - 16); start < end; start++) {
+      const prev = best[start];
+      const piece = word.slice(start, end);
+      if (prev && (piece.length >= 2 || piece === "i") && vocab.has(piece) && (!best[end] || prev.length + 1 < best[end]!.length)) best[end] = [...prev, piece];
+    }
+  }
+  return best[word.length] ?? null;
+}
+
+function isNumber(word: string): boolean {
+  for (const ch of word) if (ch < "0" || ch > "9") return false;
+  return word.length > 0;
+}
+
+function matchesMask(pattern: string, word: string): boolean {
+  for (let i = 0; i < pattern.length; i++) if (pattern[i] !== "?" && pattern[i] !== word[i]) return false;
+  return true;
+}
+
+export interface Words {
+  words: string[];
+  /** A clause break comes before the word at this index. */
+  breaks: boolean[];
+}
+
+/** Tokens resolved to lexicon words: stretched, masked and spelled-out words become the words they stand for. */
+export function words(text: string): Words {
+  const c = lexicon();
+  const out: Words = { words: [], breaks: [] };
+  const add = (word: string, brk: boolean) => {
+    out.words.push(word);
+    out.breaks.push(brk);
+  };
+  for (const token of tokenize(text)) add1(token);
+  // "5 kms" is a distance, not "kill myself".
+  for (let i = 1; i < out.words.length; i++) if (out.words[i] === "kms" && isNumber(out.words[i - 1]!)) out.words[i] = "km";
+  return out;
+
+  function add1(token: Token): void {
+    const { w } = token;
+    if (c.vocab.has(w)) return add(w, token.brk);
+    if (token.sq) {
+      const word = c.vocab.has(token.sq) ? token.sq : c.squeezed.get(squeezeAll(w));
+      if (word) return add(word, token.brk);
+    }
+    if (token.masked) {
+      const word = c.byLength.get(w.length)?.find((candidate) => matchesMask(w, candidate));
+      if (word) return add(word, token.brk);
+    }
+    if (token.joined && w.length <= 40) {
+      const parts = segment(w, c.vocab);
+      if (parts) return parts.forEach((part, i) => add(part, i === 0 && token.brk));
+    }
+    add(token.sq ?? w, token.brk);
+  }
+}
+
+/** Which language's function words dominate; English wins ties (it is always tried). */
+export function leadingLanguage(list: readonly string[]): Language["code"] {
+  const counts = new Map<Language["code"], number>();
+  for (const word of list) for (const lang of lexicon().stop.get(word) ?? []) counts.set(lang, (counts.get(lang) ?? 0) + 1);
+  let leader: Language["code"] = "en";
+  let best = counts.get("en") ?? 0;
+  for (const [lang, n] of counts) if (n > best) [leader, best] = [lang, n];
+  return leader;
+}
+
+/** Every concept match in the words, including overlapping ones. */
+export function tag(list: readonly string[]): { matches: Match[]; lang: Language["code"] } {
+  const c = lexicon();
+  const lang = leadingLanguage(list);
+  const matches: Match[] = [];
+  const fits = (entry: Entry, at: number): boolean => {
+    if (entry.ambiguous && entry.lang !== lang) return false;
+    if (at + entry.words.length > list.length) return false;
+    for (let k = 0; k < entry.words.length; k++) {
+      const word = list[at + k]!;
+      if (entry.prefix[k] ? !word.startsWith(entry.words[k]!) : word !== entry.words[k]) return false;
+    }
+    return true;
+  };
+  for (let i = 0; i < list.length; i++) {
+    const word = list[i]!;
+    const seen = new Set<string>();
+    const consider = (entry: Entry) => {
+      if (!fits(entry, i)) return;
+      const key = `${entry.concept}:${entry.words.length}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      matches.push({ concept: entry.concept, start: i, end: i + entry.words.length, lang: entry.lang });
+    };
+    c.exact.get(word)?.forEach(consider);
+    for (let k = MIN_STEM; k <= Math.min(word.length, MAX_STEM); k++) c.prefix.get(word.slice(0, k))?.forEach(consider);
+  }
+  return { matches, lang };
+}
