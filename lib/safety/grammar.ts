@@ -72,9 +72,15 @@ function clauses(list: readonly string[], breaks: readonly boolean[], matches: r
 
 /** Drop what a benign idiom swallows, a self inside an other ("my" in "my friend"), a negation inside a risk phrase ("not be here"). */
 function prune(matches: Match[]): Match[] {
-  const idioms = matches.filter((m) => m.concept === "idiom");
-  const risky = matches.filter((m) => !SCOPE_ONLY.has(m.concept) && m.concept !== "distress");
-  const others = matches.filter((m) => m.concept === "other");
+  const idioms: Match[] = [];
+  const others: Match[] = [];
+  const risky: Match[] = [];
+  for (const m of matches) {
+    if (m.concept === "idiom") idioms.push(m);
+    else if (m.concept === "other") others.push(m);
+    if (!SCOPE_ONLY.has(m.concept) && m.concept !== "distress") risky.push(m);
+  }
+  if (!idioms.length && !others.length && !matches.some((m) => m.concept === "neg")) return matches;
   return matches.filter((m) => {
     if (!SCOPE_ONLY.has(m.concept) && idioms.some((i) => i.start <= m.start && m.start < i.end && !(i.start === m.start && m.end > i.end))) return false;
     if (m.concept === "self" && others.some((o) => o.start <= m.start && m.end <= o.end)) return false;
@@ -86,27 +92,45 @@ function prune(matches: Match[]): Match[] {
 /** Scope one clause's matches: negation, subject, past, frame. */
 function scopeClause(clause: number, raw: Match[], framedAll: boolean): Scoped[] {
   const matches = prune(raw);
-  const of = (concept: Concept) => matches.filter((m) => m.concept === concept);
-  const negs = of("neg");
-  const kills = of("kill");
-  const blockers = matches.filter((b) => b.concept === "negbreak" || b.concept === "self" || b.concept === "other");
-  const subjects = matches.filter((s) => (s.concept === "self" || s.concept === "other") && !kills.some((k) => k.end === s.start));
-  const past = of("past").length > 0 && of("recent").length === 0;
-  const framed = framedAll || of("frame").length > 0;
-  return matches.map((m) => {
-    const scoped: Scoped = { ...m, clause, negated: false, third: false, past: false, framed: false };
-    if (SCOPE_ONLY.has(m.concept)) return scoped;
+  const negs: Match[] = [];
+  const blockers: number[] = [];
+  const killEnds = new Set<number>();
+  let past = false;
+  let recent = false;
+  let framed = framedAll;
+  for (const m of matches) {
+    if (m.concept === "neg") negs.push(m);
+    else if (m.concept === "kill") killEnds.add(m.end);
+    else if (m.concept === "past") past = true;
+    else if (m.concept === "recent") recent = true;
+    else if (m.concept === "frame") framed = true;
+    if (m.concept === "negbreak" || m.concept === "self" || m.concept === "other") blockers.push(m.start);
+  }
+  // Subjects: self or other, unless it is the object of a harm verb ("kill him").
+  const subjects = matches.filter((m) => (m.concept === "self" || m.concept === "other") && !killEnds.has(m.start));
+  const inPast = past && !recent;
+  const out: Scoped[] = [];
+  for (const m of matches) {
+    const scoped: Scoped = { concept: m.concept, start: m.start, end: m.end, lang: m.lang, clause, negated: false, third: false, past: false, framed: false };
+    out.push(scoped);
+    if (SCOPE_ONLY.has(m.concept)) continue;
     // Negation: a negator shortly before, with no subject or "know/stop/help" in between.
-    scoped.negated = negs.some((n) => n.end <= m.start && m.start - n.end <= NEG_WINDOW && !blockers.some((b) => b.start >= n.end && b.start < m.start));
-    // Subject: the nearest self or other before the match that is not the object of a harm verb.
+    for (const n of negs) {
+      if (n.end > m.start || m.start - n.end > NEG_WINDOW) continue;
+      let blocked = false;
+      for (const b of blockers) if (b >= n.end && b < m.start) blocked = true;
+      if (!blocked) scoped.negated = true;
+    }
+    // Subject: the nearest self or other before the match.
     if (SUBJECTFUL.has(m.concept)) {
-      const nearest = subjects.reduce<Match | undefined>((best, s) => (s.start < m.start && (!best || s.start > best.start) ? s : best), undefined);
+      let nearest: Match | undefined;
+      for (const s of subjects) if (s.start < m.start && (!nearest || s.start > nearest.start)) nearest = s;
       scoped.third = nearest?.concept === "other";
     }
-    scoped.past = past;
-    scoped.framed = FRAMEABLE.has(m.concept) && framed;
-    return scoped;
-  });
+    scoped.past = inPast;
+    scoped.framed = framed && FRAMEABLE.has(m.concept);
+  }
+  return out;
 }
 
 function scope(list: readonly string[], breaks: readonly boolean[], matches: Match[], framedAll: boolean): Scoped[] {
@@ -148,12 +172,14 @@ export function analyze(text: string, options: { framed?: boolean } = {}): Analy
   const msg: ClauseFacts = { has: (c) => all.has(c) };
   const any = (rule: (f: ClauseFacts) => boolean) => [...perClause.values()].some((set) => rule({ has: (c) => set.has(c) }));
   const objectsByClause = new Map<number, number[]>();
+  const condsByClause = new Map<number, number[]>();
+  for (const c of scoped) if (c.concept === "cond") condsByClause.set(c.clause, [...(condsByClause.get(c.clause) ?? []), c.start]);
   for (const o of scoped) if (o.concept === "other" || o.concept === "anyone") objectsByClause.set(o.clause, [...(objectsByClause.get(o.clause) ?? []), o.start]);
 
   // Harm to someone else: a harm verb with a person as its object, and intent, a weapon or a time.
   const harmOthers =
     !options.framed &&
-    active.some((k) => k.concept === "kill" && (objectsByClause.get(k.clause) ?? []).some((start) => start >= k.end && start - k.end <= 2) && !scoped.some((c) => c.concept === "cond" && c.clause === k.clause && c.start > k.end && c.start - k.end <= 5)) &&
+    active.some((k) => k.concept === "kill" && (objectsByClause.get(k.clause) ?? []).some((start) => start >= k.end && start - k.end <= 2) && !(condsByClause.get(k.clause) ?? []).some((start) => start > k.end && start - k.end <= 5)) &&
     (msg.has("want") || msg.has("soon") || msg.has("weapon") || msg.has("plan") || msg.has("at"));
   const ideation = any((f) => f.has("killself") || (f.has("want") && (f.has("die") || f.has("euph"))));
   const passive = any((f) => f.has("passive") || (f.has("wishp") && (f.has("die") || f.has("euph") || f.has("killself"))));
@@ -217,14 +243,15 @@ export function analyze(text: string, options: { framed?: boolean } = {}): Analy
   if (msg.has("ed")) raise("medium", "rule.eating_disorder");
   if (msg.has("prep") || meansKnown) raise("low", "rule.marker_alone");
 
-  const negatedWish = scoped.some((w) => w.negated && w.concept === "want" && scoped.some((d) => d.clause === w.clause && (d.concept === "die" || d.concept === "euph" || d.concept === "killself")));
+  const deathClauses = new Set(scoped.filter((d) => d.concept === "die" || d.concept === "euph" || d.concept === "killself").map((d) => d.clause));
+  const negatedWish = scoped.some((w) => w.negated && w.concept === "want" && deathClauses.has(w.clause));
   const negated = negatedWish || scoped.some((m) => m.negated && !m.framed && ["killself", "euph", "selfharm", "passive"].includes(m.concept));
   if (negated) raise(hopeless || msg.has("distress") ? "medium" : "low", "modifier.negated");
   const thirdRisk = scoped.some((m) => m.third && !m.framed && ["killself", "euph", "selfharm", "passive", "hopeless", "farewell", "prep"].includes(m.concept));
   const worried = msg.has("worry") && scoped.some((m) => (m.concept === "other" || ["die", "killself", "selfharm", "euph", "means", "danger", "hopeless", "farewell", "prep", "kill"].includes(m.concept)) && !m.framed);
   const third = thirdRisk || worried;
   if (third) raise("medium", "modifier.third_person");
-  const past = scoped.some((m) => (m.past && !m.framed && ["killself", "selfharm", "done", "passive", "euph"].includes(m.concept)) || (m.past && m.concept === "die" && scoped.some((s) => s.concept === "self" && s.clause === m.clause)));
+  const past = scoped.some((m) => (m.past && !m.framed && ["killself", "selfharm", "done", "passive", "euph"].includes(m.concept)) || (m.past && m.concept === "die" && selfClauses.has(m.clause)));
   if (past) raise("medium", "modifier.past");
   if (msg.has("distress")) raise("low", "rule.distress");
   if (scoped.some((m) => m.framed)) signals.add("modifier.frame");

@@ -24,7 +24,10 @@ interface Entry {
 }
 
 interface Compiled {
+  /** Phrases by their first word: one-word phrases and those whose second word is a prefix. */
   exact: Map<string, Entry[]>;
+  /** Phrases of two or more words by their first two words ("end my" → "end my life"). */
+  pairs: Map<string, Entry[]>;
   prefix: Map<string, Entry[]>;
   vocab: Set<string>;
   /** Every lexicon word with its repeated letters squeezed ("kill" → "kil"), for stretched words. */
@@ -44,12 +47,14 @@ export function squeezeAll(word: string): string {
 }
 
 function compile(languages: readonly Language[]): Compiled {
-  const c: Compiled = { exact: new Map(), prefix: new Map(), vocab: new Set(), squeezed: new Map(), byLength: new Map(), stop: new Map() };
+  const c: Compiled = { exact: new Map(), pairs: new Map(), prefix: new Map(), vocab: new Set(), squeezed: new Map(), byLength: new Map(), stop: new Map() };
   const push = (map: Map<string, Entry[]>, key: string, entry: Entry) => {
     const list = map.get(key);
     if (list) list.push(entry);
     else map.set(key, [entry]);
   };
+  const seen = new Map<string, Entry>();
+  const byLength = new Set<string>();
   for (const language of languages) {
     for (const word of language.stopwords) {
       const folded = foldText(word);
@@ -77,20 +82,31 @@ function compile(languages: readonly Language[]): Compiled {
         }
         if (!words.length) continue;
         const entry: Entry = { words, prefix, concept, lang: language.code, ambiguous };
-        push(prefix[0] ? c.prefix : c.exact, words[0]!, entry);
+        const key = `${concept}|${words.join(" ")}|${prefix.join("")}`;
+        const twin = seen.get(key);
+        if (twin) {
+          // The same phrase in two languages (or twice): one entry, unambiguous if either is.
+          twin.ambiguous &&= ambiguous;
+          continue;
+        }
+        seen.set(key, entry);
+        if (prefix[0]) push(c.prefix, words[0]!, entry);
+        else if (words.length > 1 && !prefix[1]) push(c.pairs, `${words[0]} ${words[1]}`, entry);
+        else push(c.exact, words[0]!, entry);
         words.forEach((word, i) => {
           if (prefix[i]) return;
           c.vocab.add(word);
           if (concept === "idiom" || concept === "frame") return;
           if (!c.squeezed.has(squeezeAll(word))) c.squeezed.set(squeezeAll(word), word);
-          if (word.length >= 3) {
-            const list = c.byLength.get(word.length) ?? [];
-            if (!list.includes(word)) list.push(word);
-            c.byLength.set(word.length, list);
-          }
+          if (word.length >= 3) byLength.add(word);
         });
       }
     }
+  }
+  for (const word of byLength) {
+    const list = c.byLength.get(word.length);
+    if (list) list.push(word);
+    else c.byLength.set(word.length, [word]);
   }
   return c;
 }
@@ -170,6 +186,23 @@ export function leadingLanguage(list: readonly string[]): Language["code"] {
   return leader;
 }
 
+const CANDIDATE_CACHE = 20_000;
+const candidateCache = new Map<string, Entry[]>();
+
+/** The phrases that can start at a word: exact first words and prefixes of it. Cached per word (bounded). */
+function candidates(c: Compiled, word: string): Entry[] {
+  const cached = candidateCache.get(word);
+  if (cached) return cached;
+  const list = [...(c.exact.get(word) ?? [])];
+  for (let k = MIN_STEM; k <= Math.min(word.length, MAX_STEM); k++) {
+    const entries = c.prefix.get(word.slice(0, k));
+    if (entries) list.push(...entries);
+  }
+  if (candidateCache.size >= CANDIDATE_CACHE) candidateCache.clear();
+  candidateCache.set(word, list);
+  return list;
+}
+
 /** Every concept match in the words, including overlapping ones. */
 export function tag(list: readonly string[]): { matches: Match[]; lang: Language["code"] } {
   const c = lexicon();
@@ -184,18 +217,12 @@ export function tag(list: readonly string[]): { matches: Match[]; lang: Language
     }
     return true;
   };
+  const add = (entry: Entry, i: number) => {
+    if (fits(entry, i)) matches.push({ concept: entry.concept, start: i, end: i + entry.words.length, lang: entry.lang });
+  };
   for (let i = 0; i < list.length; i++) {
-    const word = list[i]!;
-    const seen = new Set<string>();
-    const consider = (entry: Entry) => {
-      if (!fits(entry, i)) return;
-      const key = `${entry.concept}:${entry.words.length}`;
-      if (seen.has(key)) return;
-      seen.add(key);
-      matches.push({ concept: entry.concept, start: i, end: i + entry.words.length, lang: entry.lang });
-    };
-    c.exact.get(word)?.forEach(consider);
-    for (let k = MIN_STEM; k <= Math.min(word.length, MAX_STEM); k++) c.prefix.get(word.slice(0, k))?.forEach(consider);
+    for (const entry of candidates(c, list[i]!)) add(entry, i);
+    if (i + 1 < list.length) for (const entry of c.pairs.get(`${list[i]} ${list[i + 1]}`) ?? []) add(entry, i);
   }
   return { matches, lang };
 }

@@ -24,6 +24,14 @@ export interface Token {
 const ZERO_WIDTH = /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180E\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF]/g;
 const MARKS = /\p{M}/gu;
 const LETTER = /\p{L}/u;
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/** A letter in any script; ASCII without a regular expression (this runs for every character). */
+function isLetter(ch: string): boolean {
+  const c = ch.charCodeAt(0);
+  if (c < 128) return (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+  return LETTER.test(ch);
+}
 const LEET: Record<string, string> = { "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "@": "a", $: "s", "!": "i", "|": "l", "€": "e" };
 const MASK = new Set(["*", "#", "?", "_", "%"]);
 const SENTENCE = new Set([".", "!", "?", ";", "…", "\n", "。", "¿", "¡"]);
@@ -70,6 +78,7 @@ function contraction(stem: string, tail: string): string[] | null {
 
 /** Case, Unicode form, accents and zero-width characters. */
 export function foldText(input: string): string {
+  if (!NON_ASCII.test(input)) return input.toLowerCase();
   return input.normalize("NFKC").replace(ZERO_WIDTH, "").toLowerCase().normalize("NFKD").replace(MARKS, "").normalize("NFC");
 }
 
@@ -124,19 +133,19 @@ function pieces(text: string): Piece[] {
       flush();
       continue;
     }
-    const isLetter = LETTER.test(ch);
+    const letter = isLetter(ch);
     const isDigit = ch >= "0" && ch <= "9";
     const prevWord = word.length > 0;
     const next = chars[i + 1] ?? "";
-    const nextWordy = LETTER.test(next) || (next >= "0" && next <= "9") || next in LEET;
-    if (isLetter || isDigit) {
+    const nextWordy = isLetter(next) || (next >= "0" && next <= "9") || next in LEET;
+    if (letter || isDigit) {
       word += ch;
       continue;
     }
     // Symbols inside a word: leetspeak ("k!ll"), masking ("k*ll") or an apostrophe ("don't").
     if (prevWord && nextWordy && (ch in LEET || MASK.has(ch) || APOSTROPHE.has(ch))) {
       // A single letter, then "." or "-", then a single letter: spelled out, not one word.
-      if ((SPELL_SEPARATORS.has(ch) || ch === "!") && word.length === 1 && !LETTER.test(chars[i + 2] ?? "")) {
+      if ((SPELL_SEPARATORS.has(ch) || ch === "!") && word.length === 1 && !isLetter(chars[i + 2] ?? "")) {
         flush();
         continue;
       }
@@ -150,7 +159,7 @@ function pieces(text: string): Piece[] {
     flush();
     if (ch === " " || ch === "\t" || ch === "\r") {
       gap++;
-    } else if (SENTENCE.has(ch) && !(ch === "." && out.length && out[out.length - 1]!.text.length === 1 && LETTER.test(next))) {
+    } else if (SENTENCE.has(ch) && !(ch === "." && out.length && out[out.length - 1]!.text.length === 1 && isLetter(next))) {
       brk = true;
       gap++;
     } else if (SPELL_SEPARATORS.has(ch)) {
@@ -167,12 +176,12 @@ function deLeet(word: string): string {
   let letters = 0;
   let symbols = 0;
   for (const ch of word) {
-    if (LETTER.test(ch)) letters++;
+    if (isLetter(ch)) letters++;
     else if (ch in LEET) symbols++;
   }
   if (!symbols || !letters) return word;
   let out = "";
-  for (const ch of word) out += LETTER.test(ch) ? ch : (LEET[ch] ?? ch);
+  for (const ch of word) out += isLetter(ch) ? ch : (LEET[ch] ?? ch);
   return out;
 }
 
@@ -187,7 +196,7 @@ export function tokenize(input: string): Token[] {
   while (i < raw.length) {
     // A run of single letters: "k i l l", "k.i.l.l", "d-i-e".
     let j = i;
-    while (j < raw.length && raw[j]!.text.length === 1 && LETTER.test(raw[j]!.text) && (j === i || !raw[j]!.brk)) j++;
+    while (j < raw.length && raw[j]!.text.length === 1 && isLetter(raw[j]!.text) && (j === i || !raw[j]!.brk)) j++;
     if (j - i >= 3) {
       // Dotted or dashed runs separate words with a space; spaced runs with a wider gap.
       const dotted = raw.slice(i + 1, j).some((p) => p.spelled);
