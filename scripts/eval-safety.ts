@@ -1,43 +1,57 @@
-// npm run eval:safety — the crisis screen on the project's labelled corpus (tests/safety/) and on
-// the OpenAI moderation evaluation set's self-harm label (../shared/data), "level ≥ medium" = positive.
-import { HOLDOUT_FILE, loadCorpus, loadSelfHarmRows, MODERATION_FILE } from "../lib/safety/datasets.js";
-import { evaluateBinary, evaluateCorpus } from "../lib/safety/evaluate.js";
+// npm run eval:safety — the crisis screen measured on:
+//  1. every blind round in tests/safety/rounds/ (messages written by fresh-context helpers who never
+//     saw the code): the figures now, next to the round's first-run figures, which are the honest
+//     ones (a round seen by a later change is no longer blind);
+//  2. the project's own corpus and the older hold-out phrasings (written alongside the screen);
+//  3. the OpenAI moderation evaluation set's self-harm label (../shared/data, when present).
+// Per class and per language, with the learned layer on and off. `--misses` lists the misses of
+// the project's corpus only (never of a round: read those by class, not by sentence).
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { HOLDOUT_FILE, CORPUS_FILE, loadCorpus, loadSelfHarmRows } from "../lib/safety/datasets.js";
+import { evaluateBinary } from "../lib/safety/evaluate.js";
+import { formatRound, loadRound, roundFiles, scoreRound, type RoundCase } from "../lib/safety/rounds.js";
+import { screen } from "../lib/safety/screen.js";
 
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+const withModel = (model: boolean) => (message: string, history: readonly string[]) => screen(message, { history, model }).level;
+
+function corpusAsRound(file: string): RoundCase[] {
+  return loadCorpus(file).map((c) => ({ lang: "en", level: c.level, category: c.categories?.[0] ?? (c.level === "none" ? "benign" : "risk"), history: c.history ?? [], message: c.text }));
+}
 
 function main(): void {
-  const verbose = process.argv.includes("--verbose");
-  const corpus = evaluateCorpus(loadCorpus());
-  console.log(`Own corpus: ${corpus.cases} cases, ${corpus.benign} benign traps`);
-  console.log(`  high+imminent recall (screened ≥ high): ${corpus.hardStopRecall.toFixed(3)}   target ≥ 0.97`);
-  console.log(`  benign false positives (≥ medium):      ${pct(corpus.benignFalsePositiveRate)}   target ≤ 3%`);
-  console.log(`  benign hard stops (≥ high):             ${pct(corpus.benignHardStopRate)}`);
-  console.log("  per expected level      cases   ≥ level   exact");
-  for (const [level, row] of Object.entries(corpus.perLevel)) {
-    console.log(`    ${level.padEnd(20)} ${String(row.cases).padStart(5)}   ${row.atLeast.toFixed(3).padStart(7)}   ${row.exact.toFixed(3)}`);
+  const misses = process.argv.includes("--misses");
+  for (const file of roundFiles()) {
+    const name = path.basename(file, ".jsonl");
+    const firstRunFile = file.replace(/\.jsonl$/, ".first-run.json");
+    const cases = loadRound(file);
+    const now = scoreRound(cases, withModel(true));
+    const grammarOnly = scoreRound(cases, withModel(false));
+    console.log(`\n${formatRound(`${name} now (grammar + learned layer)`, now).join("\n")}`);
+    console.log(`  grammar alone: hard-stop recall ${grammarOnly.hardStopRecall.rate.toFixed(3)}, benign flagged ${grammarOnly.benignFlagged.rate.toFixed(3)}`);
+    if (existsSync(firstRunFile)) {
+      const first = JSON.parse(readFileSync(firstRunFile, "utf8")) as { screenAtCommit: string; hardStopRecall: { rate: number }; imminentExact: { rate: number }; mediumRecall: { rate: number }; benignFlagged: { rate: number }; negationHardStops: { hit: number } };
+      console.log(
+        `  FIRST RUN (at ${first.screenAtCommit}): hard-stop ${first.hardStopRecall.rate.toFixed(3)}, imminent ${first.imminentExact.rate.toFixed(3)}, medium ${first.mediumRecall.rate.toFixed(3)}, benign flagged ${first.benignFlagged.rate.toFixed(3)}, negations hard-stopped ${first.negationHardStops.hit}`,
+      );
+    }
   }
-  console.log("  per category            cases   recall");
-  for (const [category, row] of Object.entries(corpus.perCategory).sort()) {
-    console.log(`    ${category.padEnd(20)} ${String(row.cases).padStart(5)}   ${row.recall.toFixed(3).padStart(6)}`);
-  }
-  if (verbose) for (const miss of corpus.misses) console.log(`  miss: expected ${miss.expected}, got ${miss.got}: ${miss.text}`);
 
-  // The hold-out sets were written without looking at the patterns, in three rounds. Their first
-  // runs scored 0.633, 0.692 and 0.450 high+imminent recall: the corpus above flatters a pattern screen.
-  // Each round's misses were then fixed in general form; a new round is the honest next check.
-  const holdout = evaluateCorpus(loadCorpus(HOLDOUT_FILE));
-  console.log(`\nHold-out phrasings: ${holdout.cases} cases, ${holdout.benign} benign (first runs: recall 0.633, 0.692, 0.450)`);
-  console.log(`  high+imminent recall: ${holdout.hardStopRecall.toFixed(3)}   benign false positives: ${pct(holdout.benignFalsePositiveRate)}`);
-  if (verbose) for (const miss of holdout.misses) console.log(`  miss: expected ${miss.expected}, got ${miss.got}: ${miss.text}`);
+  for (const [name, file] of [["Own corpus", CORPUS_FILE], ["Hold-out phrasings (rounds 1–3)", HOLDOUT_FILE]] as const) {
+    const cases = corpusAsRound(file);
+    const report = scoreRound(cases, withModel(true));
+    console.log(`\n${formatRound(name, report).slice(0, 5).join("\n")}`);
+    if (misses) for (const m of report.misses) console.log(`  miss: expected ${cases[m.i]!.level}, got ${m.got}: ${cases[m.i]!.message}`);
+  }
 
   const rows = loadSelfHarmRows();
   if (!rows) {
-    console.log(`\nModeration set not found at ${MODERATION_FILE}; skipped.`);
+    console.log("\nModeration set not found beside the repository (../shared/data); skipped.");
     return;
   }
   const sh = evaluateBinary(rows);
-  console.log(`\nOpenAI moderation set, SH label: ${sh.rows} rows, ${sh.positives} positive`);
-  console.log(`  precision ${sh.precision.toFixed(3)}   recall ${sh.recall.toFixed(3)}   F1 ${sh.f1.toFixed(3)}   target F1 ≥ 0.75 (seed keyword list: 0.49)`);
+  console.log(`\nOpenAI moderation set, self-harm label: ${sh.rows} rows, ${sh.positives} positive; positive = medium or above in a self-harm category`);
+  console.log(`  precision ${sh.precision.toFixed(3)}   recall ${sh.recall.toFixed(3)}   F1 ${sh.f1.toFixed(3)}   target F1 ≥ 0.80 with recall ≥ 0.941 (the phrase list: 0.762, recall 0.941)`);
 }
 
 main();

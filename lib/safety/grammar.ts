@@ -82,7 +82,9 @@ function prune(matches: Match[]): Match[] {
   }
   if (!idioms.length && !others.length && !matches.some((m) => m.concept === "neg")) return matches;
   return matches.filter((m) => {
-    if (!SCOPE_ONLY.has(m.concept) && idioms.some((i) => i.start <= m.start && m.start < i.end && !(i.start === m.start && m.end > i.end))) return false;
+    // An idiom swallows what starts inside it, and what ends inside it ("i cut" in "i cut my finger"),
+    // except intent that begins before it ("want to die" in "want to die for real").
+    if (!SCOPE_ONLY.has(m.concept) && idioms.some((i) => (i.start <= m.start && m.start < i.end && !(i.start === m.start && m.end > i.end)) || (m.start < i.start && m.end > i.start && m.end <= i.end && m.concept !== "killself" && m.concept !== "want"))) return false;
     if (m.concept === "self" && others.some((o) => o.start <= m.start && m.end <= o.end)) return false;
     if (m.concept === "neg" && risky.some((r) => r.start <= m.start && m.end <= r.end && r.end - r.start > m.end - m.start)) return false;
     return true;
@@ -129,6 +131,11 @@ function scopeClause(clause: number, raw: Match[], framedAll: boolean): Scoped[]
     }
     scoped.past = inPast;
     scoped.framed = framed && FRAMEABLE.has(m.concept);
+  }
+  // A word inside a negated phrase is negated with it ("suicide" in "never thought about suicide").
+  for (const m of out) {
+    if (m.negated || SCOPE_ONLY.has(m.concept)) continue;
+    for (const outer of out) if (outer.negated && outer.start <= m.start && m.end <= outer.end && outer.end - outer.start > m.end - m.start) m.negated = true;
   }
   return out;
 }
