@@ -28,6 +28,8 @@ export interface Analysis {
   reassure: boolean;
   /** Leading language of the message. */
   lang: string;
+  /** Words in the message. */
+  words: number;
   /** The concepts found, with their scope ("killself", "die:neg", "selfharm:third"): features for the learned layer. */
   concepts: string[];
 }
@@ -105,7 +107,7 @@ function scopeClause(clause: number, raw: Match[], framedAll: boolean): Scoped[]
     else if (m.concept === "kill") killEnds.add(m.end);
     else if (m.concept === "past") past = true;
     else if (m.concept === "recent") recent = true;
-    else if (m.concept === "frame") framed = true;
+    else if (m.concept === "frame" && !matches.some((n) => n.concept === "neg" && n.end <= m.start && m.start - n.end <= 2)) framed = true;
     if (m.concept === "negbreak" || m.concept === "self" || m.concept === "other") blockers.push(m.start);
   }
   // Subjects: self or other, unless it is the object of a harm verb ("kill him").
@@ -178,23 +180,26 @@ export function analyze(text: string, options: { framed?: boolean } = {}): Analy
   const all = new Set(active.map((m) => m.concept));
   const msg: ClauseFacts = { has: (c) => all.has(c) };
   const any = (rule: (f: ClauseFacts) => boolean) => [...perClause.values()].some((set) => rule({ has: (c) => set.has(c) }));
-  const objectsByClause = new Map<number, number[]>();
+  const objectsByClause = new Map<number, Match[]>();
   const condsByClause = new Map<number, number[]>();
   for (const c of scoped) if (c.concept === "cond") condsByClause.set(c.clause, [...(condsByClause.get(c.clause) ?? []), c.start]);
-  for (const o of scoped) if (o.concept === "other" || o.concept === "anyone") objectsByClause.set(o.clause, [...(objectsByClause.get(o.clause) ?? []), o.start]);
+  for (const o of scoped) if (o.concept === "other" || o.concept === "anyone") objectsByClause.set(o.clause, [...(objectsByClause.get(o.clause) ?? []), o]);
 
   // Harm to someone else: a harm verb with a person as its object, and intent, a weapon or a time.
   const harmOthers =
     !options.framed &&
-    active.some((k) => k.concept === "kill" && (objectsByClause.get(k.clause) ?? []).some((start) => start >= k.end && start - k.end <= 2) && !(condsByClause.get(k.clause) ?? []).some((start) => start > k.end && start - k.end <= 5)) &&
+    active.some((k) => k.concept === "kill" && (objectsByClause.get(k.clause) ?? []).some((o) => (o.start >= k.end && o.start - k.end <= 2) || (o.lang !== "en" && o.end <= k.start && k.start - o.end <= 2)) && !(condsByClause.get(k.clause) ?? []).some((start) => start > k.end && start - k.end <= 5)) &&
     (msg.has("want") || msg.has("soon") || msg.has("weapon") || msg.has("plan") || msg.has("at"));
   const ideation = any((f) => f.has("killself") || (f.has("want") && (f.has("die") || f.has("euph"))));
   const passive = any((f) => f.has("passive") || (f.has("wishp") && (f.has("die") || f.has("euph") || f.has("killself"))));
   const euph = msg.has("euph");
   const hopeless = msg.has("hopeless");
   const selfharm = msg.has("selfharm");
-  const danger = msg.has("danger");
-  const lethality = any((f) => f.has("howmuch") && (f.has("means") || f.has("place") || f.has("die") || f.has("euph") || f.has("killself") || f.has("take")));
+  // "Wishing a car would hit me" is a passive wish, not danger from someone.
+  const danger = msg.has("danger") && !any((f) => f.has("danger") && f.has("passive"));
+  // A lethality question: how much, how high, which is quickest — asked, about means, a place or dying.
+  const asks = text.includes("?") || msg.has("question") || scoped.some((m) => m.concept === "question");
+  const lethality = asks && any((f) => f.has("howmuch") && (f.has("place") || f.has("die") || f.has("euph") || f.has("killself") || ((f.has("means") || f.has("take")) && (f.has("all") || msg.has("die") || msg.has("euph") || msg.has("underway")))));
   const meansNow = any((f) => f.has("means") && (f.has("hold") || f.has("gathered")));
   const meansKnown = msg.has("means") && (msg.has("possess") || msg.has("hold"));
   const gathered = any((f) => f.has("gathered") && f.has("means")) || (msg.has("gathered") && msg.has("means"));
@@ -242,8 +247,8 @@ export function analyze(text: string, options: { framed?: boolean } = {}): Analy
   if (msg.has("prep") && (soft || farewells > 0 || msg.has("plan"))) raise("high", "rule.preparation");
   if (farewells > 2 || (farewells > 0 && (msg.has("soon") || msg.has("plan")) && (farewells > 1 || soft || msg.has("prep")))) raise("imminent", "rule.farewell_with_time");
   if (farewells > 1 || (farewells > 0 && (soft || msg.has("plan") || msg.has("soon")))) raise("high", "rule.farewell");
-  if (soft && (msg.has("plan") || msg.has("soon"))) raise("high", "rule.wish_with_marker");
-  if (euph && msg.has("wishp")) raise("high", "rule.euphemism_wish");
+  // A time alone does not turn a passive wish into a plan ("if I didn't wake up tomorrow I wouldn't mind").
+  if ((euph && (msg.has("plan") || msg.has("soon"))) || (soft && msg.has("plan"))) raise("high", "rule.wish_with_marker");
   if (passive) raise("medium", "rule.passive_wish");
   if (euph) raise("medium", "rule.euphemism");
   if (hopeless) raise("medium", "rule.hopeless");
@@ -281,6 +286,7 @@ export function analyze(text: string, options: { framed?: boolean } = {}): Analy
     frame: scoped.some((m) => m.concept === "frame"),
     reassure: scoped.some((m) => m.concept === "reassure"),
     lang,
+    words: list.length,
     concepts: [...new Set(scoped.map((m) => (m.negated ? `${m.concept}:neg` : m.third ? `${m.concept}:third` : m.past ? `${m.concept}:past` : m.framed ? `${m.concept}:frame` : m.concept)))],
   };
 }

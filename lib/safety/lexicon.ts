@@ -55,6 +55,11 @@ function compile(languages: readonly Language[]): Compiled {
   };
   const seen = new Map<string, Entry>();
   const byLength = new Set<string>();
+  const english = new Set<string>();
+  for (const language of languages.filter((l) => l.code === "en")) {
+    for (const word of language.stopwords) english.add(foldText(word));
+    for (const phrases of Object.values(language.lexicon)) for (const phrase of phrases ?? []) for (const raw of phrase.replace(/^!/, "").split(" ")) if (raw && !raw.endsWith("*")) tokenize(raw).forEach((t) => english.add(t.w));
+  }
   for (const language of languages) {
     for (const word of language.stopwords) {
       const folded = foldText(word);
@@ -81,12 +86,15 @@ function compile(languages: readonly Language[]): Compiled {
           }
         }
         if (!words.length) continue;
-        const entry: Entry = { words, prefix, concept, lang: language.code, ambiguous };
+        // An English word in another language's lexicon ("cutting" in Spanish slang, "boss" in a
+        // German game frame) counts only when that language leads, unless English has it too.
+        const borrowed = language.code !== "en" && words.every((w, i) => !prefix[i] && english.has(w));
+        const entry: Entry = { words, prefix, concept, lang: language.code, ambiguous: ambiguous || borrowed };
         const key = `${concept}|${words.join(" ")}|${prefix.join("")}`;
         const twin = seen.get(key);
         if (twin) {
           // The same phrase in two languages (or twice): one entry, unambiguous if either is.
-          twin.ambiguous &&= ambiguous;
+          twin.ambiguous &&= entry.ambiguous;
           continue;
         }
         seen.set(key, entry);

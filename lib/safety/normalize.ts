@@ -145,7 +145,7 @@ function pieces(text: string): Piece[] {
     // Symbols inside a word: leetspeak ("k!ll"), masking ("k*ll") or an apostrophe ("don't").
     if (prevWord && nextWordy && (ch in LEET || MASK.has(ch) || APOSTROPHE.has(ch))) {
       // A single letter, then "." or "-", then a single letter: spelled out, not one word.
-      if ((SPELL_SEPARATORS.has(ch) || ch === "!") && word.length === 1 && !isLetter(chars[i + 2] ?? "")) {
+      if (SPELL_SEPARATORS.has(ch) && word.length === 1 && !isLetter(chars[i + 2] ?? "")) {
         flush();
         continue;
       }

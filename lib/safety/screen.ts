@@ -12,6 +12,10 @@ import { featurize } from "./features.js";
 import { isHardStop, levelRank, maxLevel, type SafetyLevel } from "./levels.js";
 import { levelFromScores, modelAvailable, scoreFeatures } from "./model.js";
 
+function withSignal(a: Analysis, signal: string): Analysis {
+  return { ...a, signals: [...a.signals, signal] };
+}
+
 export type Layer = "grammar" | "conversation" | "model" | "judge";
 
 export interface ScreenResult {
@@ -29,6 +33,16 @@ export const HISTORY_TURNS = 4;
 const COMPLETING: ReadonlySet<Marker> = new Set(["soon", "means", "place", "prep", "plan", "done", "farewell", "gathered", "take"]);
 const AT_HAND: ReadonlySet<Marker> = new Set(["means", "place", "done", "gathered", "take"]);
 
+/** Grammar rules that set a hard stop. */
+const HARD_RULES: ReadonlySet<string> = new Set(["rule.attempt", "rule.intent_with_marker", "rule.ideation", "rule.self_harm", "rule.danger", "rule.harm_others", "rule.lethality", "rule.take_all", "rule.euphemism", "rule.means_at_hand", "rule.lethal_place", "rule.wish_with_means", "rule.gathered_means", "rule.preparation_with_time", "rule.preparation", "rule.farewell_with_time", "rule.farewell", "rule.wish_with_marker", "rule.armed_with_target"]);
+/** Of those, the ones that rest on circumstances rather than stated intent. */
+const CIRCUMSTANTIAL: ReadonlySet<string> = new Set(["rule.attempt", "rule.danger", "rule.harm_others", "rule.lethality", "rule.take_all", "rule.means_at_hand", "rule.lethal_place", "rule.gathered_means", "rule.preparation_with_time", "rule.preparation", "rule.farewell_with_time", "rule.farewell", "rule.armed_with_target"]);
+/** The learned layer's probability below which it calls a circumstantial hard stop benign. */
+const VETO_BELOW = 0.12;
+
+/** Longest message, in words, the learned layer reads (its training messages are chat-length). */
+const MODEL_MAX_WORDS = 80;
+
 /** Concepts that make a message worth the learned layer's opinion. */
 const RISK_CONCEPTS: ReadonlySet<string> = new Set(["die", "kill", "killself", "euph", "passive", "wishp", "means", "place", "strongat", "gathered", "take", "done", "underway", "howmuch", "prep", "farewell", "plan", "selfharm", "danger", "weapon", "hopeless", "distress", "worry", "pastrisk", "ed", "selfobj"]);
 
@@ -40,13 +54,19 @@ export interface ScreenOptions {
 
 export function screen(text: string, options: ScreenOptions = {}): ScreenResult {
   const history = (options.history ?? []).slice(-HISTORY_TURNS);
-  const earlier = history.map((turn) => analyze(turn));
-  let current = analyze(text);
-  const framedBefore = earlier.some((a) => a.frame && levelRank(a.level) <= levelRank("low"));
-  if (framedBefore && levelRank(current.level) >= levelRank("medium")) {
-    const framed = analyze(text, { framed: true });
-    if (levelRank(framed.level) < levelRank(current.level)) current = { ...framed, signals: [...framed.signals, "history.frame"] };
-  }
+  // Turn by turn: a benign frame (a game, a rehearsal, a film) set in a turn that carried no risk
+  // scopes the turns after it, this message included.
+  let framedBefore = false;
+  let riskBefore = false;
+  const earlier = history.map((turn) => {
+    const a = analyze(turn, { framed: framedBefore });
+    if (levelRank(a.level) >= levelRank("medium")) riskBefore = true;
+    else if (a.frame && !riskBefore) framedBefore = true;
+    return a;
+  });
+  const current = framedBefore ? withSignal(analyze(text, { framed: true }), "history.frame") : analyze(text);
+  // The earlier turns read together too: means in one, a time in the next ("I've saved my pills" … "tonight").
+  const together = history.length > 1 ? analyze(history.slice(-3).join("\n"), { framed: framedBefore }) : undefined;
 
   let level = current.level;
   let decidedBy: ScreenResult["decidedBy"] = level === "none" ? "none" : "grammar";
@@ -61,7 +81,7 @@ export function screen(text: string, options: ScreenOptions = {}): ScreenResult 
   };
 
   // The conversation: risk stated a few turns ago, and what the latest message adds to it.
-  const recent = earlier.slice(-3);
+  const recent = [...earlier.slice(-3), ...(together ? [together] : [])];
   const earlierLevel = recent.reduce<SafetyLevel>((max, a) => maxLevel(max, a.level), "none");
   const earlierMarkers = new Set(recent.flatMap((a) => [...a.markers]));
   const nowCompletes = [...current.markers].some((m) => COMPLETING.has(m));
@@ -75,13 +95,40 @@ export function screen(text: string, options: ScreenOptions = {}): ScreenResult 
     else raise("medium", "history.after_risk", "conversation");
   }
   if (current.intent && [...earlierMarkers].some((m) => COMPLETING.has(m))) raise("imminent", "history.marker_then_intent", "conversation");
+  // After earlier risk, the whole conversation read as one text: "I keep thinking about the bridge" … "I'm here now".
+  if (levelRank(earlierLevel) >= levelRank("medium") && !framedBefore) {
+    const whole = analyze([...history.slice(-3), text].join("\n"));
+    raise(whole.level, "history.together", "conversation", [whole]);
+  }
 
   // The learned layer: it may raise the level, but a negated statement or a benign frame caps it.
   // It speaks only where the grammar saw something of risk, in this message or the recent turns:
   // a learned weight on a word like "again" must not turn "hello again" into a crisis.
-  const seen = [current, ...earlier].some((a) => a.concepts.some((c) => RISK_CONCEPTS.has(c.split(":")[0]!)));
+  // It was trained on chat-length messages: a long text (an article, a story, a long reflection) is the grammar's alone.
+  const aboutSelf = current.words <= 24 || current.concepts.some((c) => c === "self" || c === "selfobj" || c === "killself");
+  const seen = current.words <= MODEL_MAX_WORDS && aboutSelf && [current, ...earlier].some((a) => a.concepts.some((c) => RISK_CONCEPTS.has(c.split(":")[0]!)));
   if (seen && options.model !== false && modelAvailable()) {
-    const learned = levelFromScores(scoreFeatures(featurize(text, current, history, earlier)));
+    const scores = scoreFeatures(featurize(text, current, history, earlier));
+    const learned = levelFromScores(scores);
+    // A hard stop that rests only on circumstantial rules (a goodbye, a time, an object at hand)
+    // yields when the learned layer is confident the message is benign ("goodbye refined carbs,
+    // it was nice knowing u"); explicit intent, and risk earlier in the conversation, never do.
+    const circumstantial = current.signals.filter((s) => s.startsWith("rule.") && HARD_RULES.has(s));
+    if (
+      decidedBy === "grammar" &&
+      isHardStop(level) &&
+      !isHardStop(earlierLevel) &&
+      circumstantial.length > 0 &&
+      circumstantial.every((s) => CIRCUMSTANTIAL.has(s)) &&
+      scores.medium < VETO_BELOW &&
+      scores.high < VETO_BELOW
+    ) {
+      level = levelRank(learned) > levelRank("low") ? learned : "low";
+      decidedBy = "model";
+      signals.add("model.benign_context");
+      categories.clear();
+      if (level !== "none") categories.add("distress");
+    }
     const negatedOnly = current.signals.includes("modifier.negated") && !current.intent && !isHardStop(earlierLevel);
     const framedOnly = (framedBefore || current.signals.includes("modifier.frame")) && !current.intent && levelRank(level) <= levelRank("low");
     const cap: SafetyLevel = framedOnly ? "low" : negatedOnly ? "medium" : "imminent";
