@@ -39,10 +39,10 @@ const SCOPE_ONLY: ReadonlySet<Concept> = new Set(["anyone", "cond", "self", "oth
 // Risk concepts whose subject matters: "my friend wants to die" is worry, not ideation.
 const SUBJECTFUL: ReadonlySet<Concept> = new Set(["ed", "pastrisk", "strongat", "underway", "possess", "want", "wishp", "die", "killself", "euph", "passive", "selfharm", "take", "done", "hopeless", "hold", "gathered", "at", "prep", "farewell", "plan", "howmuch"]);
 // Concepts a benign frame neutralises ("my character dies tonight", "this deadline is killing me").
-const FRAMEABLE: ReadonlySet<Concept> = new Set(["strongat", "underway", "possess", "selfobj", "die", "kill", "killself", "euph", "means", "weapon", "take", "done", "place", "at", "hold", "all", "soon", "howmuch", "want", "wishp", "passive", "farewell", "prep", "plan", "gathered", "danger", "hopeless"]);
+const FRAMEABLE: ReadonlySet<Concept> = new Set(["strongat", "underway", "possess", "selfobj", "die", "kill", "killself", "euph", "means", "weapon", "take", "done", "place", "at", "hold", "all", "soon", "howmuch", "want", "wishp", "passive", "farewell", "prep", "plan", "gathered", "hopeless"]);
 const NEG_WINDOW = 3;
 /** Words in a message short enough to read without a first-person marker. */
-const SHORT_MESSAGE = 24;
+const SHORT_MESSAGE = 40;
 const NEEDS_SELF: ReadonlySet<Concept> = new Set(["hopeless", "passive", "euph", "prep", "farewell", "pastrisk", "distress", "die", "wishp", "done", "underway", "at", "strongat", "hold", "gathered", "take", "all", "howmuch", "selfharm"]);
 
 interface Scoped extends Match {
@@ -94,20 +94,20 @@ function prune(matches: Match[]): Match[] {
 }
 
 /** Scope one clause's matches: negation, subject, past, frame. */
-function scopeClause(clause: number, raw: Match[], framedAll: boolean): Scoped[] {
+function scopeClause(clause: number, raw: Match[], framedAll: boolean, segOf: readonly number[]): Scoped[] {
   const matches = prune(raw);
   const negs: Match[] = [];
   const blockers: number[] = [];
   const killEnds = new Set<number>();
   let past = false;
   let recent = false;
-  let framed = framedAll;
+  const frameSegs = new Set<number>();
   for (const m of matches) {
     if (m.concept === "neg") negs.push(m);
     else if (m.concept === "kill") killEnds.add(m.end);
     else if (m.concept === "past") past = true;
     else if (m.concept === "recent") recent = true;
-    else if (m.concept === "frame" && !matches.some((n) => n.concept === "neg" && n.end <= m.start && m.start - n.end <= 2)) framed = true;
+    else if (m.concept === "frame" && !matches.some((n) => n.concept === "neg" && n.end <= m.start && m.start - n.end <= 2)) frameSegs.add(segOf[m.start]!);
     if (m.concept === "negbreak" || m.concept === "self" || m.concept === "other") blockers.push(m.start);
   }
   // Subjects: self or other, unless it is the object of a harm verb ("kill him").
@@ -132,7 +132,10 @@ function scopeClause(clause: number, raw: Match[], framedAll: boolean): Scoped[]
       scoped.third = nearest?.concept === "other";
     }
     scoped.past = inPast;
-    scoped.framed = framed && FRAMEABLE.has(m.concept);
+    // A frame reaches the words around it up to a comma or a clause break ("cancelled the gym, the cat's gone").
+    // Danger stays real under a frame in the same message ("followed me home from the gym"), but
+    // not in a conversation framed as a game ("he's going to kill me" about a teammate).
+    scoped.framed = (framedAll && (FRAMEABLE.has(m.concept) || m.concept === "danger")) || (frameSegs.has(segOf[m.start]!) && FRAMEABLE.has(m.concept));
   }
   // A word inside a negated phrase is negated with it ("suicide" in "never thought about suicide").
   for (const m of out) {
@@ -142,8 +145,14 @@ function scopeClause(clause: number, raw: Match[], framedAll: boolean): Scoped[]
   return out;
 }
 
-function scope(list: readonly string[], breaks: readonly boolean[], matches: Match[], framedAll: boolean): Scoped[] {
+function scope(list: readonly string[], breaks: readonly boolean[], commas: readonly boolean[], matches: Match[], framedAll: boolean): Scoped[] {
   const clauseOf = clauses(list, breaks, matches);
+  const segOf: number[] = [];
+  let seg = 0;
+  for (let i = 0; i < list.length; i++) {
+    if (i > 0 && (clauseOf[i] !== clauseOf[i - 1] || commas[i])) seg++;
+    segOf.push(seg);
+  }
   const groups = new Map<number, Match[]>();
   for (const m of matches) {
     const c = clauseOf[m.start]!;
@@ -151,7 +160,7 @@ function scope(list: readonly string[], breaks: readonly boolean[], matches: Mat
     if (group) group.push(m);
     else groups.set(c, [m]);
   }
-  return [...groups].flatMap(([c, group]) => scopeClause(c, group, framedAll));
+  return [...groups].flatMap(([c, group]) => scopeClause(c, group, framedAll, segOf));
 }
 
 interface ClauseFacts {
@@ -160,17 +169,18 @@ interface ClauseFacts {
 
 /** Analyse one message on its own. `framed` applies a benign frame set earlier in the conversation. */
 export function analyze(text: string, options: { framed?: boolean } = {}): Analysis {
-  const { words: list, breaks } = words(text);
+  const { words: list, breaks, commas } = words(text);
   const { matches, lang } = tag(list);
-  const scoped = scope(list, breaks, matches, options.framed ?? false);
+  const scoped = scope(list, breaks, commas, matches, options.framed ?? false);
   const signals = new Set<string>();
   const categories = new Set<string>();
   const markers = new Set<Marker>();
   // In a longer text (a story, an article, a long reflection), soft signals count only in clauses
   // that speak of the writer; a short chat message often leaves the "I" out ("no point anymore").
   const selfClauses = new Set(scoped.filter((m) => m.concept === "self" || m.concept === "selfobj" || m.concept === "killself").map((m) => m.clause));
-  const short = list.length <= SHORT_MESSAGE;
-  const active = scoped.filter((m) => !SCOPE_ONLY.has(m.concept) && !m.negated && !m.third && !m.past && !m.framed && (short || !NEEDS_SELF.has(m.concept) || selfClauses.has(m.clause)));
+  // A long text that never says "I" (a story, an article) is not the writer's own risk.
+  const short = list.length <= SHORT_MESSAGE || selfClauses.size > 0;
+  const active = scoped.filter((m) => !SCOPE_ONLY.has(m.concept) && !m.negated && !m.third && !m.past && !m.framed && (short || !NEEDS_SELF.has(m.concept)));
   const perClause = new Map<number, Set<Concept>>();
   for (const m of active) {
     const set = perClause.get(m.clause);
@@ -263,7 +273,7 @@ export function analyze(text: string, options: { framed?: boolean } = {}): Analy
   const worried = msg.has("worry") && scoped.some((m) => (m.concept === "other" || ["die", "killself", "selfharm", "euph", "means", "danger", "hopeless", "farewell", "prep", "kill"].includes(m.concept)) && !m.framed);
   const third = thirdRisk || worried;
   if (third) raise("medium", "modifier.third_person");
-  const past = scoped.some((m) => (m.past && !m.framed && ["killself", "selfharm", "done", "passive", "euph"].includes(m.concept)) || (m.past && m.concept === "die" && selfClauses.has(m.clause)));
+  const past = scoped.some((m) => (m.past && !m.framed && ["killself", "selfharm", "done", "passive", "euph"].includes(m.concept)) || (m.past && !m.framed && m.concept === "die" && selfClauses.has(m.clause)));
   if (past) raise("medium", "modifier.past");
   if (msg.has("distress")) raise("low", "rule.distress");
   if (scoped.some((m) => m.framed)) signals.add("modifier.frame");

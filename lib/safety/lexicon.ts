@@ -150,15 +150,18 @@ export interface Words {
   words: string[];
   /** A clause break comes before the word at this index. */
   breaks: boolean[];
+  /** A comma comes before the word at this index. */
+  commas: boolean[];
 }
 
 /** Tokens resolved to lexicon words: stretched, masked and spelled-out words become the words they stand for. */
 export function words(text: string): Words {
   const c = lexicon();
-  const out: Words = { words: [], breaks: [] };
-  const add = (word: string, brk: boolean) => {
+  const out: Words = { words: [], breaks: [], commas: [] };
+  const add = (word: string, brk: boolean, comma = false) => {
     out.words.push(word);
     out.breaks.push(brk);
+    out.commas.push(comma);
   };
   for (const token of tokenize(text)) add1(token);
   // "5 kms" is a distance, not "kill myself".
@@ -167,7 +170,7 @@ export function words(text: string): Words {
 
   function add1(token: Token): void {
     const { w } = token;
-    if (c.vocab.has(w)) return add(w, token.brk);
+    if (c.vocab.has(w)) return add(w, token.brk, token.comma);
     if (token.sq) {
       const word = c.vocab.has(token.sq) ? token.sq : c.squeezed.get(squeezeAll(w));
       if (word) return add(word, token.brk);
@@ -180,7 +183,7 @@ export function words(text: string): Words {
       const parts = segment(w, c.vocab);
       if (parts) return parts.forEach((part, i) => add(part, i === 0 && token.brk));
     }
-    add(token.sq ?? w, token.brk);
+    add(token.sq ?? w, token.brk, token.comma);
   }
 }
 

@@ -13,6 +13,8 @@ export interface Token {
   w: string;
   /** A clause break (sentence punctuation or a line break) comes before this token. */
   brk: boolean;
+  /** A comma comes before this token (it bounds a benign frame's reach). */
+  comma?: boolean;
   /** Squeezed form ("diiie" → "die") when the word had a letter repeated three or more times. */
   sq?: string;
   /** The word had masking symbols ("k*ll"): "?" stands for each masked letter. */
@@ -104,6 +106,7 @@ interface Piece {
   gap: number;
   spelled: boolean;
   brk: boolean;
+  comma: boolean;
 }
 
 /** Split folded text into word pieces, tracking gaps, sentence breaks and spell separators. */
@@ -112,13 +115,15 @@ function pieces(text: string): Piece[] {
   let word = "";
   let gap = 0;
   let brk = false;
+  let comma = false;
   let spelled = false;
   const chars = [...text];
   const flush = () => {
     if (word) {
-      for (let i = 0; i < word.length; i += MAX_WORD) out.push({ text: word.slice(i, i + MAX_WORD), gap, spelled, brk });
+      for (let i = 0; i < word.length; i += MAX_WORD) out.push({ text: word.slice(i, i + MAX_WORD), gap, spelled, brk, comma });
       gap = 0;
       brk = false;
+      comma = false;
       spelled = false;
     }
     word = "";
@@ -165,6 +170,7 @@ function pieces(text: string): Piece[] {
     } else if (SPELL_SEPARATORS.has(ch)) {
       spelled = true;
     } else {
+      if (ch === ",") comma = true;
       gap++;
     }
   }
@@ -224,7 +230,7 @@ export function tokenize(input: string): Token[] {
     const parts = apostrophe > 0 ? (contraction(word.slice(0, apostrophe), word.slice(apostrophe + 1)) ?? [word.slice(0, apostrophe), word.slice(apostrophe + 1)]) : (SPELLING[word] ?? [word]);
     parts.forEach((part, index) => {
       if (!part) return;
-      const token: Token = { w: part, brk: index === 0 && piece.brk };
+      const token: Token = { w: part, brk: index === 0 && piece.brk, comma: index === 0 && piece.comma };
       if ([...part].some((c) => MASK.has(c))) {
         token.masked = true;
         token.w = [...part].map((c) => (MASK.has(c) ? "?" : c)).join("");
