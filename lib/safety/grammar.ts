@@ -35,7 +35,7 @@ export interface Analysis {
 }
 
 // Concepts a benign idiom swallows when the idiom starts at or before them.
-const SCOPE_ONLY: ReadonlySet<Concept> = new Set(["anyone", "cond", "self", "other", "neg", "negbreak", "past", "recent", "frame", "but", "question", "idiom", "reassure"]);
+const SCOPE_ONLY: ReadonlySet<Concept> = new Set(["manner", "anyone", "cond", "self", "other", "neg", "negbreak", "past", "recent", "frame", "but", "question", "idiom", "reassure"]);
 // Risk concepts whose subject matters: "my friend wants to die" is worry, not ideation.
 const SUBJECTFUL: ReadonlySet<Concept> = new Set(["ed", "pastrisk", "strongat", "underway", "possess", "want", "wishp", "die", "killself", "euph", "passive", "selfharm", "take", "done", "hopeless", "hold", "gathered", "at", "prep", "farewell", "plan", "howmuch"]);
 // Concepts a benign frame neutralises ("my character dies tonight", "this deadline is killing me").
@@ -180,7 +180,11 @@ export function analyze(text: string, options: { framed?: boolean } = {}): Analy
   const selfClauses = new Set(scoped.filter((m) => m.concept === "self" || m.concept === "selfobj" || m.concept === "killself").map((m) => m.clause));
   // A long text that never says "I" (a story, an article) is not the writer's own risk.
   const short = list.length <= SHORT_MESSAGE || selfClauses.size > 0;
-  const active = scoped.filter((m) => !SCOPE_ONLY.has(m.concept) && !m.negated && !m.third && !m.past && !m.framed && (short || !NEEDS_SELF.has(m.concept)));
+  // "I don't want to live like this" is hopelessness about a way of living, not a wish to die:
+  // a manner right after a death phrase turns that clause's wish into hopelessness.
+  const mannerAt = new Set(scoped.filter((m) => m.concept === "manner").map((m) => `${m.clause}:${m.start}`));
+  const qualified = new Set(scoped.filter((m) => (m.concept === "killself" || m.concept === "die") && (mannerAt.has(`${m.clause}:${m.end}`) || mannerAt.has(`${m.clause}:${m.end + 1}`))).map((m) => m.clause));
+  const active = scoped.filter((m) => !(qualified.has(m.clause) && (m.concept === "killself" || m.concept === "die" || m.concept === "want"))).filter((m) => !SCOPE_ONLY.has(m.concept) && !m.negated && !m.third && !m.past && !m.framed && (short || !NEEDS_SELF.has(m.concept)));
   const perClause = new Map<number, Set<Concept>>();
   for (const m of active) {
     const set = perClause.get(m.clause);
@@ -203,7 +207,7 @@ export function analyze(text: string, options: { framed?: boolean } = {}): Analy
   const ideation = any((f) => f.has("killself") || (f.has("want") && (f.has("die") || f.has("euph"))));
   const passive = any((f) => f.has("passive") || (f.has("wishp") && (f.has("die") || f.has("euph") || f.has("killself"))));
   const euph = msg.has("euph");
-  const hopeless = msg.has("hopeless");
+  const hopeless = msg.has("hopeless") || qualified.size > 0;
   const selfharm = msg.has("selfharm");
   // "Wishing a car would hit me" is a passive wish, not danger from someone.
   const danger = msg.has("danger") && !any((f) => f.has("danger") && f.has("passive"));

@@ -15,6 +15,7 @@ export const CONCEPTS = {
   self: "first-person subject or possessive: i, me, my",
   selfobj: "the self as the object of harm: myself, my life, my wrists, me (after a harm verb)",
   other: "a third person as subject or object: he, she, they, him, her, my friend, my brother, my boss",
+  manner: "a way of living that qualifies a wish not to live: like this, this way, comme ça, así",
   anyone: "indefinite people, as the object of a threat: someone, everyone, people",
   want: "active intent or decision: want to, going to, will, plan to, ready to, decided, about to, need to",
   passive: "a complete passive death wish: wish i was dead, hope i do not wake up, better off dead",
