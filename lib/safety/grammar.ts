@@ -210,7 +210,8 @@ export function analyze(text: string, options: { framed?: boolean } = {}): Analy
   const hopeless = msg.has("hopeless") || qualified.size > 0;
   const selfharm = msg.has("selfharm");
   // "Wishing a car would hit me" is a passive wish, not danger from someone.
-  const danger = msg.has("danger") && !any((f) => f.has("danger") && f.has("passive"));
+  // and "my kids are going to kill me when they find out" is a conditional hyperbole.
+  const danger = active.some((d) => d.concept === "danger" && !(condsByClause.get(d.clause) ?? []).some((start) => start >= d.end && start - d.end <= 3)) && !any((f) => f.has("danger") && f.has("passive"));
   // A lethality question: how much, how high, which is quickest — asked, about means, a place or dying.
   const asks = text.includes("?") || msg.has("question") || scoped.some((m) => m.concept === "question");
   const lethality = asks && any((f) => f.has("howmuch") && (f.has("place") || f.has("die") || f.has("euph") || f.has("killself") || ((f.has("means") || f.has("take")) && (f.has("all") || msg.has("die") || msg.has("euph") || msg.has("underway")))));

@@ -54,7 +54,7 @@ const SPELLING: Record<string, string[]> = Object.fromEntries(
     theres: "there is", its: "it is", lets: "let us", wanna: "want to", gonna: "going to", gunna: "going to", gotta: "got to", tryna: "trying to",
     kinda: "kind of", idk: "i do not know", rn: "right now", tmrw: "tomorrow", tmr: "tomorrow", "2nite": "tonight", tonite: "tonight", "2day": "today",
     bc: "because", cuz: "because", coz: "because", b4: "before", nvm: "never mind", ppl: "people", pls: "please", plz: "please", thx: "thanks",
-    u: "you", ur: "your", ya: "you", wud: "would", wat: "what", evrything: "everything", everyi: "everyone", somei: "someone", anyi: "anyone", noi: "no one",
+    u: "you", ur: "your", ya: "you", wud: "would", wuld: "would", shud: "should", cud: "could", wat: "what", evrything: "everything", everyi: "everyone", somei: "someone", anyi: "anyone", noi: "no one",
     ima: "i am going to", imma: "i am going to", gnight: "good night", ty: "thank you", tbh: "to be honest", ngl: "not going to lie", smh: "shaking my head",
   }).map(([k, v]) => [k, v.split(" ")]),
 );
