@@ -50,11 +50,12 @@ async function screenLatency(): Promise<void> {
     ["mixed scripts", "умереть 死にたい morir sterben ☠️💊 "],
     ["one long word", "a"],
   ];
-  console.log(`\nCrisis screen on adversarial input, median of 5 (ms; ms per 10 KB)   target: every row ≤ 5 ms per 10 KB`);
+  console.log(`\nCrisis screen on adversarial input, median of 7 after 3 warm-up calls (ms; ms per 10 KB)   target: every row ≤ 5 ms per 10 KB`);
   console.log(`${"shape".padEnd(24)} ${"2 KB".padStart(16)} ${"20 KB".padStart(16)} ${"8 KB + 20×8 KB turns".padStart(24)}`);
   for (const [name, unit] of shapes) {
     const cell = (text: string, turns: string[] = []) => {
-      const ms = percentile(timeIt(() => screen(text, { history: turns }), 5), 0.5);
+      timeIt(() => screen(text, { history: turns }), 3); // warm up this shape
+      const ms = percentile(timeIt(() => screen(text, { history: turns }), 7), 0.5);
       const kb = (text.length + turns.slice(-4).reduce((n, t) => n + t.length, 0)) / 1024;
       return `${ms.toFixed(2)} (${((ms / kb) * 10).toFixed(2)})`.padStart(16);
     };

@@ -29,9 +29,20 @@ const LETTER = /\p{L}/u;
 const NON_ASCII = /[^\x00-\x7f]/;
 
 /** A letter in any script; ASCII without a regular expression (this runs for every character). */
+/** Letters of the Basic Multilingual Plane, learned once per character: 0 unknown, 1 letter, 2 not. */
+const BMP_LETTERS = new Uint8Array(0x10000);
+
 function isLetter(ch: string): boolean {
   const c = ch.charCodeAt(0);
   if (c < 128) return (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+  if (Number.isNaN(c)) return false;
+  if (ch.length === 1) {
+    const known = BMP_LETTERS[c]!;
+    if (known) return known === 1;
+    const letter = LETTER.test(ch);
+    BMP_LETTERS[c] = letter ? 1 : 2;
+    return letter;
+  }
   return LETTER.test(ch);
 }
 const LEET: Record<string, string> = { "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "@": "a", $: "s", "!": "i", "|": "l", "€": "e" };
@@ -138,15 +149,13 @@ function pieces(text: string): Piece[] {
       flush();
       continue;
     }
-    const letter = isLetter(ch);
-    const isDigit = ch >= "0" && ch <= "9";
-    const prevWord = word.length > 0;
-    const next = chars[i + 1] ?? "";
-    const nextWordy = isLetter(next) || (next >= "0" && next <= "9") || next in LEET;
-    if (letter || isDigit) {
+    if ((ch >= "0" && ch <= "9") || isLetter(ch)) {
       word += ch;
       continue;
     }
+    const prevWord = word.length > 0;
+    const next = chars[i + 1] ?? "";
+    const nextWordy = isLetter(next) || (next >= "0" && next <= "9") || next in LEET;
     // Symbols inside a word: leetspeak ("k!ll"), masking ("k*ll") or an apostrophe ("don't").
     if (prevWord && nextWordy && (ch in LEET || MASK.has(ch) || APOSTROPHE.has(ch))) {
       // A single letter, then "." or "-", then a single letter: spelled out, not one word.

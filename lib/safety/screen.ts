@@ -12,6 +12,9 @@ import { featurize } from "./features.js";
 import { isHardStop, levelRank, maxLevel, type SafetyLevel } from "./levels.js";
 import { levelFromScores, modelAvailable, scoreFeatures } from "./model.js";
 
+/** What a turn contributes to reading the conversation as one text: its last 1,000 characters. */
+const tail = (turn: string) => (turn.length > 1000 ? turn.slice(-1000) : turn);
+
 function withSignal(a: Analysis, signal: string): Analysis {
   return { ...a, signals: [...a.signals, signal] };
 }
@@ -66,7 +69,7 @@ export function screen(text: string, options: ScreenOptions = {}): ScreenResult 
   });
   const current = framedBefore ? withSignal(analyze(text, { framed: true }), "history.frame") : analyze(text);
   // The earlier turns read together too: means in one, a time in the next ("I've saved my pills" … "tonight").
-  const together = history.length > 1 ? analyze(history.slice(-3).join("\n"), { framed: framedBefore }) : undefined;
+  const together = history.length > 1 ? analyze(history.slice(-3).map(tail).join("\n"), { framed: framedBefore }) : undefined;
 
   let level = current.level;
   let decidedBy: ScreenResult["decidedBy"] = level === "none" ? "none" : "grammar";
@@ -97,7 +100,7 @@ export function screen(text: string, options: ScreenOptions = {}): ScreenResult 
   if (current.intent && [...earlierMarkers].some((m) => COMPLETING.has(m))) raise("imminent", "history.marker_then_intent", "conversation");
   // After earlier risk, the whole conversation read as one text: "I keep thinking about the bridge" … "I'm here now".
   if (levelRank(earlierLevel) >= levelRank("medium") && !framedBefore) {
-    const whole = analyze([...history.slice(-3), text].join("\n"));
+    const whole = analyze([...history.slice(-3), text].map(tail).join("\n"));
     raise(whole.level, "history.together", "conversation", [whole]);
   }
 
