@@ -84,11 +84,22 @@ export async function enforceLimit(policy: PolicyName, identifier: string): Prom
   const result = await checkLimit(policy, identifier);
   if (!result.success) {
     const retryAfter = Math.max(1, Math.ceil((result.reset - Date.now()) / 1000));
-    throw new ApiError("rate_limited", `Too many requests. Try again in ${retryAfter} seconds.`, {
+    throw new ApiError("rate_limited", `Too many requests. Try again in ${humanDuration(retryAfter)}.`, {
       "retry-after": String(retryAfter),
       "x-ratelimit-limit": String(result.limit),
       "x-ratelimit-remaining": "0",
     });
   }
   return result;
+}
+
+/** A wait as a person would say it: "45 seconds", "12 minutes", "5 hours and 57 minutes". */
+export function humanDuration(seconds: number): string {
+  const unit = (n: number, name: string) => `${n} ${name}${n === 1 ? "" : "s"}`;
+  if (seconds < 90) return unit(Math.max(1, Math.ceil(seconds)), "second");
+  const minutes = Math.ceil(seconds / 60);
+  if (minutes < 60) return unit(minutes, "minute");
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  return rest ? `${unit(hours, "hour")} and ${unit(rest, "minute")}` : unit(hours, "hour");
 }
