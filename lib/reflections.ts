@@ -4,6 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { ConfigError, defineConfig, intFromEnv } from "./config/env.js";
+import { ApiError } from "./http/errors.js";
 import { describeError, log } from "./log.js";
 import { hashKey, type Kv } from "./kv/index.js";
 import { enqueue, type StepHandler } from "./outbox.js";
@@ -137,9 +138,25 @@ export async function submitReflection(
     // Every other failure keeps the reflection: transient ones drain later, permanent ones (say a
     // field missing from the base) wait as failed steps the operator can replay once it is fixed.
     log.warn("reflection.deferred", { submissionId: payload.submissionId, ...describeError(error) });
-    if (!kvStore) throw error;
-    // The id makes this enqueue idempotent: a client retry of the same submission is one step.
-    await enqueue(kvStore, { kind: REFLECTION_STEP, id: `reflection:${payload.submissionId}`, payload });
+    try {
+      if (!kvStore) throw error;
+      // The id makes this enqueue idempotent: a client retry of the same submission is one step.
+      await enqueue(kvStore, { kind: REFLECTION_STEP, id: `reflection:${payload.submissionId}`, payload });
+    } catch (queueError) {
+      // Neither store took it: say so plainly, so the person keeps their text and sends it again.
+      log.error("reflection.not_saved", { submissionId: payload.submissionId, ...describeError(queueError) });
+      throw notSaved();
+    }
     return { status: "queued", id: payload.submissionId };
   }
+}
+
+const RETRY_AFTER_SECONDS = 60;
+
+function notSaved(): ApiError {
+  return new ApiError(
+    "service_unavailable",
+    `Your reflection was not saved: our storage is unreachable right now. Please keep your text and send it again in ${RETRY_AFTER_SECONDS} seconds (with the same submissionId, it is still stored once).`,
+    { "retry-after": String(RETRY_AFTER_SECONDS) },
+  );
 }

@@ -8,7 +8,10 @@ import { settleBackground } from "../../lib/background.js";
 import { createApp, loadRoutes } from "../../lib/dev-server.js";
 import { kv } from "../../lib/kv/index.js";
 import { failedSteps, pendingSteps } from "../../lib/outbox.js";
-import { records } from "../../lib/records/index.js";
+import { records, setRecordsForTesting } from "../../lib/records/index.js";
+import { setKvForTesting } from "../../lib/kv/index.js";
+import { brokenKv, brokenRecords } from "../support/broken.js";
+import { TEST_UPSTASH_TOKEN, TEST_UPSTASH_URL, upstashEmulator } from "../support/upstash-emulator.js";
 import { airtableEmulator, TEST_BASE_ID, TEST_TOKEN } from "../support/airtable-emulator.js";
 import { capturedLogs } from "../support/logs.js";
 import { server } from "../support/msw.js";
@@ -180,6 +183,36 @@ describe("POST /api/reflection", () => {
     await POST(postJson("/api/reflection", { healingName: "River", reflection: "my secret sentence about the night" }));
     expect(capturedLogs.length).toBeGreaterThan(0);
     expect(capturedLogs.join("\n")).not.toContain("secret sentence");
+  });
+});
+
+describe("POST /api/reflection with both stores down", () => {
+  const notSaved = {
+    error: { code: "service_unavailable", message: expect.stringContaining("Your reflection was not saved") },
+  };
+
+  it("answers 503 with Retry-After and says nothing was saved, never a 500", async () => {
+    setRecordsForTesting(brokenRecords());
+    setKvForTesting(brokenKv());
+    const response = await POST(postJson("/api/reflection", river));
+    expect(response.status).toBe(503);
+    expect(response.headers.get("retry-after")).toBe("60");
+    expect(await response.json()).toEqual(notSaved);
+  });
+
+  it("answers 503 when the Airtable and Upstash emulators both fail", async () => {
+    const airtable = useAirtable();
+    airtable.outage(503);
+    const upstash = upstashEmulator();
+    upstash.setDown(true);
+    server.use(...upstash.handlers);
+    process.env.UPSTASH_REDIS_REST_URL = TEST_UPSTASH_URL;
+    process.env.UPSTASH_REDIS_REST_TOKEN = TEST_UPSTASH_TOKEN;
+    resetServices();
+    const response = await POST(postJson("/api/reflection", { ...river, submissionId: "both-down-0001" }));
+    expect(response.status).toBe(503);
+    expect(await response.json()).toEqual(notSaved);
+    expect(airtable.rows("Reflections")).toEqual([]);
   });
 });
 
