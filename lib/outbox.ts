@@ -199,7 +199,7 @@ async function runBatch(
       return;
     }
     // One bad step must not hold back the others: retry a failed batch one step at a time.
-    if (batch.length > 1 && (error instanceof PermanentStepError || error instanceof FinalOutcome || !isTransient(error))) {
+    if (batch.length > 1 && (error instanceof PermanentStepError || error instanceof FinalOutcome || isProgrammingError(error) || !isTransient(error))) {
       for (const step of batch) await runBatch(kv, handler, [step], now, result);
       return;
     }
@@ -223,7 +223,7 @@ async function settle(
     result.succeeded++;
   } else {
     const { error } = outcome;
-    const retry = !(error instanceof PermanentStepError) && isTransient(error) && attempts < MAX_ATTEMPTS;
+    const retry = !(error instanceof PermanentStepError) && !isProgrammingError(error) && isTransient(error) && attempts < MAX_ATTEMPTS;
     const retryAfterMs = error instanceof RecordsError ? error.options.retryAfterMs : undefined;
     const next: OutboxStep = {
       ...step,
@@ -245,6 +245,16 @@ async function settle(
     log.warn("outbox.step_failed", { stepId: step.id, kind: step.kind, attempts, retry, ...describeError(error) });
   }
   await kv.delete(`outbox:lease:${step.id}`);
+}
+
+/**
+ * A bug or a payload of the wrong shape, not an outage: retrying cannot fix it, so the step goes
+ * to the failed steps at once instead of coming back on every drain for days. fetch reports a
+ * network failure as a TypeError too ("fetch failed", with a cause): that one stays retryable.
+ */
+export function isProgrammingError(error: unknown): boolean {
+  if (error instanceof TypeError) return error.message !== "fetch failed" && error.cause === undefined;
+  return error instanceof ReferenceError || error instanceof RangeError;
 }
 
 export async function hasDueSteps(kv: Kv, now = Date.now()): Promise<boolean> {
