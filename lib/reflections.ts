@@ -10,7 +10,7 @@ import { hashKey, type Kv } from "./kv/index.js";
 import { enqueue, type StepHandler } from "./outbox.js";
 import { within } from "./timeout.js";
 import { countrySchema, healingNameSchema, label, trimmedText } from "./validation.js";
-import { RecordsError, type RecordsStore } from "./records/index.js";
+import { fieldProblem, RecordsError, type Fields, type RecordsStore } from "./records/index.js";
 import type { SafetyLevel } from "./safety/levels.js";
 
 export const ReflectionInput = z.strictObject({
@@ -71,6 +71,24 @@ export async function resolveUserIds(names: string[], ctx: { records: RecordsSto
   return ids;
 }
 
+function reflectionFields(p: ReflectionPayload, userId: string): Fields {
+  return {
+    "Submission ID": p.submissionId,
+    User: [userId],
+    "Healing Name": p.healingName,
+    "Reflection Text": p.reflection,
+    Date: p.date,
+    Milestone: p.milestone,
+    "Crisis Level": p.crisisLevel,
+  };
+}
+
+/** Why the records store would refuse this reflection whatever happens (a value it cannot hold); null when it fits. */
+function permanentProblem(p: ReflectionPayload): string | null {
+  const problem = fieldProblem("Users", { "Healing Name": p.healingName }) ?? fieldProblem("Reflections", reflectionFields(p, "recPlaceholder000000"));
+  return problem?.type === "INVALID_VALUE_FOR_COLUMN" ? problem.message : null;
+}
+
 /** Upsert a batch of reflections (≤ 10 is one Airtable request), linked to their Users. */
 export async function writeReflections(
   payloads: ReflectionPayload[],
@@ -80,15 +98,7 @@ export async function writeReflections(
   try {
     const result = await ctx.records.upsert("Reflections", {
       mergeOn: ["Submission ID"],
-      records: payloads.map((p) => ({
-        "Submission ID": p.submissionId,
-        User: [userIds.get(p.healingName)!],
-        "Healing Name": p.healingName,
-        "Reflection Text": p.reflection,
-        Date: p.date,
-        Milestone: p.milestone,
-        "Crisis Level": p.crisisLevel,
-      })),
+      records: payloads.map((p) => reflectionFields(p, userIds.get(p.healingName)!)),
     });
     return new Map(result.records.map((r) => [String(r.fields["Submission ID"]), r.id]));
   } catch (error) {
@@ -124,6 +134,9 @@ export async function submitReflection(
     date: new Date().toISOString(),
     crisisLevel: ctx.crisisLevel,
   };
+  // A write that can never succeed is refused now (422), not answered 202 and failed for ever.
+  const problem = permanentProblem(payload);
+  if (problem) throw new ApiError("unprocessable_entity", `This reflection cannot be stored: ${problem}.`);
   const { REFLECTION_WRITE_BUDGET_MS: budgetMs } = reflectionConfig.load();
   const kvStore = await ctx.kv().catch(() => null);
   try {
@@ -135,6 +148,9 @@ export async function submitReflection(
     return { status: "stored", id: payload.submissionId, recordId: ids.get(payload.submissionId)! };
   } catch (error) {
     if (error instanceof ConfigError) throw error;
+    if (error instanceof RecordsError && error.code === "INVALID_VALUE_FOR_COLUMN") {
+      throw new ApiError("unprocessable_entity", `This reflection cannot be stored: ${error.message}.`);
+    }
     // Every other failure keeps the reflection: transient ones drain later, permanent ones (say a
     // field missing from the base) wait as failed steps the operator can replay once it is fixed.
     log.warn("reflection.deferred", { submissionId: payload.submissionId, ...describeError(error) });
