@@ -26,13 +26,14 @@ async function main(): Promise<void> {
       },
     },
     (info) => {
-      const { backends, problems } = activeBackends();
+      const { backends, problems, warnings } = activeBackends();
       console.log(`Healing Companion backend on http://localhost:${info.port}`);
       console.log("Routes:");
       for (const route of routes) console.log(`  ${Object.keys(route.handlers).join(",").padEnd(10)} ${route.path}`);
       console.log("Backends:");
       for (const [service, backend] of Object.entries(backends)) console.log(`  ${service.padEnd(10)} ${backend}`);
       for (const problem of problems) console.log(`  ! ${problem}`);
+      for (const warning of warnings) console.log(`  ! WARNING ${warning}`);
     },
   );
 }

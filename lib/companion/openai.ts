@@ -73,3 +73,8 @@ export async function moderate(text: string, signal: AbortSignal): Promise<Moder
     selfHarmInstructions: scores["self-harm/instructions"] ?? 0,
   };
 }
+
+/** For /api/health?deep=1: one cheap authenticated call (the model list), no retries. */
+export async function probeOpenAI(signal: AbortSignal): Promise<void> {
+  await (await openai()).models.list({ signal, maxRetries: 0 });
+}

@@ -49,6 +49,7 @@ export function mailchimpEmulator() {
   }
 
   const handlers = [
+    http.get(`${TEST_MAILCHIMP_URL}/ping`, ({ request }) => gate(request, async () => HttpResponse.json({ health_status: "Everything's Chimpy!" }))),
     http.put(`${TEST_MAILCHIMP_URL}/lists/:list/members/:hash`, ({ request, params }) =>
       gate(request, async () => {
         const body = (await request.json()) as { email_address: string; status_if_new?: string; status?: string; merge_fields?: Record<string, string> };
