@@ -14,6 +14,8 @@ export const companionConfig = defineConfig(
     MODERATION_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
     CHAT_HISTORY_CHARS: intFromEnv(6000, { min: 500, max: 100_000 }),
     CONVERSATION_TTL_DAYS: intFromEnv(30, { min: 1, max: 365 }),
+    // Shared by the history read, the plan lookup and the rate limits before a reply.
+    CHAT_BACKEND_BUDGET_MS: intFromEnv(200, { min: 20, max: 5000 }),
   }),
 );
 
