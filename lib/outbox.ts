@@ -37,6 +37,22 @@ export class FinalOutcome extends Error {
   override readonly name = "FinalOutcome";
 }
 
+/**
+ * The step cannot run yet because something it needs has not arrived (a milestone before the
+ * intake gave an email). It is tried again with backoff, not counted against the attempt limit,
+ * until `giveUpAfterMs` from the step's creation; then it finishes with `outcome`.
+ */
+export class NotReadyYet extends Error {
+  override readonly name = "NotReadyYet";
+  readonly code = "NOT_READY";
+  constructor(
+    message: string,
+    readonly options: { giveUpAfterMs: number; outcome: string },
+  ) {
+    super(message);
+  }
+}
+
 export interface StepHandler<P = never> {
   /** Most steps of this kind to hand over in one call. */
   batchSize: number;
@@ -215,6 +231,19 @@ async function settle(
   result: DrainResult,
 ): Promise<void> {
   const attempts = step.attempts + 1;
+  if (!outcome.ok && outcome.error instanceof NotReadyYet) {
+    const { giveUpAfterMs, outcome: finalOutcome } = outcome.error.options;
+    if (now - step.createdAt >= giveUpAfterMs) outcome = { ok: true, outcome: finalOutcome };
+    else {
+      const waiting: OutboxStep = { ...step, attempts, nextAttemptAt: now + backoffMs(attempts), lastError: "NotReadyYet: NOT_READY", updatedAt: now };
+      await setJson(kv, stepKey(step.id), waiting);
+      await kv.zadd(DUE, step.id, waiting.nextAttemptAt);
+      await kv.delete(`outbox:lease:${step.id}`);
+      result.retried++;
+      log.info("outbox.step_waiting", { stepId: step.id, kind: step.kind, attempts });
+      return;
+    }
+  }
   if (outcome.ok) {
     const done: OutboxStep = { ...step, status: "done", attempts, updatedAt: now, ...(outcome.outcome ? { outcome: outcome.outcome } : {}) };
     await setJson(kv, stepKey(step.id), done, { ttlSeconds: DONE_TTL_SECONDS });
