@@ -282,9 +282,11 @@ export function billingStepHandler(ctx: () => Promise<{ records: RecordsStore; k
 }
 
 /** For /api/health?deep=1: whether billing can work — the webhook secret, and the API when a key is set. */
-export async function probeBilling(): Promise<"ok" | "not_configured"> {
+export async function billingProbe(): Promise<"not_configured" | (() => Promise<unknown>)> {
   const env = billingConfig.load();
   if (!env.STRIPE_WEBHOOK_SECRET) return "not_configured";
-  if (env.STRIPE_SECRET_KEY) await (await stripe()).balance.retrieve({}, { maxNetworkRetries: 0, timeout: 3000 });
-  return "ok";
+  const client = await stripe();
+  return async () => {
+    if (env.STRIPE_SECRET_KEY) await client.balance.retrieve({}, { maxNetworkRetries: 0, timeout: 3000 });
+  };
 }

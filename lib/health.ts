@@ -3,10 +3,10 @@
 // backend within a budget and reports its state; a required one (records, kv) down is a 503.
 import { z } from "zod";
 import { ConfigError, defineConfig, intFromEnv } from "./config/env.js";
-import { billingConfig, probeBilling } from "./billing.js";
+import { billingConfig, billingProbe } from "./billing.js";
 import { companionBackend } from "./companion/config.js";
 import { kv, kvBackend } from "./kv/index.js";
-import { mailchimpBackend, pingMailchimp } from "./mailchimp.js";
+import { mailchimpBackend, mailchimpProbe } from "./mailchimp.js";
 import { records, recordsBackend, RecordsError } from "./records/index.js";
 import { within } from "./timeout.js";
 
@@ -79,33 +79,37 @@ export interface Check {
 
 const REQUIRED = new Set(["records", "kv"]);
 
-const PROBES: Record<string, (signal: AbortSignal) => Promise<ProbeState | void>> = {
+// Each probe first prepares (imports an SDK, builds a client: local work), then returns the one
+// round trip that is timed and bounded — or says the service is not configured.
+type Probe = () => Promise<"not_configured" | ((signal: AbortSignal) => Promise<unknown>)>;
+
+const PROBES: Record<string, Probe> = {
   records: async () => {
-    await (await records()).find("Users", { "Healing Name": "health-probe" }, { limit: 1 });
+    const store = await records();
+    return () => store.find("Users", { "Healing Name": "health-probe" }, { limit: 1 });
   },
   kv: async () => {
-    await (await kv()).get("health:probe");
+    const store = await kv();
+    return () => store.get("health:probe");
   },
-  companion: async (signal) => {
+  companion: async () => {
     if (companionBackend() === "offline") return "not_configured";
-    const { probeOpenAI } = await import("./companion/openai.js");
-    await probeOpenAI(signal);
+    const { openAIProbe } = await import("./companion/openai.js");
+    return openAIProbe();
   },
-  mailchimp: async () => {
-    if (mailchimpBackend() === "journey-log") return "not_configured";
-    await pingMailchimp();
-  },
-  billing: () => probeBilling(),
+  mailchimp: async () => (mailchimpBackend() === "journey-log" ? "not_configured" : mailchimpProbe()),
+  billing: billingProbe,
 };
 
 async function runProbe(name: string, budgetMs: number): Promise<Check> {
-  const started = performance.now();
+  let started = performance.now();
   const ms = () => Math.round(performance.now() - started);
-  const signal = AbortSignal.timeout(budgetMs);
   try {
-    const state = await within<ProbeState | void | "timeout">(PROBES[name]!(signal), budgetMs, () => "timeout");
-    if (state === "timeout") return { state: "down", ms: ms(), detail: `no answer within ${budgetMs} ms` };
-    if (state === "not_configured") return { state };
+    const probe = await PROBES[name]!();
+    if (probe === "not_configured") return { state: "not_configured" };
+    started = performance.now();
+    const answer = await within<unknown>(probe(AbortSignal.timeout(budgetMs)), budgetMs, () => TIMEOUT);
+    if (answer === TIMEOUT) return { state: "down", ms: ms(), detail: `no answer within ${budgetMs} ms` };
     // Answering, but slowly enough to eat a request's budget.
     return ms() > budgetMs / 2 ? { state: "degraded", ms: ms(), detail: "slow" } : { state: "ok", ms: ms() };
   } catch (error) {
@@ -115,6 +119,8 @@ async function runProbe(name: string, budgetMs: number): Promise<Check> {
     return { state: "down", ms: ms(), detail: typeof code === "string" ? code : error instanceof Error ? error.name : "error" };
   }
 }
+
+const TIMEOUT = Symbol("timeout");
 
 /** Probe every service in parallel, each within the budget. */
 export async function deepHealth(): Promise<BackendReport & { status: "ok" | "degraded" | "down"; checks: Record<string, Check> }> {

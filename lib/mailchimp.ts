@@ -119,7 +119,8 @@ export function triggerJourney(input: { email: string; journeyId: string | numbe
   return call((api) => api.customerJourneys.trigger(input.journeyId, input.stepId, { email_address: input.email }));
 }
 
-/** For /api/health?deep=1: Mailchimp's health check endpoint. */
-export function pingMailchimp(): Promise<unknown> {
-  return call((api) => api.ping.get());
+/** For /api/health?deep=1: builds the client, then returns a call to Mailchimp's health check endpoint. */
+export async function mailchimpProbe(): Promise<() => Promise<unknown>> {
+  await client();
+  return () => call((api) => api.ping.get());
 }
