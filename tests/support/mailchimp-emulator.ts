@@ -106,6 +106,11 @@ export function mailchimpEmulator() {
     slow(ms: number) {
       delayMs = ms;
     },
+    /** A member as Mailchimp holds it (tags as a list), or undefined. */
+    member(email: string) {
+      const found = members.get(createHash("md5").update(email.toLowerCase()).digest("hex"));
+      return found && { ...found, tags: [...found.tags] };
+    },
     unsubscribe(email: string) {
       const hash = createHash("md5").update(email.toLowerCase()).digest("hex");
       members.set(hash, { email, status: "unsubscribed", mergeFields: {}, tags: new Set() });
