@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { serve } from "@hono/node-server";
 
 import { settleBackground } from "../lib/background.js";
-import { createApp, loadRoutes } from "../lib/dev-server.js";
+import { createApp, loadRoutes, withClientAddress } from "../lib/dev-server.js";
 import { activeBackends } from "../lib/health.js";
 
 const SHUTDOWN_GRACE_MS = 5000;
@@ -25,11 +25,7 @@ async function main(): Promise<void> {
     {
       port,
       // Like Vercel, the client's address comes from the connection, not from what it sent.
-      fetch: (request, env) => {
-        const headers = new Headers(request.headers);
-        headers.set("x-forwarded-for", env.incoming.socket.remoteAddress ?? "unknown");
-        return app(new Request(request, { headers }));
-      },
+      fetch: (request, env) => app(withClientAddress(request, env.incoming.socket.remoteAddress ?? "unknown")),
     },
     (info) => {
       const { backends, problems, warnings } = activeBackends();

@@ -2,6 +2,7 @@
 // held back until moderation has spoken, so a message moderation raises to high gets the safe
 // reply instead — and a failed or slow generation gets a gentle fallback, never an error.
 import { describeError, log } from "../log.js";
+import { within } from "../timeout.js";
 import { isHardStop, levelRank, maxLevel, type SafetyLevel } from "../safety/levels.js";
 import type { CountryResources } from "../safety/resources.js";
 import { FALLBACK_MODEL, SAFETY_MODEL, safetyOf, type ChatDone, type ChatEvents } from "./outcome.js";
@@ -40,13 +41,21 @@ export async function companionReply(input: {
     onDelta: (text) => (released ? emit(text) : held.push(text)),
   });
   generation.catch(() => undefined);
-  const scores = await Promise.race([
-    moderate(input.message, AbortSignal.timeout(MODERATION_WAIT_MS)).catch((error: unknown) => {
+  // A plain controller and one timer, both released as soon as moderation answers: an
+  // AbortSignal.timeout per turn (and a race timer left to run out) is held by Node's
+  // FinalizationRegistry long after the turn, which kept the runner's memory growing.
+  const moderation = new AbortController();
+  const scores = await within(
+    moderate(input.message, moderation.signal).catch((error: unknown) => {
       log.warn("chat.moderation_unavailable", describeError(error));
       return null;
     }),
-    new Promise<null>((resolve) => setTimeout(() => resolve(null), MODERATION_WAIT_MS).unref()),
-  ]);
+    MODERATION_WAIT_MS,
+    () => {
+      moderation.abort();
+      return null;
+    },
+  );
 
   let { level, categories } = input.base;
   if (scores) {
