@@ -7,8 +7,9 @@ import { z } from "zod";
 import { defineConfig, lazyAsync } from "./config/env.js";
 import { emitJourneyEvent } from "./journeys.js";
 import { getJson, hashKey, setJson, type Kv } from "./kv/index.js";
+import { ApiError } from "./http/errors.js";
 import { log } from "./log.js";
-import { enqueue, FinalOutcome, type StepHandler } from "./outbox.js";
+import { enqueue, FinalOutcome, PermanentStepError, type StepHandler } from "./outbox.js";
 import type { RecordsStore, StoredRecord } from "./records/index.js";
 import { PLANS, SUBSCRIPTION_STATUSES } from "./records/schema.js";
 
@@ -56,6 +57,83 @@ export interface BillingEvent {
   type: (typeof HANDLED_EVENTS)[number];
   created: number;
   object: Record<string, unknown>;
+}
+
+// The shape of what a signed event must carry before it is queued: the fields the step reads,
+// with their types. Anything else may be there (Stripe adds fields); a wrong shape is a 400 at the
+// edge, never a TypeError in the outbox.
+const ref = z.union([z.string(), z.looseObject({ id: z.string() })]).nullish();
+const StripeEnvelope = z.looseObject({ id: z.string().min(1), type: z.string().min(1), created: z.number().int().positive() });
+const OBJECT_SHAPES = {
+  "checkout.session.completed": z.looseObject({
+    client_reference_id: z.string().nullish(),
+    customer: ref,
+    customer_email: z.string().nullish(),
+    customer_details: z.looseObject({ email: z.string().nullish() }).nullish(),
+    subscription: ref,
+    payment_status: z.string(),
+  }),
+  "customer.subscription.created": z.looseObject({ id: z.string(), customer: ref, status: z.string() }),
+  "customer.subscription.updated": z.looseObject({ id: z.string(), customer: ref, status: z.string() }),
+  "customer.subscription.deleted": z.looseObject({ id: z.string(), customer: ref, status: z.string().optional() }),
+  "invoice.paid": z.looseObject({
+    id: z.string(),
+    customer: ref,
+    subscription: ref,
+    parent: z.looseObject({ subscription_details: z.looseObject({ subscription: ref }).nullish() }).nullish(),
+  }),
+  "invoice.payment_failed": z.looseObject({
+    id: z.string(),
+    customer: ref,
+    subscription: ref,
+    parent: z.looseObject({ subscription_details: z.looseObject({ subscription: ref }).nullish() }).nullish(),
+  }),
+} satisfies Record<(typeof HANDLED_EVENTS)[number], z.ZodType>;
+
+export type ParsedStripeEvent = { handled: false; id: string; type: string } | { handled: true; event: BillingEvent };
+
+/** Where a parsed event's shape is wrong, as "data.object.status: …" (never a value); null when it is fine. */
+function shapeProblem(error: z.ZodError, prefix: string): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => `${[prefix, ...issue.path].filter(Boolean).join(".")}: ${issue.message}`)
+    .join("; ");
+}
+
+/** Check a verified event's shape: its envelope, and for a handled type the object the step reads. */
+export function parseStripeEvent(value: unknown): { ok: true; parsed: ParsedStripeEvent } | { ok: false; problem: string } {
+  const envelope = StripeEnvelope.safeParse(value);
+  if (!envelope.success) return { ok: false, problem: shapeProblem(envelope.error, "") };
+  const { id, type, created } = envelope.data;
+  if (!(HANDLED_EVENTS as readonly string[]).includes(type)) return { ok: true, parsed: { handled: false, id, type } };
+  const handledType = type as BillingEvent["type"];
+  const data = z.looseObject({ object: OBJECT_SHAPES[handledType] }).safeParse(envelope.data.data);
+  if (!data.success) return { ok: false, problem: shapeProblem(data.error, "data") };
+  return { ok: true, parsed: { handled: true, event: { id, type: handledType, created, object: data.data.object as Record<string, unknown> } } };
+}
+
+/** Stripe's own tolerance: a signature older than this is refused, and so (here) is one from the future. */
+export const STRIPE_TOLERANCE_SECONDS = 300;
+
+/**
+ * Verify the signature on the raw body (Stripe's SDK), bound the timestamp both ways (the SDK
+ * only refuses old ones), then check the event's shape. Every refusal is a 400 naming what is
+ * wrong, never echoing the body.
+ */
+export async function verifyStripeEvent(raw: string, header: string, secret: string, now = Date.now()): Promise<ParsedStripeEvent> {
+  let event: unknown;
+  try {
+    event = (await stripe()).webhooks.constructEvent(raw, header, secret, STRIPE_TOLERANCE_SECONDS);
+  } catch {
+    throw new ApiError("bad_request", "The Stripe-Signature does not match this body (or is too old).");
+  }
+  const timestamp = Number(/(?:^|,)\s*t=(\d+)/.exec(header)?.[1]);
+  if (!Number.isFinite(timestamp) || timestamp > Math.floor(now / 1000) + STRIPE_TOLERANCE_SECONDS) {
+    throw new ApiError("bad_request", `The Stripe-Signature timestamp is more than ${STRIPE_TOLERANCE_SECONDS} s in the future.`);
+  }
+  const result = parseStripeEvent(event);
+  if (!result.ok) throw new ApiError("bad_request", `The event is not a well-formed Stripe event (${result.problem}).`);
+  return result.parsed;
 }
 
 export const BILLING_STEP = "billing.event";
@@ -194,7 +272,21 @@ export function billingStepHandler(ctx: () => Promise<{ records: RecordsStore; k
   return {
     batchSize: 1,
     async run([event]) {
-      if (event) await applyBillingEvent(event, await ctx());
+      if (!event) return;
+      // Steps queued before the edge checked shapes (or edited by hand) get the same check.
+      const checked = parseStripeEvent({ id: event.id, type: event.type, created: event.created, data: { object: event.object } });
+      if (!checked.ok || !checked.parsed.handled) throw new PermanentStepError(`Malformed billing event: ${checked.ok ? "unhandled type" : checked.problem}`);
+      await applyBillingEvent(checked.parsed.event, await ctx());
     },
+  };
+}
+
+/** For /api/health?deep=1: whether billing can work — the webhook secret, and the API when a key is set. */
+export async function billingProbe(): Promise<"not_configured" | (() => Promise<unknown>)> {
+  const env = billingConfig.load();
+  if (!env.STRIPE_WEBHOOK_SECRET) return "not_configured";
+  const client = await stripe();
+  return async () => {
+    if (env.STRIPE_SECRET_KEY) await client.balance.retrieve({}, { maxNetworkRetries: 0, timeout: 3000 });
   };
 }

@@ -56,3 +56,21 @@ export function createApp(routes: Route[]): (request: Request) => Promise<Respon
     return handler(request);
   };
 }
+
+/**
+ * Like Vercel, the client's address comes from the connection, not from what it sent: set
+ * x-forwarded-for to it. @hono/node-server hands over a lightweight request whose headers are
+ * mutable until the body is read, so the header is set in place instead of building a second
+ * Request per call (each one, with its abort signal, waits on a FinalizationRegistry before it
+ * can be freed, which kept the runner's memory high after a burst of requests).
+ */
+export function withClientAddress(request: Request, address: string): Request {
+  try {
+    request.headers.set("x-forwarded-for", address);
+    return request;
+  } catch {
+    const headers = new Headers(request.headers);
+    headers.set("x-forwarded-for", address);
+    return new Request(request, { headers });
+  }
+}

@@ -1,26 +1,44 @@
-// Which backend each service would use, from configuration alone (no vendor call, no secret).
+// Health. The fast answer says which backend each service would use, from configuration alone
+// (no vendor call, no secret) — liveness. The deep answer (`?deep=1`) probes each configured
+// backend within a budget and reports its state; a required one (records, kv) down is a 503.
 import { z } from "zod";
-import { ConfigError, defineConfig } from "./config/env.js";
+import { ConfigError, defineConfig, intFromEnv } from "./config/env.js";
+import { billingConfig, billingProbe } from "./billing.js";
 import { companionBackend } from "./companion/config.js";
-import { kvBackend } from "./kv/index.js";
-import { mailchimpBackend } from "./mailchimp.js";
-import { recordsBackend } from "./records/index.js";
+import { kv, kvBackend } from "./kv/index.js";
+import { mailchimpBackend, mailchimpProbe } from "./mailchimp.js";
+import { records, recordsBackend, RecordsError } from "./records/index.js";
+import { within } from "./timeout.js";
 
-type Probe = () => string;
-
-export const SERVICE_PROBES: Record<string, Probe> = {
+export const SERVICE_PROBES: Record<string, () => string> = {
   records: recordsBackend,
   kv: kvBackend,
   companion: companionBackend,
   mailchimp: mailchimpBackend,
 };
 
-const platform = defineConfig("platform", z.object({ VERCEL: z.string().optional() }));
+const config = defineConfig(
+  "health",
+  z.object({ VERCEL: z.string().optional(), HEALTH_PROBE_BUDGET_MS: intFromEnv(2500, { min: 100, max: 10_000 }) }),
+);
 const EMBEDDED = new Set(["sqlite"]);
+const VENDOR_VARIABLES: Record<string, string> = {
+  records: "AIRTABLE_API_KEY and AIRTABLE_BASE_ID",
+  kv: "UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN",
+};
 
-export function activeBackends(): { backends: Record<string, string>; problems: string[] } {
+export interface BackendReport {
+  backends: Record<string, string>;
+  /** Misconfigured variables (named, never their values). */
+  problems: string[];
+  /** Things that work now but lose data or refuse providers in production. */
+  warnings: string[];
+}
+
+export function activeBackends(): BackendReport {
   const backends: Record<string, string> = {};
   const problems: string[] = [];
+  const warnings: string[] = [];
   for (const [service, probe] of Object.entries(SERVICE_PROBES)) {
     try {
       backends[service] = probe();
@@ -30,10 +48,88 @@ export function activeBackends(): { backends: Record<string, string>; problems: 
       problems.push(`${service}: check ${error.variables.join(", ")}`);
     }
   }
-  if (platform.load().VERCEL) {
+  if (config.load().VERCEL) {
     for (const [service, backend] of Object.entries(backends)) {
-      if (EMBEDDED.has(backend)) problems.push(`${service}: the embedded ${backend} store does not persist on Vercel; configure the vendor`);
+      if (EMBEDDED.has(backend)) {
+        warnings.push(
+          `${service}: NOT PERSISTENT — the embedded SQLite lives in /tmp and is lost between invocations; set ${VENDOR_VARIABLES[service] ?? "the vendor variables"}`,
+        );
+      }
     }
+    if (!safeLoad(() => billingConfig.load().STRIPE_WEBHOOK_SECRET)) warnings.push("billing: STRIPE_WEBHOOK_SECRET is not set; Stripe webhooks answer 503");
   }
-  return { backends, problems };
+  return { backends, problems, warnings };
+}
+
+function safeLoad<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch {
+    return undefined;
+  }
+}
+
+export type ProbeState = "ok" | "degraded" | "down" | "not_configured";
+export interface Check {
+  state: ProbeState;
+  ms?: number;
+  /** An error name or code, or why the state is what it is; never a vendor's message. */
+  detail?: string;
+}
+
+const REQUIRED = new Set(["records", "kv"]);
+
+// Each probe first prepares (imports an SDK, builds a client: local work), then returns the one
+// round trip that is timed and bounded — or says the service is not configured.
+type Probe = () => Promise<"not_configured" | ((signal: AbortSignal) => Promise<unknown>)>;
+
+const PROBES: Record<string, Probe> = {
+  records: async () => {
+    const store = await records();
+    return () => store.find("Users", { "Healing Name": "health-probe" }, { limit: 1 });
+  },
+  kv: async () => {
+    const store = await kv();
+    return () => store.get("health:probe");
+  },
+  companion: async () => {
+    if (companionBackend() === "offline") return "not_configured";
+    const { openAIProbe } = await import("./companion/openai.js");
+    return openAIProbe();
+  },
+  mailchimp: async () => (mailchimpBackend() === "journey-log" ? "not_configured" : mailchimpProbe()),
+  billing: billingProbe,
+};
+
+async function runProbe(name: string, budgetMs: number): Promise<Check> {
+  let started = performance.now();
+  const ms = () => Math.round(performance.now() - started);
+  try {
+    const probe = await PROBES[name]!();
+    if (probe === "not_configured") return { state: "not_configured" };
+    started = performance.now();
+    const answer = await within<unknown>(probe(AbortSignal.timeout(budgetMs)), budgetMs, () => TIMEOUT);
+    if (answer === TIMEOUT) return { state: "down", ms: ms(), detail: `no answer within ${budgetMs} ms` };
+    // Answering, but slowly enough to eat a request's budget.
+    return ms() > budgetMs / 2 ? { state: "degraded", ms: ms(), detail: "slow" } : { state: "ok", ms: ms() };
+  } catch (error) {
+    if (error instanceof ConfigError) return { state: "down", ms: ms(), detail: `check ${error.variables.join(", ")}` };
+    if (error instanceof RecordsError && error.code === "RATE_LIMITED") return { state: "degraded", ms: ms(), detail: "RATE_LIMITED" };
+    const code = (error as { code?: unknown }).code;
+    return { state: "down", ms: ms(), detail: typeof code === "string" ? code : error instanceof Error ? error.name : "error" };
+  }
+}
+
+const TIMEOUT = Symbol("timeout");
+
+/** Probe every service in parallel, each within the budget. */
+export async function deepHealth(): Promise<BackendReport & { status: "ok" | "degraded" | "down"; checks: Record<string, Check> }> {
+  const report = activeBackends();
+  const { HEALTH_PROBE_BUDGET_MS: budgetMs } = config.load();
+  const names = Object.keys(PROBES);
+  const results = await Promise.all(names.map((name) => runProbe(name, budgetMs)));
+  const checks = Object.fromEntries(names.map((name, i) => [name, results[i]!]));
+  const down = names.some((name) => REQUIRED.has(name) && checks[name]!.state === "down");
+  const impaired = report.problems.length > 0 || report.warnings.length > 0 || results.some((c) => c.state === "down" || c.state === "degraded");
+  return { status: down ? "down" : impaired ? "degraded" : "ok", checks, ...report };
 }

@@ -9,7 +9,7 @@ import { defineConfig } from "./config/env.js";
 import { hashKey, type Kv } from "./kv/index.js";
 import { describeError, log } from "./log.js";
 import { mailchimpBackend, triggerJourney, updateTags, upsertMember } from "./mailchimp.js";
-import { enqueue, FinalOutcome, type StepHandler } from "./outbox.js";
+import { enqueue, NotReadyYet, type StepHandler } from "./outbox.js";
 import type { RecordsStore } from "./records/index.js";
 
 export const JOURNEY_EVENTS = ["intake.completed", "subscription.active", "subscription.payment_failed", "subscription.canceled", "reflection.milestone"] as const;
@@ -141,6 +141,8 @@ export async function emitMilestone(store: () => Promise<Kv>, input: { healingNa
 }
 
 const JOURNEY_LOG = "journey-log";
+/** How long a journey step waits for the intake to give the participant's email. */
+const EMAIL_WAIT_MS = 7 * 86_400_000;
 
 /** What would have been sent, for local runs without Mailchimp. */
 export async function journeyLog(kv: Kv, limit = 200): Promise<Record<string, unknown>[]> {
@@ -152,7 +154,13 @@ export function journeyStepHandlers(ctx: () => Promise<{ records: RecordsStore; 
     if (payload.email) return payload.email;
     const [user] = await records.find("Users", { "Healing Name": payload.healingName }, { limit: 1 });
     const email = user?.fields.Email;
-    if (typeof email !== "string" || !email) throw new FinalOutcome("No email on file for this Healing Name: nothing to send");
+    if (typeof email !== "string" || !email) {
+      // Usually the intake has not arrived yet: wait for it (bounded), then send.
+      throw new NotReadyYet("No email on file yet for this Healing Name", {
+        giveUpAfterMs: EMAIL_WAIT_MS,
+        outcome: "No email on file for this Healing Name after 7 days: nothing sent",
+      });
+    }
     return email;
   }
 

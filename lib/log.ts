@@ -10,6 +10,9 @@ type Level = "debug" | "info" | "warn" | "error";
 
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 const TEXT_KEYS = new Set(["message", "text", "reflection", "content", "body", "prompt", "email"]);
+// The line's own keys: a field with one of these names (a crisis `level`) is renamed, never
+// allowed to overwrite them, so `level` always is the log level filters rely on.
+const RESERVED_KEYS = new Set(["level", "event", "time"]);
 
 const config = defineConfig(
   "log",
@@ -27,13 +30,13 @@ function threshold(): number {
 
 function write(level: Level, event: string, fields: Fields = {}): void {
   if (ORDER[level] < threshold()) return;
-  const safe: Fields = {};
+  const line: Fields = { level, event, time: new Date().toISOString() };
   for (const [key, value] of Object.entries(fields)) {
-    safe[key] = TEXT_KEYS.has(key.toLowerCase()) ? "[redacted]" : value;
+    line[RESERVED_KEYS.has(key) ? `field_${key}` : key] = TEXT_KEYS.has(key.toLowerCase()) ? "[redacted]" : value;
   }
-  const line = JSON.stringify({ level, event, time: new Date().toISOString(), ...safe });
-  if (level === "error" || level === "warn") console.error(line);
-  else console.log(line);
+  const text = JSON.stringify(line);
+  if (level === "error" || level === "warn") console.error(text);
+  else console.log(text);
 }
 
 /** The name and code of an error, never its full text (vendor errors can echo submitted values). */

@@ -37,6 +37,7 @@ interface MailchimpSdk {
     setListMember(listId: string, hash: string, body: Record<string, unknown>): Promise<unknown>;
     updateListMemberTags(listId: string, hash: string, body: { tags: { name: string; status: "active" | "inactive" }[] }): Promise<unknown>;
   };
+  ping: { get(): Promise<unknown> };
   customerJourneys: { trigger(journeyId: string | number, stepId: string | number, body: { email_address: string }): Promise<unknown> };
 }
 
@@ -116,4 +117,10 @@ export function updateTags(input: { email: string; add: string[]; remove: string
 /** Start a Customer Journey step for a member. Not idempotent: the outbox runs it at most once. */
 export function triggerJourney(input: { email: string; journeyId: string | number; stepId: string | number }): Promise<unknown> {
   return call((api) => api.customerJourneys.trigger(input.journeyId, input.stepId, { email_address: input.email }));
+}
+
+/** For /api/health?deep=1: builds the client, then returns a call to Mailchimp's health check endpoint. */
+export async function mailchimpProbe(): Promise<() => Promise<unknown>> {
+  await client();
+  return () => call((api) => api.ping.get());
 }

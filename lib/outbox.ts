@@ -37,6 +37,22 @@ export class FinalOutcome extends Error {
   override readonly name = "FinalOutcome";
 }
 
+/**
+ * The step cannot run yet because something it needs has not arrived (a milestone before the
+ * intake gave an email). It is tried again with backoff, not counted against the attempt limit,
+ * until `giveUpAfterMs` from the step's creation; then it finishes with `outcome`.
+ */
+export class NotReadyYet extends Error {
+  override readonly name = "NotReadyYet";
+  readonly code = "NOT_READY";
+  constructor(
+    message: string,
+    readonly options: { giveUpAfterMs: number; outcome: string },
+  ) {
+    super(message);
+  }
+}
+
 export interface StepHandler<P = never> {
   /** Most steps of this kind to hand over in one call. */
   batchSize: number;
@@ -199,7 +215,7 @@ async function runBatch(
       return;
     }
     // One bad step must not hold back the others: retry a failed batch one step at a time.
-    if (batch.length > 1 && (error instanceof PermanentStepError || error instanceof FinalOutcome || !isTransient(error))) {
+    if (batch.length > 1 && (error instanceof PermanentStepError || error instanceof FinalOutcome || isProgrammingError(error) || !isTransient(error))) {
       for (const step of batch) await runBatch(kv, handler, [step], now, result);
       return;
     }
@@ -215,6 +231,19 @@ async function settle(
   result: DrainResult,
 ): Promise<void> {
   const attempts = step.attempts + 1;
+  if (!outcome.ok && outcome.error instanceof NotReadyYet) {
+    const { giveUpAfterMs, outcome: finalOutcome } = outcome.error.options;
+    if (now - step.createdAt >= giveUpAfterMs) outcome = { ok: true, outcome: finalOutcome };
+    else {
+      const waiting: OutboxStep = { ...step, attempts, nextAttemptAt: now + backoffMs(attempts), lastError: "NotReadyYet: NOT_READY", updatedAt: now };
+      await setJson(kv, stepKey(step.id), waiting);
+      await kv.zadd(DUE, step.id, waiting.nextAttemptAt);
+      await kv.delete(`outbox:lease:${step.id}`);
+      result.retried++;
+      log.info("outbox.step_waiting", { stepId: step.id, kind: step.kind, attempts });
+      return;
+    }
+  }
   if (outcome.ok) {
     const done: OutboxStep = { ...step, status: "done", attempts, updatedAt: now, ...(outcome.outcome ? { outcome: outcome.outcome } : {}) };
     await setJson(kv, stepKey(step.id), done, { ttlSeconds: DONE_TTL_SECONDS });
@@ -223,7 +252,7 @@ async function settle(
     result.succeeded++;
   } else {
     const { error } = outcome;
-    const retry = !(error instanceof PermanentStepError) && isTransient(error) && attempts < MAX_ATTEMPTS;
+    const retry = !(error instanceof PermanentStepError) && !isProgrammingError(error) && isTransient(error) && attempts < MAX_ATTEMPTS;
     const retryAfterMs = error instanceof RecordsError ? error.options.retryAfterMs : undefined;
     const next: OutboxStep = {
       ...step,
@@ -245,6 +274,16 @@ async function settle(
     log.warn("outbox.step_failed", { stepId: step.id, kind: step.kind, attempts, retry, ...describeError(error) });
   }
   await kv.delete(`outbox:lease:${step.id}`);
+}
+
+/**
+ * A bug or a payload of the wrong shape, not an outage: retrying cannot fix it, so the step goes
+ * to the failed steps at once instead of coming back on every drain for days. fetch reports a
+ * network failure as a TypeError too ("fetch failed", with a cause): that one stays retryable.
+ */
+export function isProgrammingError(error: unknown): boolean {
+  if (error instanceof TypeError) return error.message !== "fetch failed" && error.cause === undefined;
+  return error instanceof ReferenceError || error instanceof RangeError;
 }
 
 export async function hasDueSteps(kv: Kv, now = Date.now()): Promise<boolean> {

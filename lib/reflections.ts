@@ -4,12 +4,13 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { ConfigError, defineConfig, intFromEnv } from "./config/env.js";
+import { ApiError } from "./http/errors.js";
 import { describeError, log } from "./log.js";
 import { hashKey, type Kv } from "./kv/index.js";
 import { enqueue, type StepHandler } from "./outbox.js";
 import { within } from "./timeout.js";
 import { countrySchema, healingNameSchema, label, trimmedText } from "./validation.js";
-import { RecordsError, type RecordsStore } from "./records/index.js";
+import { fieldProblem, RecordsError, type Fields, type RecordsStore } from "./records/index.js";
 import type { SafetyLevel } from "./safety/levels.js";
 
 export const ReflectionInput = z.strictObject({
@@ -70,6 +71,24 @@ export async function resolveUserIds(names: string[], ctx: { records: RecordsSto
   return ids;
 }
 
+function reflectionFields(p: ReflectionPayload, userId: string): Fields {
+  return {
+    "Submission ID": p.submissionId,
+    User: [userId],
+    "Healing Name": p.healingName,
+    "Reflection Text": p.reflection,
+    Date: p.date,
+    Milestone: p.milestone,
+    "Crisis Level": p.crisisLevel,
+  };
+}
+
+/** Why the records store would refuse this reflection whatever happens (a value it cannot hold); null when it fits. */
+function permanentProblem(p: ReflectionPayload): string | null {
+  const problem = fieldProblem("Users", { "Healing Name": p.healingName }) ?? fieldProblem("Reflections", reflectionFields(p, "recPlaceholder000000"));
+  return problem?.type === "INVALID_VALUE_FOR_COLUMN" ? problem.message : null;
+}
+
 /** Upsert a batch of reflections (≤ 10 is one Airtable request), linked to their Users. */
 export async function writeReflections(
   payloads: ReflectionPayload[],
@@ -79,15 +98,7 @@ export async function writeReflections(
   try {
     const result = await ctx.records.upsert("Reflections", {
       mergeOn: ["Submission ID"],
-      records: payloads.map((p) => ({
-        "Submission ID": p.submissionId,
-        User: [userIds.get(p.healingName)!],
-        "Healing Name": p.healingName,
-        "Reflection Text": p.reflection,
-        Date: p.date,
-        Milestone: p.milestone,
-        "Crisis Level": p.crisisLevel,
-      })),
+      records: payloads.map((p) => reflectionFields(p, userIds.get(p.healingName)!)),
     });
     return new Map(result.records.map((r) => [String(r.fields["Submission ID"]), r.id]));
   } catch (error) {
@@ -123,6 +134,9 @@ export async function submitReflection(
     date: new Date().toISOString(),
     crisisLevel: ctx.crisisLevel,
   };
+  // A write that can never succeed is refused now (422), not answered 202 and failed for ever.
+  const problem = permanentProblem(payload);
+  if (problem) throw new ApiError("unprocessable_entity", `This reflection cannot be stored: ${problem}.`);
   const { REFLECTION_WRITE_BUDGET_MS: budgetMs } = reflectionConfig.load();
   const kvStore = await ctx.kv().catch(() => null);
   try {
@@ -134,12 +148,31 @@ export async function submitReflection(
     return { status: "stored", id: payload.submissionId, recordId: ids.get(payload.submissionId)! };
   } catch (error) {
     if (error instanceof ConfigError) throw error;
+    if (error instanceof RecordsError && error.code === "INVALID_VALUE_FOR_COLUMN") {
+      throw new ApiError("unprocessable_entity", `This reflection cannot be stored: ${error.message}.`);
+    }
     // Every other failure keeps the reflection: transient ones drain later, permanent ones (say a
     // field missing from the base) wait as failed steps the operator can replay once it is fixed.
     log.warn("reflection.deferred", { submissionId: payload.submissionId, ...describeError(error) });
-    if (!kvStore) throw error;
-    // The id makes this enqueue idempotent: a client retry of the same submission is one step.
-    await enqueue(kvStore, { kind: REFLECTION_STEP, id: `reflection:${payload.submissionId}`, payload });
+    try {
+      if (!kvStore) throw error;
+      // The id makes this enqueue idempotent: a client retry of the same submission is one step.
+      await enqueue(kvStore, { kind: REFLECTION_STEP, id: `reflection:${payload.submissionId}`, payload });
+    } catch (queueError) {
+      // Neither store took it: say so plainly, so the person keeps their text and sends it again.
+      log.error("reflection.not_saved", { submissionId: payload.submissionId, ...describeError(queueError) });
+      throw notSaved();
+    }
     return { status: "queued", id: payload.submissionId };
   }
+}
+
+const RETRY_AFTER_SECONDS = 60;
+
+function notSaved(): ApiError {
+  return new ApiError(
+    "service_unavailable",
+    `Your reflection was not saved: our storage is unreachable right now. Please keep your text and send it again in ${RETRY_AFTER_SECONDS} seconds (with the same submissionId, it is still stored once).`,
+    { "retry-after": String(RETRY_AFTER_SECONDS) },
+  );
 }

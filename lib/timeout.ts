@@ -13,3 +13,15 @@ export async function within<T>(work: Promise<T>, ms: number, onTimeout: () => T
     clearTimeout(timer);
   }
 }
+
+/**
+ * One budget shared by every backend call a request makes before it answers: each call gets
+ * what is left (never less than a few ms, so a local store still answers), and falls back when
+ * it runs out.
+ */
+export function deadline(ms: number, floorMs = 15): { within<T>(work: Promise<T>, onTimeout: () => T | Promise<T>): Promise<T> } {
+  const end = performance.now() + ms;
+  return {
+    within: (work, onTimeout) => within(work, Math.max(floorMs, end - performance.now()), onTimeout),
+  };
+}

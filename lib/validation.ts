@@ -6,8 +6,24 @@ import { z } from "zod";
 const NO_CONTROL = /^[^\p{Cc}]*$/u;
 export const COUNTRY_CODE = /^[A-Za-z]{2}$/;
 
-/** A string trimmed, then 1–max characters. */
-export const trimmedText = (max: number) => z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
+/**
+ * Length as a person counts it: Unicode code points, so an emoji is one character (not the two
+ * UTF-16 units `.length` counts). Validation and both records stores count with this one function,
+ * so a value that passes validation always fits the store.
+ */
+export function characterCount(text: string): number {
+  let count = 0;
+  for (const _ of text) count++;
+  return count;
+}
+
+/** A string trimmed, then 1–max characters (code points). */
+export const trimmedText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, "must not be empty")
+    .refine((text) => characterCount(text) <= max, `must be at most ${max} characters`);
 
 /** A short label (Healing Name, milestone): trimmed text without control characters. */
 export const label = (max: number) => trimmedText(max).regex(NO_CONTROL, "must not contain control characters");

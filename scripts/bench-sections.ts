@@ -1,5 +1,6 @@
 // Extra benchmark sections contributed by later capabilities (kept apart so bench.ts stays small).
 import { loadCorpus } from "../lib/safety/datasets.js";
+import { chatMemory, chatOverhead } from "./bench-chat.js";
 import { screen } from "../lib/safety/screen.js";
 
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
@@ -65,5 +66,5 @@ async function screenLatency(): Promise<void> {
 }
 
 export const BENCH_SECTIONS: { run: (() => Promise<void>)[] } = {
-  run: [screenLatency],
+  run: [screenLatency, chatOverhead, chatMemory],
 };

@@ -1,12 +1,18 @@
 // npm start — serve every api/ function locally on PORT (default 3000), with no credentials
 // needed: missing vendor config selects the embedded SQLite stores and offline services.
+// One process (`node --import tsx`, no watcher child), so a process manager's SIGTERM stops it:
+// it stops accepting, lets requests and background work finish (5 s at most), then exits.
 import { existsSync } from "node:fs";
+import type { Server } from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { serve } from "@hono/node-server";
 
-import { createApp, loadRoutes } from "../lib/dev-server.js";
+import { settleBackground } from "../lib/background.js";
+import { createApp, loadRoutes, withClientAddress } from "../lib/dev-server.js";
 import { activeBackends } from "../lib/health.js";
+
+const SHUTDOWN_GRACE_MS = 5000;
 
 async function main(): Promise<void> {
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -15,29 +21,48 @@ async function main(): Promise<void> {
   const routes = await loadRoutes(path.join(root, "api"));
   const app = createApp(routes);
 
-  serve(
+  const server = serve(
     {
       port,
       // Like Vercel, the client's address comes from the connection, not from what it sent.
-      fetch: (request, env) => {
-        const headers = new Headers(request.headers);
-        headers.set("x-forwarded-for", env.incoming.socket.remoteAddress ?? "unknown");
-        return app(new Request(request, { headers }));
-      },
+      fetch: (request, env) => app(withClientAddress(request, env.incoming.socket.remoteAddress ?? "unknown")),
     },
     (info) => {
-      const { backends, problems } = activeBackends();
+      const { backends, problems, warnings } = activeBackends();
       console.log(`Healing Companion backend on http://localhost:${info.port}`);
       console.log("Routes:");
       for (const route of routes) console.log(`  ${Object.keys(route.handlers).join(",").padEnd(10)} ${route.path}`);
       console.log("Backends:");
       for (const [service, backend] of Object.entries(backends)) console.log(`  ${service.padEnd(10)} ${backend}`);
       for (const problem of problems) console.log(`  ! ${problem}`);
+      for (const warning of warnings) console.log(`  ! WARNING ${warning}`);
     },
-  );
+  ) as Server;
+
+  server.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EADDRINUSE" || error.code === "EACCES") {
+      const why = error.code === "EADDRINUSE" ? "is already in use (is another `npm start` running?)" : "needs privileges this user lacks";
+      console.error(`Port ${port} ${why}.\nStop what holds it, or pick another port: PORT=${port + 1} npm start (or set PORT in .env).`);
+      process.exit(1);
+    }
+    console.error(`The server stopped: ${error.message}`);
+    process.exit(1);
+  });
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: stopping (finishing open requests and background work)…`);
+    setTimeout(() => process.exit(0), SHUTDOWN_GRACE_MS).unref();
+    server.close(() => void settleBackground().finally(() => process.exit(0)));
+    server.closeIdleConnections();
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
+  console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 });

@@ -1,6 +1,6 @@
 // POST /api/billing/webhook — Stripe events that keep each participant's plan in sync and start
 // the subscription journeys. Verified on the raw body; duplicates and ignored types answer 200.
-import { billingConfig, enqueueBillingEvent, HANDLED_EVENTS, stripe, type BillingEvent } from "../../lib/billing.js";
+import { billingConfig, enqueueBillingEvent, verifyStripeEvent } from "../../lib/billing.js";
 import { drainBriefly } from "../../lib/drain.js";
 import { ApiError } from "../../lib/http/errors.js";
 import { readText } from "../../lib/http/body.js";
@@ -13,16 +13,10 @@ export async function POST(request: Request): Promise<Response> {
     const raw = await readText(request, 1024 * 1024);
     const secret = billingConfig.load().STRIPE_WEBHOOK_SECRET;
     if (!secret) throw new ApiError("not_configured", "Set STRIPE_WEBHOOK_SECRET to accept Stripe webhooks.");
-    let event;
-    try {
-      event = (await stripe()).webhooks.constructEvent(raw, request.headers.get("stripe-signature") ?? "", secret);
-    } catch {
-      throw new ApiError("bad_request", "The Stripe-Signature does not match this body (or is too old).");
-    }
-    if (!(HANDLED_EVENTS as readonly string[]).includes(event.type)) return json({ received: true, ignored: event.type });
-
-    const payload: BillingEvent = { id: event.id, type: event.type as BillingEvent["type"], created: event.created, object: event.data.object as unknown as Record<string, unknown> };
-    const outcome = await processOnce({ key: `stripe:event:${event.id}`, ttlSeconds: 30 * 86_400, name: "billing" }, (store) => enqueueBillingEvent(store, payload));
+    const verified = await verifyStripeEvent(raw, request.headers.get("stripe-signature") ?? "", secret);
+    if (!verified.handled) return json({ received: true, ignored: verified.type });
+    const payload = verified.event;
+    const outcome = await processOnce({ key: `stripe:event:${payload.id}`, ttlSeconds: 30 * 86_400, name: "billing" }, (store) => enqueueBillingEvent(store, payload));
     if (outcome.duplicate) return json({ received: true, duplicate: true });
     await drainBriefly(4000);
     return json({ received: true });

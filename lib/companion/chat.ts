@@ -13,7 +13,7 @@ import { describeError, log } from "../log.js";
 import { enforceLimit } from "../ratelimit.js";
 import { countrySchema, healingNameSchema, trimmedText } from "../validation.js";
 import { assess, safetyView, settle, type AssessInput } from "../safety/assess.js";
-import { within } from "../timeout.js";
+import { deadline } from "../timeout.js";
 import { syncConsent } from "../users.js";
 import { companionConfig } from "./config.js";
 import { appendTurns, CONVERSATION_ID, forgetConversation, loadTurns, newConversationId } from "./conversation.js";
@@ -54,11 +54,14 @@ export async function startChat(
   const conversationId = input.conversationId ?? newConversationId();
   const store = await ctx.kv().catch(() => null);
   const consented = input.consent === true;
+  // Every backend call before the reply shares one small budget (a kv or Airtable that accepts
+  // connections and never answers must not hold the reply up); each falls back when it runs out.
+  const budget = deadline(companionConfig.load().CHAT_BACKEND_BUDGET_MS);
 
   let context: Turn[] = input.history ?? [];
   if (consented && input.conversationId && store) {
     // Bounded: a slow kv must not hold up a reply, least of all a crisis reply.
-    const stored = await within(loadTurns(store, input.conversationId), 800, () => []).catch((error: unknown) => {
+    const stored = await budget.within(loadTurns(store, input.conversationId), () => []).catch((error: unknown) => {
       log.warn("chat.history_unavailable", describeError(error));
       return [];
     });
@@ -102,12 +105,12 @@ export async function startChat(
   }
 
   // A message that screens high or imminent is answered whatever the limits; everything else is limited.
-  await enforceLimit("chat:ip", ctx.ip);
-  if (input.healingName) {
-    // The participant's plan picks their daily allowance; unknown or unreachable means free.
-    const plan = await within(planOf({ kv: store, records }, input.healingName), 800, () => "free" as const).catch(() => "free" as const);
-    await enforceLimit(plan === "member" ? "chat:member" : "chat:free", input.healingName);
-  }
+  // The participant's plan picks their daily allowance; unknown or unreachable means free.
+  const plan = input.healingName
+    ? budget.within(planOf({ kv: store, records }, input.healingName), () => "free" as const).catch(() => "free" as const)
+    : undefined;
+  await enforceLimit("chat:ip", ctx.ip, { within: budget.within });
+  if (input.healingName) await enforceLimit((await plan) === "member" ? "chat:member" : "chat:free", input.healingName, { within: budget.within });
 
   const env = companionConfig.load();
   const turns = trimHistory([...context, { role: "user", content: input.message }], env.CHAT_HISTORY_CHARS);

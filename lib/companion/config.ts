@@ -18,6 +18,8 @@ export const companionConfig = defineConfig(
     SAFETY_JUDGE: z.enum(["on", "off"]).default("on"),
     SAFETY_JUDGE_MODEL: z.string().default("gpt-4.1-mini"),
     SAFETY_JUDGE_TIMEOUT_MS: intFromEnv(1500, { min: 100, max: 10_000 }),
+    // Shared by the history read, the plan lookup and the rate limits before a reply.
+    CHAT_BACKEND_BUDGET_MS: intFromEnv(200, { min: 20, max: 5000 }),
   }),
 );
 

@@ -73,3 +73,9 @@ export async function moderate(text: string, signal: AbortSignal): Promise<Moder
     selfHarmInstructions: scores["self-harm/instructions"] ?? 0,
   };
 }
+
+/** For /api/health?deep=1: builds the client, then returns one cheap authenticated call (the model list, no retries). */
+export async function openAIProbe(): Promise<(signal: AbortSignal) => Promise<unknown>> {
+  const client = await openai();
+  return (signal) => client.models.list({ signal, maxRetries: 0 });
+}

@@ -6,6 +6,7 @@ import { describeError, log } from "../log.js";
 import { raiseTo, safetyView, type Assessment, type Decider } from "../safety/assess.js";
 import { judgeOpinion } from "../safety/judge.js";
 import { isHardStop, type SafetyLevel } from "../safety/levels.js";
+import { within } from "../timeout.js";
 import { FALLBACK_MODEL, SAFETY_MODEL, type ChatDone, type ChatEvents } from "./outcome.js";
 import { fallbackReply } from "./offline.js";
 import type { Turn } from "./persona.js";
@@ -45,15 +46,24 @@ export async function companionReply(input: {
     onDelta: (text) => (released ? emit(text) : held.push(text)),
   });
   generation.catch(() => undefined);
+  // A plain controller and one timer, both released as soon as moderation answers: an
+  // AbortSignal.timeout per turn (and a race timer left to run out) is held by Node's
+  // FinalizationRegistry long after the turn, which kept the runner's memory growing.
+  // The judge runs beside it, bounded by its own budget.
   const judge = judgeOpinion();
+  const moderation = new AbortController();
   const [scores, opinion] = await Promise.all([
-    Promise.race([
-      moderate(input.message, AbortSignal.timeout(MODERATION_WAIT_MS)).catch((error: unknown) => {
+    within(
+      moderate(input.message, moderation.signal).catch((error: unknown) => {
         log.warn("chat.moderation_unavailable", describeError(error));
         return null;
       }),
-      new Promise<null>((resolve) => setTimeout(() => resolve(null), MODERATION_WAIT_MS).unref()),
-    ]),
+      MODERATION_WAIT_MS,
+      () => {
+        moderation.abort();
+        return null;
+      },
+    ),
     judge ? judge({ message: input.message, history: input.history }) : Promise.resolve(null),
   ]);
 

@@ -1,7 +1,9 @@
 // The one place that turns a thrown error into a response. Handlers throw; nothing else catches
 // broadly. Unknown errors become a generic 500 (the cause is logged by name, never sent).
 import { ConfigError } from "../config/env.js";
+import { KvError } from "../kv/types.js";
 import { describeError, log } from "../log.js";
+import { RecordsError } from "../records/types.js";
 import { ApiError, errorBody } from "./errors.js";
 import { json } from "./respond.js";
 
@@ -29,6 +31,13 @@ export function toResponse(error: unknown): Response {
     // The variable names help the operator; the values are never echoed.
     return json(errorBody("not_configured", `This feature is not configured correctly (${error.variables.join(", ")}).`), {
       status: 503,
+    });
+  }
+  if (error instanceof KvError || (error instanceof RecordsError && error.transient)) {
+    // A store outage that reached the edge is not a bug: say so, and when to come back.
+    return json(errorBody("service_unavailable", "Storage is unreachable right now; nothing was changed. Please retry shortly."), {
+      status: 503,
+      headers: { "retry-after": "30" },
     });
   }
   return json(errorBody("internal_error", "Something went wrong on our side. Please try again."), { status: 500 });

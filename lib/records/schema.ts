@@ -1,6 +1,7 @@
 // The one definition of the operator-facing tables. It drives the SQLite store, the Airtable
 // store's checks, the Airtable setup script and the test emulator. Field names are the seed
 // design's, so existing bases keep working.
+import { characterCount } from "../validation.js";
 import { SAFETY_LEVELS } from "../safety/levels.js";
 
 export const PLANS = ["free", "member"] as const;
@@ -133,7 +134,7 @@ function valueProblem(field: FieldSpec, value: unknown): string | null {
     case "multilineText":
     case "email":
       if (typeof value !== "string") return "cannot accept a non-string value";
-      if (field.maxLength && value.length > field.maxLength) return "is too long";
+      if (field.maxLength && characterCount(value) > field.maxLength) return "is too long";
       return null;
     case "checkbox":
       return typeof value === "boolean" ? null : "must be a boolean";

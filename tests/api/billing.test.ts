@@ -3,7 +3,10 @@ import { POST } from "../../api/billing/webhook.js";
 import { POST as chat } from "../../api/chat.js";
 import { settleBackground } from "../../lib/background.js";
 import { resetServices } from "../../lib/config/env.js";
+import { enqueueBillingEvent } from "../../lib/billing.js";
+import { drainOutbox } from "../../lib/drain.js";
 import { journeyLog } from "../../lib/journeys.js";
+import { failedSteps, pendingSteps } from "../../lib/outbox.js";
 import { kv, setKvForTesting } from "../../lib/kv/index.js";
 import { records, setRecordsForTesting, type RecordsStore } from "../../lib/records/index.js";
 import { brokenKv } from "../support/broken.js";
@@ -135,6 +138,57 @@ describe("POST /api/billing/webhook", () => {
     expect(status).toBe(200);
     expect(body).toEqual({ received: true, ignored: "charge.refunded" });
     expect(kvRows()).toEqual([]);
+  });
+
+  it.each([
+    ["data: null", { ...checkout(), data: null }],
+    ["no data", { ...checkout(), data: undefined }],
+    ["data.object: null", { ...checkout(), data: { object: null } }],
+    ["a numeric subscription status", stripeEvent("customer.subscription.updated", { id: "sub_1", customer: "cus_river", status: 3 })],
+    ["a subscription without an id", stripeEvent("customer.subscription.deleted", { customer: "cus_river", status: "canceled" })],
+    ["a customer that is a number", stripeEvent("invoice.paid", { id: "in_1", customer: 42 })],
+    ["checkout details that are a string", stripeEvent("checkout.session.completed", { payment_status: "paid", customer_details: "river" })],
+    ["a created time that is a string", { ...checkout(), created: "yesterday" }],
+    ["no event id", { ...checkout(), id: undefined }],
+  ])("answers 400 to a signed event with %s and queues nothing", async (_case, event) => {
+    await setup();
+    const { status, body } = await deliver(event);
+    expect(status).toBe(400);
+    expect(body).toEqual({ error: { code: "bad_request", message: expect.stringContaining("not a well-formed Stripe event") } });
+    await settleBackground();
+    expect(kvRows()).toEqual([]);
+    expect(await river()).toMatchObject({ Plan: "free" });
+  });
+
+  it("still answers 200 to an ignored event type whatever its data", async () => {
+    await setup();
+    const { status, body } = await deliver({ ...stripeEvent("charge.refunded", {}), data: null });
+    expect(status).toBe(200);
+    expect(body).toEqual({ received: true, ignored: "charge.refunded" });
+  });
+
+  it.each([
+    ["an hour in the future", 3600, 400],
+    ["six minutes in the future", 360, 400],
+    ["an hour old", -3600, 400],
+    ["a minute in the future (clock skew)", 60, 200],
+    ["four minutes old", -240, 200],
+  ])("bounds the signature timestamp both ways: %s (%i s) answers %i", async (_case, offset, expected) => {
+    await setup();
+    const { status } = await deliver(checkout(), { timestamp: Math.floor(Date.now() / 1000) + offset });
+    expect(status).toBe(expected);
+    await settleBackground();
+    if (expected === 400) expect(kvRows()).toEqual([]);
+  });
+
+  it("parks a malformed billing step queued before the edge checked shapes as failed, not retried", async () => {
+    await setup();
+    const store = await kv();
+    await enqueueBillingEvent(store, { id: "evt_old", type: "customer.subscription.updated", created: 1, object: null as unknown as Record<string, unknown> });
+    const result = await drainOutbox();
+    expect(result).toMatchObject({ failed: 1, retried: 0 });
+    expect(await failedSteps(store)).toEqual([expect.objectContaining({ id: "billing:evt_old", status: "failed", attempts: 1 })]);
+    expect(await pendingSteps(store)).toEqual([]);
   });
 
   it("answers 503 when kv is unreachable, so Stripe retries", async () => {

@@ -6,6 +6,13 @@ import { POST as reflection } from "../../api/reflection.js";
 import { resetServices } from "../../lib/config/env.js";
 import { createApp, loadRoutes, routePath } from "../../lib/dev-server.js";
 import { get, postJson } from "../support/http.js";
+import { airtableEmulator, TEST_BASE_ID, TEST_TOKEN } from "../support/airtable-emulator.js";
+import { capturedLogs } from "../support/logs.js";
+import { mailchimpEmulator, useMailchimpEnv } from "../support/mailchimp-emulator.js";
+import { server } from "../support/msw.js";
+import { openAiEmulator, TEST_OPENAI_URL } from "../support/openai-emulator.js";
+import { stripeApiEmulator, TEST_STRIPE_API } from "../support/stripe.js";
+import { TEST_UPSTASH_TOKEN, TEST_UPSTASH_URL, upstashEmulator } from "../support/upstash-emulator.js";
 
 describe("GET /api/health", () => {
   it("reports the embedded backends when nothing is configured", async () => {
@@ -50,6 +57,115 @@ describe("GET /api/health", () => {
     process.env.AIRTABLE_BASE_ID = " appABCDEFGHIJKLMN\n";
     resetServices();
     expect((await (await health()).json()).backends.records).toBe("airtable");
+  });
+});
+
+describe("GET /api/health?deep=1", () => {
+  const deep = () => health(get("/api/health?deep=1"));
+
+  function useVendors() {
+    const airtable = airtableEmulator();
+    airtable.seedFromSchema();
+    const upstash = upstashEmulator();
+    const mailchimp = mailchimpEmulator();
+    const openai = openAiEmulator();
+    server.use(...airtable.handlers, ...upstash.handlers, ...mailchimp.handlers, ...openai.handlers);
+    Object.assign(process.env, {
+      AIRTABLE_API_KEY: TEST_TOKEN,
+      AIRTABLE_BASE_ID: TEST_BASE_ID,
+      UPSTASH_REDIS_REST_URL: TEST_UPSTASH_URL,
+      UPSTASH_REDIS_REST_TOKEN: TEST_UPSTASH_TOKEN,
+      OPENAI_API_KEY: "sk-test",
+      OPENAI_BASE_URL: TEST_OPENAI_URL,
+    });
+    useMailchimpEnv();
+    resetServices();
+    return { airtable, upstash, mailchimp };
+  }
+
+  it("probes the embedded stores and reports unconfigured vendors as not_configured", async () => {
+    const response = await deep();
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({
+      status: "ok",
+      checks: {
+        records: { state: "ok" },
+        kv: { state: "ok" },
+        companion: { state: "not_configured" },
+        mailchimp: { state: "not_configured" },
+        billing: { state: "not_configured" },
+      },
+    });
+  });
+
+  it("reports every configured vendor ok when each one answers", async () => {
+    useVendors();
+    process.env.STRIPE_WEBHOOK_SECRET = "whsec_test_secret";
+    process.env.STRIPE_SECRET_KEY = "sk_test_probe";
+    process.env.STRIPE_API_BASE_URL = TEST_STRIPE_API;
+    server.use(...stripeApiEmulator({}).handlers);
+    resetServices();
+    const body = await (await deep()).json();
+    expect(body.status).toBe("ok");
+    for (const name of ["records", "kv", "companion", "mailchimp", "billing"]) expect(body.checks[name].state).toBe("ok");
+  });
+
+  it("answers 503 down when Airtable and Upstash are dead, naming each", async () => {
+    const { airtable, upstash } = useVendors();
+    airtable.outage(503);
+    upstash.setDown(true);
+    const response = await deep();
+    expect(response.status).toBe(503);
+    const body = await response.json();
+    expect(body.status).toBe("down");
+    expect(body.checks.records.state).toBe("down");
+    expect(body.checks.kv.state).toBe("down");
+    expect(body.checks.companion.state).toBe("ok");
+    // The fast answer stays a configuration-only liveness check.
+    expect((await health(get("/api/health"))).status).toBe(200);
+  });
+
+  it("reports a backend that never answers as down within the budget", async () => {
+    const { airtable } = useVendors();
+    process.env.HEALTH_PROBE_BUDGET_MS = "300";
+    resetServices();
+    airtable.slow(5000);
+    const response = await deep();
+    expect(response.status).toBe(503);
+    expect((await response.json()).checks.records).toMatchObject({ state: "down", detail: "no answer within 300 ms" });
+  });
+
+  it("stays 200 but degraded when an optional vendor (Mailchimp) is down", async () => {
+    const { mailchimp } = useVendors();
+    mailchimp.fail(5, 503);
+    const response = await deep();
+    expect(response.status).toBe(200);
+    const body = await response.json();
+    expect(body.status).toBe("degraded");
+    expect(body.checks.mailchimp.state).toBe("down");
+  });
+});
+
+describe("GET /api/health on Vercel", () => {
+  it("warns loudly that the embedded stores do not persist, and that billing is not configured", async () => {
+    process.env.VERCEL = "1";
+    resetServices();
+    const body = await (await health(get("/api/health"))).json();
+    expect(body.status).toBe("degraded");
+    expect(body.warnings).toEqual([
+      expect.stringMatching(/^records: NOT PERSISTENT .*AIRTABLE_API_KEY/),
+      expect.stringMatching(/^kv: NOT PERSISTENT .*UPSTASH_REDIS_REST_URL/),
+      "billing: STRIPE_WEBHOOK_SECRET is not set; Stripe webhooks answer 503",
+    ]);
+  });
+
+  it("logs a warning when a function opens an embedded store on Vercel", async () => {
+    process.env.VERCEL = "1";
+    resetServices();
+    capturedLogs.length = 0;
+    expect((await reflection(postJson("/api/reflection", { healingName: "River", reflection: "hi" }))).status).toBe(201);
+    const warnings = capturedLogs.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.event === "storage.not_persistent");
+    expect(warnings.map((line) => [line.level, line.store])).toEqual(expect.arrayContaining([["warn", "records"], ["warn", "kv"]]));
   });
 });
 

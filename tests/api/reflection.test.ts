@@ -8,7 +8,10 @@ import { settleBackground } from "../../lib/background.js";
 import { createApp, loadRoutes } from "../../lib/dev-server.js";
 import { kv } from "../../lib/kv/index.js";
 import { failedSteps, pendingSteps } from "../../lib/outbox.js";
-import { records } from "../../lib/records/index.js";
+import { records, RecordsError, setRecordsForTesting } from "../../lib/records/index.js";
+import { setKvForTesting } from "../../lib/kv/index.js";
+import { brokenKv, brokenRecords } from "../support/broken.js";
+import { TEST_UPSTASH_TOKEN, TEST_UPSTASH_URL, upstashEmulator } from "../support/upstash-emulator.js";
 import { airtableEmulator, TEST_BASE_ID, TEST_TOKEN } from "../support/airtable-emulator.js";
 import { capturedLogs } from "../support/logs.js";
 import { server } from "../support/msw.js";
@@ -180,6 +183,73 @@ describe("POST /api/reflection", () => {
     await POST(postJson("/api/reflection", { healingName: "River", reflection: "my secret sentence about the night" }));
     expect(capturedLogs.length).toBeGreaterThan(0);
     expect(capturedLogs.join("\n")).not.toContain("secret sentence");
+  });
+});
+
+describe("POST /api/reflection: lengths are counted the same way everywhere", () => {
+  it.each([
+    ["a milestone of 25 emoji", { ...river, milestone: "🌱".repeat(25) }],
+    ["a milestone of 40 emoji", { ...river, milestone: "🌱".repeat(40) }],
+    ["a Healing Name of 80 emoji", { ...river, healingName: "🌊".repeat(80) }],
+  ])("stores %s (within the limit in characters, over it in UTF-16 units)", async (_case, body) => {
+    const response = await POST(postJson("/api/reflection", body));
+    expect(response.status).toBe(201);
+    await settleBackground();
+    const [stored] = await (await records()).list("Reflections");
+    expect(stored!.fields).toMatchObject({ Milestone: body.milestone, "Healing Name": body.healingName });
+    expect(await failedSteps(await kv())).toEqual([]);
+  });
+
+  it("refuses a milestone of 41 emoji with 422", async () => {
+    const response = await POST(postJson("/api/reflection", { ...river, milestone: "🌱".repeat(41) }));
+    expect(response.status).toBe(422);
+    await nothingWritten();
+  });
+
+  it("answers 422, not 202, when the store refuses a value it can never hold, and queues nothing", async () => {
+    const real = await records();
+    setRecordsForTesting({
+      ...real,
+      backend: real.backend,
+      upsert: (table, input) =>
+        table === "Reflections" ? Promise.reject(new RecordsError("INVALID_VALUE_FOR_COLUMN", 'Field "Milestone" cannot accept the provided value', { status: 422 })) : real.upsert(table, input),
+    });
+    const response = await POST(postJson("/api/reflection", river));
+    expect(response.status).toBe(422);
+    expect(await response.json()).toEqual({ error: { code: "unprocessable_entity", message: expect.stringContaining("cannot be stored") } });
+    await settleBackground();
+    expect((await pendingSteps(await kv())).filter((step) => step.kind === "reflection.write")).toEqual([]);
+    expect(await failedSteps(await kv())).toEqual([]);
+  });
+});
+
+describe("POST /api/reflection with both stores down", () => {
+  const notSaved = {
+    error: { code: "service_unavailable", message: expect.stringContaining("Your reflection was not saved") },
+  };
+
+  it("answers 503 with Retry-After and says nothing was saved, never a 500", async () => {
+    setRecordsForTesting(brokenRecords());
+    setKvForTesting(brokenKv());
+    const response = await POST(postJson("/api/reflection", river));
+    expect(response.status).toBe(503);
+    expect(response.headers.get("retry-after")).toBe("60");
+    expect(await response.json()).toEqual(notSaved);
+  });
+
+  it("answers 503 when the Airtable and Upstash emulators both fail", async () => {
+    const airtable = useAirtable();
+    airtable.outage(503);
+    const upstash = upstashEmulator();
+    upstash.setDown(true);
+    server.use(...upstash.handlers);
+    process.env.UPSTASH_REDIS_REST_URL = TEST_UPSTASH_URL;
+    process.env.UPSTASH_REDIS_REST_TOKEN = TEST_UPSTASH_TOKEN;
+    resetServices();
+    const response = await POST(postJson("/api/reflection", { ...river, submissionId: "both-down-0001" }));
+    expect(response.status).toBe(503);
+    expect(await response.json()).toEqual(notSaved);
+    expect(airtable.rows("Reflections")).toEqual([]);
   });
 });
 

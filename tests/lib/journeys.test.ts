@@ -1,10 +1,14 @@
 import { http, HttpResponse } from "msw";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { POST as intake } from "../../api/intake/typeform.js";
+import { drainOutbox } from "../../lib/drain.js";
+import { getStep } from "../../lib/outbox.js";
+import { intakePayload, signedIntake } from "../support/typeform.js";
 import { POST as reflection } from "../../api/reflection.js";
 import { settleBackground } from "../../lib/background.js";
 import { resetServices } from "../../lib/config/env.js";
-import { DEFAULT_JOURNEYS, emitJourneyEvent, journeyTable, slug } from "../../lib/journeys.js";
-import { kv } from "../../lib/kv/index.js";
+import { DEFAULT_JOURNEYS, emitJourneyEvent, journeyLog, journeyTable, slug } from "../../lib/journeys.js";
+import { hashKey, kv } from "../../lib/kv/index.js";
 import { subscriberHash, upsertMember } from "../../lib/mailchimp.js";
 import { records } from "../../lib/records/index.js";
 import { registerTypeformWebhook } from "../../lib/typeform-setup.js";
@@ -26,6 +30,43 @@ describe("journeys", () => {
     await settleBackground();
     expect(mailchimp.tagCalls).toEqual([{ hash: subscriberHash("river@example.org"), tags: [{ name: "reflection-day-7", status: "active" }] }]);
     expect(mailchimp.upserts).toHaveLength(1);
+  });
+
+  it("waits for the intake when a milestone fires before any email is on file, then sends to it", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    expect((await reflection(postJson("/api/reflection", { healingName: "River", reflection: "early entry", milestone: "Day 1" }))).status).toBe(201);
+    await settleBackground();
+    await drainOutbox();
+    const memberStep = () => getStep(kvStore, `journey:${hashKey("name:River")}:reflection.milestone:day-1:member`);
+    const kvStore = await kv();
+    expect(await memberStep()).toMatchObject({ status: "pending", lastError: "NotReadyYet: NOT_READY" });
+    expect(await journeyLog(kvStore)).toEqual([]);
+
+    // The intake arrives an hour later; the next drains send the milestone to its email.
+    vi.advanceTimersByTime(3_600_000);
+    expect((await intake(signedIntake(JSON.stringify(intakePayload({ email: "river@example.org" }))))).status).toBe(200);
+    await settleBackground();
+    vi.advanceTimersByTime(3_600_000);
+    for (let i = 0; i < 3; i++) {
+      await drainOutbox();
+      vi.advanceTimersByTime(10_000);
+    }
+    expect(await memberStep()).toMatchObject({ status: "done" });
+    expect((await journeyLog(kvStore)).filter((e) => e.event === "reflection.milestone")).toEqual([
+      expect.objectContaining({ action: "member", email: "river@example.org" }),
+      expect.objectContaining({ action: "tags", email: "river@example.org", addTags: ["reflection-day-1"] }),
+    ]);
+  });
+
+  it("stops waiting for an email after 7 days, with an outcome for the operator", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    await emitJourneyEvent(await kv(), { event: "reflection.milestone", key: "day-1", healingName: "Nobody", milestone: "Day 1" });
+    const id = `journey:${hashKey("name:Nobody")}:reflection.milestone:day-1:member`;
+    await drainOutbox();
+    expect(await getStep(await kv(), id)).toMatchObject({ status: "pending" });
+    vi.advanceTimersByTime(7 * 86_400_000 + 1000);
+    await drainOutbox();
+    expect(await getStep(await kv(), id)).toMatchObject({ status: "done", outcome: expect.stringContaining("after 7 days") });
   });
 
   it("applies an event at most once per participant and event key", async () => {

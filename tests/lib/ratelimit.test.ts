@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from "vitest";
 import { resetServices } from "../../lib/config/env.js";
 import { setKvForTesting } from "../../lib/kv/index.js";
 import { brokenKv } from "../support/broken.js";
-import { checkLimit, enforceLimit, RATE_LIMIT_POLICIES } from "../../lib/ratelimit.js";
+import { checkLimit, enforceLimit, humanDuration, RATE_LIMIT_POLICIES } from "../../lib/ratelimit.js";
 import { server } from "../support/msw.js";
 import { TEST_UPSTASH_TOKEN, TEST_UPSTASH_URL, upstashEmulator } from "../support/upstash-emulator.js";
 
@@ -42,5 +42,28 @@ describe("rate limiting", () => {
   it("fails open when kv is unreachable", async () => {
     setKvForTesting(brokenKv());
     expect((await checkLimit("reflection:ip", "ip")).success).toBe(true);
+  });
+
+  it("says a day-long wait in hours and minutes, and keeps Retry-After in seconds", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    // 21,414 seconds before the daily window resets.
+    vi.setSystemTime(Math.floor(Date.now() / 86_400_000) * 86_400_000 + 86_400_000 - 21_414_000);
+    for (let i = 0; i < 20; i++) await checkLimit("chat:free", "River");
+    const error = (await enforceLimit("chat:free", "River").catch((e: unknown) => e)) as { message: string; headers: Record<string, string> };
+    expect(error.message).toBe("Too many requests. Try again in 5 hours and 57 minutes.");
+    expect(error.headers["retry-after"]).toBe("21414");
+  });
+
+  it.each([
+    [1, "1 second"],
+    [45, "45 seconds"],
+    [89, "89 seconds"],
+    [90, "2 minutes"],
+    [600, "10 minutes"],
+    [3600, "1 hour"],
+    [3601, "1 hour and 1 minute"],
+    [86_400, "24 hours"],
+  ])("says %i seconds as %s", (seconds, text) => {
+    expect(humanDuration(seconds)).toBe(text);
   });
 });

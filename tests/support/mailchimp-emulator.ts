@@ -49,6 +49,7 @@ export function mailchimpEmulator() {
   }
 
   const handlers = [
+    http.get(`${TEST_MAILCHIMP_URL}/ping`, ({ request }) => gate(request, async () => HttpResponse.json({ health_status: "Everything's Chimpy!" }))),
     http.put(`${TEST_MAILCHIMP_URL}/lists/:list/members/:hash`, ({ request, params }) =>
       gate(request, async () => {
         const body = (await request.json()) as { email_address: string; status_if_new?: string; status?: string; merge_fields?: Record<string, string> };
@@ -104,6 +105,11 @@ export function mailchimpEmulator() {
     },
     slow(ms: number) {
       delayMs = ms;
+    },
+    /** A member as Mailchimp holds it (tags as a list), or undefined. */
+    member(email: string) {
+      const found = members.get(createHash("md5").update(email.toLowerCase()).digest("hex"));
+      return found && { ...found, tags: [...found.tags] };
     },
     unsubscribe(email: string) {
       const hash = createHash("md5").update(email.toLowerCase()).digest("hex");

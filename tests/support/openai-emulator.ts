@@ -104,6 +104,14 @@ export function openAiEmulator(options: OpenAiEmulatorOptions = {}) {
       });
       return new HttpResponse(stream, { headers: { "content-type": "text/event-stream" } });
     }),
+    http.get(`${TEST_OPENAI_URL}/models`, async ({ request }) => {
+      if (request.headers.get("authorization") !== "Bearer sk-test") {
+        return HttpResponse.json({ error: { message: "Incorrect API key provided", type: "invalid_request_error", code: "invalid_api_key" } }, { status: 401 });
+      }
+      if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
+      if (options.failWith) return error(options.failWith);
+      return HttpResponse.json({ object: "list", data: [{ id: model, object: "model", created: 1, owned_by: "test" }] });
+    }),
     http.post(`${TEST_OPENAI_URL}/moderations`, async ({ request }) => {
       moderations.push((await request.json()) as Record<string, unknown>);
       if (options.moderation === "unavailable") return HttpResponse.json({ error: { message: "Not found", type: "invalid_request_error" } }, { status: 404 });

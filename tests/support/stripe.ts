@@ -31,6 +31,11 @@ export function signedStripe(raw: string, options: { secret?: string; timestamp?
 export function stripeApiEmulator(statuses: Record<string, string>) {
   const reads: string[] = [];
   const handlers = [
+    http.get(`${TEST_STRIPE_API}/v1/balance`, ({ request }) =>
+      request.headers.get("authorization")?.startsWith("Bearer sk_test_")
+        ? HttpResponse.json({ object: "balance", available: [], pending: [], livemode: false })
+        : HttpResponse.json({ error: { type: "invalid_request_error", message: "Invalid API Key provided" } }, { status: 401 }),
+    ),
     http.get(`${TEST_STRIPE_API}/v1/subscriptions/:id`, ({ params, request }) => {
       reads.push(String(params.id));
       if (!request.headers.get("authorization")?.startsWith("Bearer sk_test_")) {
