@@ -84,13 +84,13 @@ describe("the same answer from every entry point", () => {
     expect(await (await records()).list("Crisis Events")).toHaveLength(1);
   });
 
-  it("a reflection that cannot be saved anywhere answers 503 with Retry-After, saying nothing was stored — never a 500", async () => {
+  it("a reflection that cannot be saved anywhere answers 503 with Retry-After, saying it was not saved — never a 500", async () => {
     setRecordsForTesting(brokenRecords());
     setKvForTesting(brokenKv());
     const response = await call(reflection, "/api/reflection", { reflection: "a calm week", healingName: "River" });
     expect(response.status).toBe(503);
     expect(response.headers.get("retry-after")).toBe("60");
-    expect(response.body.error.message).toContain("nothing was stored");
+    expect(response.body.error.message).toContain("not saved");
   });
 
   it("/api/crisis over its rate limit still carries the resources and the reply", async () => {
