@@ -32,8 +32,9 @@ export async function POST(request: Request): Promise<Response> {
       const input = parseWith(ReflectionInput, body);
       const a = assessment!;
       if (!a.hardStop) await enforceLimit("reflection:ip", clientIp(request));
-      const outcome = await submitReflection(input, { records, kv, crisisLevel: a.level });
+      // The milestone journey is queued first: if kv cannot take it, nothing is saved and the answer is 503.
       if (input.milestone) await emitMilestone(kv, { healingName: input.healingName, milestone: input.milestone });
+      const outcome = await submitReflection(input, { records, kv, crisisLevel: a.level });
       drainSoon();
       return outcome.status === "stored"
         ? json({ status: "success", id: outcome.id, recordId: outcome.recordId, safety: safetyOf(a) }, { status: 201 })

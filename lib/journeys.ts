@@ -11,6 +11,7 @@ import { describeError, log } from "./log.js";
 import { mailchimpBackend, triggerJourney, updateTags, upsertMember } from "./mailchimp.js";
 import { enqueue, NotReadyYet, type StepHandler } from "./outbox.js";
 import type { RecordsStore } from "./records/index.js";
+import { ApiError } from "./http/errors.js";
 
 export const JOURNEY_EVENTS = ["intake.completed", "subscription.active", "subscription.payment_failed", "subscription.canceled", "reflection.milestone"] as const;
 export type JourneyEvent = (typeof JOURNEY_EVENTS)[number];
@@ -129,14 +130,17 @@ export async function emitJourneyEvent(
 }
 
 /**
- * reflection.milestone, once per participant and milestone. The reflection itself is already
- * safe by now, so a kv failure here is logged rather than failing the request.
+ * reflection.milestone, once per participant and milestone. Queued before the reflection is
+ * written: if kv cannot take it, the request answers 503 and nothing is saved, so the client's
+ * retry (same submissionId) queues it then — the journey is never silently lost. Queuing twice is
+ * harmless: each participant's milestone is applied at most once.
  */
 export async function emitMilestone(store: () => Promise<Kv>, input: { healingName: string; milestone: string }): Promise<void> {
   try {
     await emitJourneyEvent(await store(), { event: "reflection.milestone", key: slug(input.milestone), ...input });
   } catch (error) {
     log.error("journey.milestone_not_queued", { milestone: slug(input.milestone), ...describeError(error) });
+    throw new ApiError("service_unavailable", "Your reflection was not saved: our storage is unreachable right now. Please send it again in a minute (with the same submissionId, it is still stored once).", { "retry-after": "60" }, error);
   }
 }
 
