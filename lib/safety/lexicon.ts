@@ -3,7 +3,7 @@
 // it (exactly, or by a bounded set of prefixes) and checks each against the next few tokens.
 import { LANGUAGES } from "./lang/index.js";
 import type { Concept, Language } from "./lang/types.js";
-import { foldText, tokenize, type Token } from "./normalize.js";
+import { foldText, spellOut, tokenize, type Token } from "./normalize.js";
 
 export interface Match {
   concept: Concept;
@@ -46,6 +46,13 @@ export function squeezeAll(word: string): string {
   return out;
 }
 
+const PLAIN = /^[a-z0-9]+$/;
+
+/** A lexicon word as the tokenizer would read it; most are already plain lower-case words. */
+function plainWords(raw: string): string[] {
+  return PLAIN.test(raw) ? spellOut(raw) : tokenize(raw).map((t) => t.w);
+}
+
 function compile(languages: readonly Language[]): Compiled {
   const c: Compiled = { exact: new Map(), pairs: new Map(), prefix: new Map(), vocab: new Set(), squeezed: new Map(), byLength: new Map(), stop: new Map() };
   const push = (map: Map<string, Entry[]>, key: string, entry: Entry) => {
@@ -58,7 +65,7 @@ function compile(languages: readonly Language[]): Compiled {
   const english = new Set<string>();
   for (const language of languages.filter((l) => l.code === "en")) {
     for (const word of language.stopwords) english.add(foldText(word));
-    for (const phrases of Object.values(language.lexicon)) for (const phrase of phrases ?? []) for (const raw of phrase.replace(/^!/, "").split(" ")) if (raw && !raw.endsWith("*")) tokenize(raw).forEach((t) => english.add(t.w));
+    for (const phrases of Object.values(language.lexicon)) for (const phrase of phrases ?? []) for (const raw of phrase.replace(/^!/, "").split(" ")) if (raw && !raw.endsWith("*")) plainWords(raw).forEach((w) => english.add(w));
   }
   for (const language of languages) {
     for (const word of language.stopwords) {
@@ -80,8 +87,8 @@ function compile(languages: readonly Language[]): Compiled {
             prefix.push(true);
             continue;
           }
-          for (const token of tokenize(raw)) {
-            words.push(token.w);
+          for (const w of plainWords(raw)) {
+            words.push(w);
             prefix.push(false);
           }
         }

@@ -70,6 +70,9 @@ const SPELLING: Record<string, string[]> = Object.fromEntries(
   }).map(([k, v]) => [k, v.split(" ")]),
 );
 
+/** A plain lower-case word as the tokenizer spells it out ("dont" → do not). */
+export const spellOut = (word: string): string[] => SPELLING[word] ?? [word];
+
 const PRONOUN_S = new Set(["it", "he", "she", "that", "there", "what", "who", "this", "everything", "nothing", "life"]);
 
 /** English contractions, after the apostrophe: "don't" → do not, "i'm" → i am. */
