@@ -2,17 +2,19 @@
 // Accepts the chat body as it is (unknown keys ignored). The screen runs before the rate limiter,
 // and every answer — a 429 included — carries the resources for the person's country.
 // GET /api/crisis?country=DE (or a name: ?country=Germany) — the crisis resources for a country.
-import { reportCrisis } from "../lib/drain.js";
+import { runAfter } from "../lib/background.js";
+import type { CrisisEventPayload } from "../lib/crisis-events.js";
 import { ApiError } from "../lib/http/errors.js";
 import { parseWith, readJson } from "../lib/http/body.js";
 import { clientIp, handle } from "../lib/http/handler.js";
 import { json } from "../lib/http/respond.js";
-import { enforceLimit } from "../lib/ratelimit.js";
 import { assessWithJudge, type Assessment } from "../lib/safety/assess.js";
 import { defaultCountry } from "../lib/safety/config.js";
 import { screenableSchema } from "../lib/safety/input.js";
-import { judgeOpinion } from "../lib/safety/judge.js";
 import { countryFromParam, resolveCountry, resourcesFor } from "../lib/safety/resources.js";
+
+/** The Crisis Event and alert, after the answer; the outbox and stores load only when one is needed. */
+const report = (event: CrisisEventPayload) => runAfter("crisis.report", async () => (await import("../lib/drain.js")).reportCrisis(event));
 
 const answer = (a: Assessment) => ({ level: a.level, categories: a.categories, decidedBy: a.decidedBy, resources: a.resources, response: a.reply });
 
@@ -20,10 +22,13 @@ export async function POST(request: Request): Promise<Response> {
   return handle("crisis", async () => {
     const body = await readJson(request, 256 * 1024);
     const input = parseWith(screenableSchema("message", 8000), body) as { message: string; history?: string[]; country?: string; healingName?: string };
-    const assessment = await assessWithJudge({ ...input, source: "crisis", headers: request.headers }, { report: reportCrisis, judge: judgeOpinion() });
+    // The judge and the rate limiter load only when they can be used: the crisis path stays the lightest cold start.
+    const judge = process.env.OPENAI_API_KEY?.trim() ? (await import("../lib/safety/judge.js")).judgeOpinion() : undefined;
+    const assessment = await assessWithJudge({ ...input, source: "crisis", headers: request.headers }, { report, judge });
     // A person at risk is never rate limited; anyone else still gets the resources with the 429.
     if (!assessment.hardStop) {
       try {
+        const { enforceLimit } = await import("../lib/ratelimit.js");
         await enforceLimit("crisis:ip", clientIp(request));
       } catch (error) {
         if (!(error instanceof ApiError) || error.code !== "rate_limited") throw error;
