@@ -8,16 +8,12 @@
 // the project's corpus only (never of a round: read those by class, not by sentence).
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { HOLDOUT_FILE, CORPUS_FILE, loadCorpus, loadSelfHarmRows } from "../lib/safety/datasets.js";
+import { HOLDOUT_FILE, CORPUS_FILE, loadSelfHarmRows } from "../lib/safety/datasets.js";
 import { evaluateBinary } from "../lib/safety/evaluate.js";
-import { formatRound, loadRound, roundFiles, scoreRound, type RoundCase } from "../lib/safety/rounds.js";
+import { corpusAsRound, formatRound, loadRound, roundFiles, scoreRound } from "../lib/safety/rounds.js";
 import { screen } from "../lib/safety/screen.js";
 
 const withModel = (model: boolean) => (message: string, history: readonly string[]) => screen(message, { history, model }).level;
-
-function corpusAsRound(file: string): RoundCase[] {
-  return loadCorpus(file).map((c) => ({ lang: "en", level: c.level, category: c.categories?.[0] ?? (c.level === "none" ? "benign" : "risk"), history: c.history ?? [], message: c.text }));
-}
 
 function main(): void {
   const misses = process.argv.includes("--misses");

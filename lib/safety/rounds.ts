@@ -3,6 +3,7 @@
 // round's first-run figures (round-NN.first-run.json) are written once, before anything is tuned.
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { loadCorpus } from "./datasets.js";
 import { levelRank, SAFETY_LEVELS, type SafetyLevel } from "./levels.js";
 
 export const ROUNDS_DIR = path.resolve("tests/safety/rounds");
@@ -55,6 +56,11 @@ export function loadRound(file: string): RoundCase[] {
       const row = JSON.parse(line) as Partial<RoundCase> & { text?: string };
       return { lang: row.lang ?? "en", level: row.level!, category: row.category ?? "", history: row.history ?? [], message: row.message ?? row.text ?? "" };
     });
+}
+
+/** The project's corpus files (corpus.jsonl, holdout.jsonl) in the round shape, for the same scoring. */
+export function corpusAsRound(file: string): RoundCase[] {
+  return loadCorpus(file).map((c) => ({ lang: "en", level: c.level, category: c.categories?.[0] ?? "", history: c.history ?? [], message: c.text }));
 }
 
 export function roundFiles(dir = ROUNDS_DIR): string[] {

@@ -3,9 +3,9 @@
 // each round's .first-run.json and the README), per class and per language; on the project's corpus
 // and the older hold-out phrasings; and on the OpenAI moderation set's self-harm label.
 import { describe, expect, it } from "vitest";
-import { HOLDOUT_FILE, CORPUS_FILE, loadCorpus, loadSelfHarmRows } from "../../lib/safety/datasets.js";
+import { HOLDOUT_FILE, CORPUS_FILE, loadSelfHarmRows } from "../../lib/safety/datasets.js";
 import { evaluateBinary } from "../../lib/safety/evaluate.js";
-import { loadRound, roundFiles, scoreRound, type RoundCase } from "../../lib/safety/rounds.js";
+import { corpusAsRound, loadRound, roundFiles, scoreRound } from "../../lib/safety/rounds.js";
 import { screen } from "../../lib/safety/screen.js";
 
 const screener = (message: string, history: readonly string[]) => screen(message, { history }).level;
@@ -27,12 +27,11 @@ describe.each(roundFiles().map((f) => [f.split("/").pop()!, f]))("blind %s", (_n
 });
 
 describe("the project's corpus and the older hold-out phrasings", () => {
-  const asRound = (file: string): RoundCase[] => loadCorpus(file).map((c) => ({ lang: "en", level: c.level, category: "", history: c.history ?? [], message: c.text }));
   it.each([
     ["corpus", CORPUS_FILE],
     ["hold-out", HOLDOUT_FILE],
   ])("%s: hard stops and benign messages at their floors", (_name, file) => {
-    const report = scoreRound(asRound(file), screener);
+    const report = scoreRound(corpusAsRound(file), screener);
     expect(report.hardStopRecall.rate).toBeGreaterThanOrEqual(0.95);
     expect(report.benignFlagged.rate).toBeLessThanOrEqual(0.04);
   });
