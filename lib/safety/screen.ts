@@ -1,11 +1,13 @@
 // The crisis screen: pure, synchronous, no I/O. screen(text, { history }) → level, categories,
-// signals (rule ids, never text) and which layer decided. Two layers, offline:
+// signals (rule ids, never text) and which layer decided. Three layers, all offline:
 // - the concept grammar (grammar.ts) reads the message and each recent turn, in every supported
 //   language, with scope (negation, subject, past, benign frame);
 // - the conversation rules below read the recent turns as context: a risk stated a few turns ago
 //   keeps a mild follow-up at a hard stop, and a time or means that completes it is imminent; a
 //   benign frame set earlier (a game, a rehearsal) scopes a later risk word;
-// - the learned layer (model.ts) scores the same message and turns, and can raise the level.
+// - the learned layer (model.ts) scores the same message and turns, and can raise the level; it
+//   can also let go of a hard stop that rests only on circumstances (a goodbye, a time, an object)
+//   when it is confident the message is benign — never one that rests on stated intent.
 // Negated statements never hard-stop on the learned layer alone.
 import { analyze, type Analysis, type Marker } from "./grammar.js";
 import { featurize } from "./features.js";
