@@ -65,7 +65,7 @@ const SPELLING: Record<string, string[]> = Object.fromEntries(
     theres: "there is", its: "it is", lets: "let us", wanna: "want to", gonna: "going to", gunna: "going to", gotta: "got to", tryna: "trying to",
     kinda: "kind of", idk: "i do not know", rn: "right now", tmrw: "tomorrow", tmr: "tomorrow", "2nite": "tonight", tonite: "tonight", "2day": "today",
     bc: "because", cuz: "because", coz: "because", b4: "before", nvm: "never mind", ppl: "people", pls: "please", plz: "please", thx: "thanks",
-    u: "you", ur: "your", ya: "you", wud: "would", wuld: "would", shud: "should", cud: "could", wat: "what", evrything: "everything", everyi: "everyone", somei: "someone", anyi: "anyone", noi: "no one",
+    u: "you", ur: "your", wud: "would", wuld: "would", shud: "should", cud: "could", wat: "what", evrything: "everything", everyi: "everyone", somei: "someone", anyi: "anyone", noi: "no one",
     ima: "i am going to", imma: "i am going to", gnight: "good night", ty: "thank you", tbh: "to be honest", ngl: "not going to lie", smh: "shaking my head",
   }).map(([k, v]) => [k, v.split(" ")]),
 );
@@ -214,7 +214,9 @@ export function tokenize(input: string): Token[] {
   while (i < raw.length) {
     // A run of single letters: "k i l l", "k.i.l.l", "d-i-e".
     let j = i;
-    while (j < raw.length && raw[j]!.text.length === 1 && isLetter(raw[j]!.text) && (j === i || !raw[j]!.brk)) j++;
+    // (a leet digit counts as a letter inside such a run: "m 0 r i r")
+    const single = (k: number) => raw[k]!.text.length === 1 && (isLetter(raw[k]!.text) || (k > i && raw[k]!.text in LEET));
+    while (j < raw.length && single(j) && (j === i || !raw[j]!.brk)) j++;
     if (j - i >= 3) {
       // Dotted or dashed runs separate words with a space; spaced runs with a wider gap.
       const dotted = raw.slice(i + 1, j).some((p) => p.spelled);
@@ -226,7 +228,7 @@ export function tokenize(input: string): Token[] {
           tokens.push({ w: word, brk: tokens.length === 0 || k === i ? raw[i]!.brk : false, joined: true });
           word = "";
         }
-        word += piece.text;
+        word += LEET[piece.text] ?? piece.text;
       }
       tokens.push({ w: word, brk: false, joined: true });
       if (raw[i]!.brk) {
