@@ -176,7 +176,7 @@ function pieces(text: string): Piece[] {
     flush();
     if (ch === " " || ch === "\t" || ch === "\r") {
       gap++;
-    } else if (SENTENCE.has(ch) && !(ch === "." && out.length && out[out.length - 1]!.text.length === 1 && isLetter(next))) {
+    } else if (SENTENCE.has(ch) && !(ch === "." && out.length && out[out.length - 1]!.text.length === 1 && (isLetter(next) || next in LEET))) {
       brk = true;
       gap++;
     } else if (SPELL_SEPARATORS.has(ch)) {
