@@ -35,7 +35,8 @@ export async function POST(request: Request): Promise<Response> {
 
 /** An invalid body whose message is a crisis still gets the crisis answer (nothing is stored). */
 function crisisOnly(body: unknown, request: Request): ChatSession | null {
-  const input = screenable(body, "message", 4000);
+  // Screened up to the length of a reflection: an over-long message is refused, but not before it is screened.
+  const input = screenable(body, "message", 20_000);
   if (!input) return null;
   const assessment = assess({ ...input, source: "chat", headers: request.headers }, { report: reportCrisis });
   if (!assessment.hardStop) return null;

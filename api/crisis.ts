@@ -1,6 +1,6 @@
 // POST /api/crisis — screen a message directly: level, categories, local resources, a safe reply.
 // Accepts the chat body as it is (unknown keys ignored). The screen runs before the rate limiter,
-// and every answer — a 429 included — carries the resources for the person's country.
+// and every answer — a 429 or a refused body included — carries the resources for the person's country.
 // GET /api/crisis?country=DE (or a name: ?country=Germany) — the crisis resources for a country.
 import { runAfter } from "../lib/background.js";
 import type { CrisisEventPayload } from "../lib/crisis-events.js";
@@ -18,25 +18,40 @@ const report = (event: CrisisEventPayload) => runAfter("crisis.report", async ()
 
 const answer = (a: Assessment) => ({ level: a.level, categories: a.categories, decidedBy: a.decidedBy, resources: a.resources, response: a.reply });
 
+/** The longest message screened, in characters (as long as a reflection). */
+const MAX_MESSAGE = 20_000;
+
 export async function POST(request: Request): Promise<Response> {
   return handle("crisis", async () => {
-    const body = await readJson(request, 256 * 1024);
-    const input = parseWith(screenableSchema("message", 8000), body) as { message: string; history?: string[]; country?: string; healingName?: string };
-    // The judge and the rate limiter load only when they can be used: the crisis path stays the lightest cold start.
-    const judge = process.env.OPENAI_API_KEY?.trim() ? (await import("../lib/safety/judge.js")).judgeOpinion() : undefined;
-    const assessment = await assessWithJudge({ ...input, source: "crisis", headers: request.headers }, { report, judge });
-    // A person at risk is never rate limited; anyone else still gets the resources with the 429.
-    if (!assessment.hardStop) {
-      try {
-        const { enforceLimit } = await import("../lib/ratelimit.js");
-        await enforceLimit("crisis:ip", clientIp(request));
-      } catch (error) {
-        if (!(error instanceof ApiError) || error.code !== "rate_limited") throw error;
-        return json({ error: { code: error.code, message: error.message }, ...answer(assessment) }, { status: 429, headers: error.headers });
-      }
+    try {
+      return await assessRequest(request);
+    } catch (error) {
+      // A body we cannot read still gets the resources for the caller's country.
+      if (!(error instanceof ApiError)) throw error;
+      const resources = resourcesFor(resolveCountry({ headers: request.headers, defaultCountry: defaultCountry() }));
+      return json({ error: { code: error.code, message: error.message }, resources }, { status: error.status, headers: error.headers });
     }
-    return json(answer(assessment));
   });
+}
+
+/** Screen the body, then rate limit what is not a hard stop. */
+async function assessRequest(request: Request): Promise<Response> {
+  const body = await readJson(request, 256 * 1024);
+  const input = parseWith(screenableSchema("message", MAX_MESSAGE), body) as { message: string; history?: string[]; country?: string; healingName?: string };
+  // The judge and the rate limiter load only when they can be used: the crisis path stays the lightest cold start.
+  const judge = process.env.OPENAI_API_KEY?.trim() ? (await import("../lib/safety/judge.js")).judgeOpinion() : undefined;
+  const assessment = await assessWithJudge({ ...input, source: "crisis", headers: request.headers }, { report, judge });
+  // A person at risk is never rate limited; anyone else still gets the resources with the 429.
+  if (!assessment.hardStop) {
+    try {
+      const { enforceLimit } = await import("../lib/ratelimit.js");
+      await enforceLimit("crisis:ip", clientIp(request));
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.code !== "rate_limited") throw error;
+      return json({ error: { code: error.code, message: error.message }, ...answer(assessment) }, { status: 429, headers: error.headers });
+    }
+  }
+  return json(answer(assessment));
 }
 
 export async function GET(request: Request): Promise<Response> {

@@ -186,3 +186,24 @@ describe("when every backend is failing", () => {
     expect(openai.moderations).toHaveLength(0);
   });
 });
+
+describe("POST /api/crisis, bodies it cannot use", () => {
+  it.each([
+    ["an empty body", ""],
+    ["malformed JSON", "{not json"],
+    ["an empty message", JSON.stringify({ message: "" })],
+  ])("answers %s with a 4xx that still carries the resources for the caller's country", async (_name, raw) => {
+    const response = await POST(postJson("/api/crisis", raw, { "x-vercel-ip-country": "IE" }));
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(response.status).toBeLessThan(500);
+    expect(await response.json()).toMatchObject({ error: { code: expect.any(String) }, resources: { country: "IE" } });
+  });
+
+  it("screens a message longer than a chat message (up to 20,000 characters) instead of refusing it", async () => {
+    const message = `${"I have been trying to explain how the week went. ".repeat(180)} I have the pills in my hand and I am taking them all tonight`;
+    expect(message.length).toBeGreaterThan(8000);
+    const response = await POST(postJson("/api/crisis", { message }));
+    expect(response.status).toBe(200);
+    expect((await response.json()).level).toBe("imminent");
+  });
+});
