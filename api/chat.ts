@@ -5,6 +5,7 @@
 import { ChatInput, startChat, type ChatSession } from "../lib/companion/chat.js";
 import { SAFETY_MODEL } from "../lib/companion/outcome.js";
 import { reportCrisis } from "../lib/drain.js";
+import { ApiError } from "../lib/http/errors.js";
 import { parseWith, readJson } from "../lib/http/body.js";
 import { clientIp, handle } from "../lib/http/handler.js";
 import { json } from "../lib/http/respond.js";
@@ -12,25 +13,43 @@ import { sseResponse, wantsEventStream } from "../lib/http/sse.js";
 import { kv } from "../lib/kv/index.js";
 import { assess, safetyView } from "../lib/safety/assess.js";
 import { screenable } from "../lib/safety/input.js";
+import { levelRank } from "../lib/safety/levels.js";
 
 export async function POST(request: Request): Promise<Response> {
   return handle("chat", async () => {
     const body = await readJson(request, 128 * 1024);
     const parsed = ChatInput.safeParse(body);
-    const session = parsed.success ? await startChat(parsed.data, { headers: request.headers, ip: clientIp(request), kv }) : crisisOnly(body, request);
-    if (!session) parseWith(ChatInput, body); // throws the 422 naming the invalid fields
+    let session: ChatSession | null;
+    try {
+      session = parsed.success ? await startChat(parsed.data, { headers: request.headers, ip: clientIp(request), kv }) : crisisOnly(body, request);
+    } catch (error) {
+      const limited = limitedWithSafety(error, body, request);
+      if (limited) return limited;
+      throw error;
+    }
+    if (!session) return parseWith(ChatInput, body) as never; // throws the 422 naming the invalid fields
+    const turn = session;
     if (!wantsEventStream(request)) {
-      return json(await session!.run({ onSafety: () => undefined, onDelta: () => undefined }));
+      return json(await turn.run({ onSafety: () => undefined, onDelta: () => undefined }));
     }
     return sseResponse("chat.stream", async (send) => {
-      send("meta", { conversationId: session!.conversationId });
-      const done = await session!.run({
+      send("meta", { conversationId: turn.conversationId });
+      const done = await turn.run({
         onSafety: (safety) => send("safety", safety),
         onDelta: (text) => send("delta", { text }),
       });
       send("done", done);
     });
   });
+}
+
+/** Over a chat limit, someone at medium risk still gets the resources with the 429 (a hard stop is never limited). */
+function limitedWithSafety(error: unknown, body: unknown, request: Request): Response | null {
+  if (!(error instanceof ApiError) || error.code !== "rate_limited") return null;
+  const input = screenable(body, "message", 20_000);
+  const assessment = input && assess({ ...input, source: "chat", headers: request.headers }, { report: () => undefined });
+  if (!assessment || levelRank(assessment.level) < levelRank("medium")) return null;
+  return json({ error: { code: error.code, message: error.message }, safety: safetyView(assessment) }, { status: 429, headers: error.headers });
 }
 
 /** An invalid body whose message is a crisis still gets the crisis answer (nothing is stored). */

@@ -43,9 +43,10 @@ export async function POST(request: Request): Promise<Response> {
       // Whatever failed — validation, the limiter, every store — the answer says so plainly, never
       // a 500, and still carries the screen's answer: a person at risk gets the crisis resources.
       if (!assessment) throw error;
-      if (error instanceof ConfigError) throw error; // 503 not_configured, naming the variable
       const failure =
-        error instanceof ApiError
+        error instanceof ConfigError
+          ? { status: 503, headers: {}, body: errorBody("not_configured", `This feature is not configured correctly (${error.variables.join(", ")}).`) }
+          : error instanceof ApiError
           ? { status: error.status, headers: error.headers, body: errorBody(error.code, error.message) }
           : { status: 503, headers: { "retry-after": "60" }, body: errorBody("service_unavailable", "Your reflection could not be saved right now and nothing was stored. Please try again in a minute.") };
       const safety = levelRank(assessment.level) >= levelRank("medium") ? { safety: safetyOf(assessment) } : {};

@@ -47,6 +47,14 @@ export interface ChatSession {
 }
 
 
+function backendBudgetMs(): number {
+  try {
+    return companionConfig.load().CHAT_BACKEND_BUDGET_MS;
+  } catch {
+    return 200;
+  }
+}
+
 export async function startChat(
   input: ChatInput,
   ctx: { headers: Headers; ip: string; kv: () => Promise<Kv> },
@@ -56,7 +64,8 @@ export async function startChat(
   const consented = input.consent === true;
   // Every backend call before the reply shares one small budget (a kv or Airtable that accepts
   // connections and never answers must not hold the reply up); each falls back when it runs out.
-  const budget = deadline(companionConfig.load().CHAT_BACKEND_BUDGET_MS);
+  // A misconfigured companion must not stop the screen: fall back to the default budget here.
+  const budget = deadline(backendBudgetMs());
 
   let context: Turn[] = input.history ?? [];
   if (consented && input.conversationId && store) {

@@ -7,11 +7,21 @@ import { COUNTRY_CODE, healingNameSchema, trimmedText } from "../validation.js";
 
 const MAX_TURN = 8000;
 
-/** Earlier turns: strings, or chat turns of which the user's count. */
-export const historySchema = z
-  .array(z.union([z.string().max(MAX_TURN), z.object({ role: z.string(), content: z.string().max(MAX_TURN) })]))
-  .max(20)
-  .transform((turns) => turns.flatMap((t) => (typeof t === "string" ? [t] : t.role === "user" ? [t.content] : [])));
+/**
+ * Earlier turns: strings, or chat turns of which the user's count. Lenient on purpose: the last 20
+ * are read, each cut to 8,000 characters, and entries of any other shape are skipped — one odd turn
+ * must not throw away the context that makes "tonight." a crisis.
+ */
+export const historySchema = z.array(z.unknown()).transform((turns) =>
+  turns
+    .slice(-20)
+    .flatMap((t) => {
+      if (typeof t === "string") return [t];
+      if (t && typeof t === "object" && (t as { role?: unknown }).role === "user" && typeof (t as { content?: unknown }).content === "string") return [(t as { content: string }).content];
+      return [];
+    })
+    .map((t) => t.slice(0, MAX_TURN)),
+);
 
 const lenient = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
 

@@ -41,7 +41,8 @@ export function safeReply(input: { level: SafetyLevel; categories: string[]; res
   if (level === "imminent") {
     return [
       opening(name, t.imminent.opening),
-      fill(t.imminent.act, { emergency: resources.emergency ?? t.emergencyUnknown }),
+      // Without a national number, 112 (the mobile emergency number in much of the world) reads as a number.
+      fill(t.imminent.act, { emergency: resources.emergency ?? "112" }),
       formatResources(resources, { emergencyFirst: true, lang }),
       `${t.imminent.question} ${t.aiNote}`,
     ].join("\n\n");

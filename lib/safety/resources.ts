@@ -168,7 +168,7 @@ export function resourcesFor(country: string): CountryResources {
  * region of the first Accept-Language tag that has one, then the configured default.
  */
 export function resolveCountry(input: { bodyCountry?: string; headers: Headers; defaultCountry: string }): string {
-  if (input.bodyCountry && COUNTRY_CODE.test(input.bodyCountry)) return input.bodyCountry.toUpperCase();
+  if (input.bodyCountry && COUNTRY_CODE.test(input.bodyCountry)) return input.bodyCountry.toUpperCase() === "UK" ? "GB" : input.bodyCountry.toUpperCase();
   const ip = input.headers.get("x-vercel-ip-country")?.trim();
   if (ip && COUNTRY_CODE.test(ip)) return ip.toUpperCase();
   for (const tag of (input.headers.get("accept-language") ?? "").split(",")) {

@@ -154,3 +154,50 @@ describe("the LLM risk judge, raise-only", () => {
     expect(openai.judgeRequests).toHaveLength(0);
   });
 });
+
+describe("what a second read of the crisis path found", () => {
+  it("the imminent reply names a number to call even where no national line is listed", async () => {
+    const response = await call(crisis, "/api/crisis", { message: "I want to kill myself tonight" }, { "x-vercel-ip-country": "IT" });
+    const body = response.body;
+    expect(body.level).toBe("imminent");
+    expect(body.response).toContain("call 112 now");
+    expect(body.response).not.toMatch(/call If you are/);
+  });
+
+  it("reads 'UK' in the body as GB", async () => {
+    const response = await call(crisis, "/api/crisis", { message: "I want to kill myself tonight", country: "UK" });
+    expect(response.body.resources).toMatchObject({ country: "GB", emergency: "999" });
+  });
+
+  it("keeps the earlier turns when the history has more than 20, an over-long one or an odd entry", async () => {
+    const history = [...Array(20).fill("ok"), null, { role: "user", content: ["not a string"] }, "x".repeat(9000), "I want to kill myself"];
+    const response = await call(crisis, "/api/crisis", { message: "tonight", history });
+    expect(response.body.level).toBe("imminent");
+  });
+
+  it("a misconfigured companion does not stop the crisis answer in chat", async () => {
+    process.env.CHAT_BACKEND_BUDGET_MS = "abc";
+    resetServices();
+    const response = await call(chat, "/api/chat", { message: "I want to kill myself" });
+    expect(response.status).toBe(200);
+    expect(response.body.model).toBe("safety");
+  });
+
+  it("a reflection at risk keeps its safety block when a store is misconfigured", async () => {
+    process.env.AIRTABLE_API_KEY = "x";
+    resetServices();
+    const response = await call(reflection, "/api/reflection", { reflection: "I want to kill myself", healingName: "River" });
+    expect(response.status).toBe(503);
+    expect(response.body.error.code).toBe("not_configured");
+    expect(response.body.safety).toMatchObject({ level: "high", resources: { country: "US" } });
+  });
+
+  it("over the chat limit, someone at medium risk gets the resources with the 429", async () => {
+    const { limit } = RATE_LIMIT_POLICIES["chat:ip"];
+    const ip = { "x-forwarded-for": "198.51.100.88" };
+    for (let i = 0; i < limit; i++) await call(chat, "/api/chat", { message: `hello ${i}` }, ip);
+    const response = await call(chat, "/api/chat", { message: "I wish I could just disappear and never wake up" }, ip);
+    expect(response.status).toBe(429);
+    expect(response.body.safety).toMatchObject({ level: "medium", resources: { country: "US" } });
+  });
+});
