@@ -2,8 +2,7 @@
 // JSON by default; server-sent events (meta, safety, delta, done) with Accept: text/event-stream.
 // A body that fails validation is still screened: a person at risk gets the crisis answer whatever
 // else is wrong with the request.
-import { ChatInput, startChat, type ChatSession } from "../lib/companion/chat.js";
-import { SAFETY_MODEL } from "../lib/companion/outcome.js";
+import { ChatInput, hardStopSession, startChat, type ChatSession } from "../lib/companion/chat.js";
 import { reportCrisis } from "../lib/drain.js";
 import { ApiError } from "../lib/http/errors.js";
 import { parseWith, readJson } from "../lib/http/body.js";
@@ -46,7 +45,7 @@ export async function POST(request: Request): Promise<Response> {
 /** Over a chat limit, someone at medium risk still gets the resources with the 429 (a hard stop is never limited). */
 function limitedWithSafety(error: unknown, body: unknown, request: Request): Response | null {
   if (!(error instanceof ApiError) || error.code !== "rate_limited") return null;
-  const input = screenable(body, "message", 20_000);
+  const input = screenable(body, "message");
   const assessment = input && assess({ ...input, source: "chat", headers: request.headers }, { report: () => undefined });
   if (!assessment || levelRank(assessment.level) < levelRank("medium")) return null;
   return json({ error: { code: error.code, message: error.message }, safety: safetyView(assessment) }, { status: 429, headers: error.headers });
@@ -55,18 +54,8 @@ function limitedWithSafety(error: unknown, body: unknown, request: Request): Res
 /** An invalid body whose message is a crisis still gets the crisis answer (nothing is stored). */
 function crisisOnly(body: unknown, request: Request): ChatSession | null {
   // Screened up to the length of a reflection: an over-long message is refused, but not before it is screened.
-  const input = screenable(body, "message", 20_000);
+  const input = screenable(body, "message");
   if (!input) return null;
   const assessment = assess({ ...input, source: "chat", headers: request.headers }, { report: reportCrisis });
-  if (!assessment.hardStop) return null;
-  const conversationId = "";
-  return {
-    conversationId,
-    async run(events) {
-      const safety = safetyView(assessment);
-      events.onSafety(safety);
-      events.onDelta(assessment.reply);
-      return { response: assessment.reply, conversationId, safety, model: SAFETY_MODEL };
-    },
-  };
+  return assessment.hardStop ? hardStopSession(assessment, "") : null;
 }

@@ -26,7 +26,7 @@ const safetyOf = (a: Assessment) => ({ ...safetyView(a), ...(a.hardStop ? { resp
 export async function POST(request: Request): Promise<Response> {
   return handle("reflection", async () => {
     const body = await readJson(request, BODY_LIMIT);
-    const text = screenable(body, "reflection", 20_000);
+    const text = screenable(body, "reflection");
     const assessment = text ? assess({ ...text, history: [], source: "reflection", headers: request.headers }, { report: reportCrisis }) : null;
     try {
       const input = parseWith(ReflectionInput, body);

@@ -12,7 +12,7 @@ import type { Kv } from "../kv/index.js";
 import { describeError, log } from "../log.js";
 import { enforceLimit } from "../ratelimit.js";
 import { countrySchema, healingNameSchema, trimmedText } from "../validation.js";
-import { assess, safetyView, settle, type AssessInput } from "../safety/assess.js";
+import { assess, safetyView, settle, type AssessInput, type Assessment } from "../safety/assess.js";
 import { deadline } from "../timeout.js";
 import { syncConsent } from "../users.js";
 import { companionConfig } from "./config.js";
@@ -46,6 +46,20 @@ export interface ChatSession {
   run(events: ChatEvents): Promise<ChatDone>;
 }
 
+
+/** A turn answered by the safe reply alone: no LLM, no limiter; `remember` stores it when consented. */
+export function hardStopSession(assessment: Assessment, conversationId: string, remember: (reply: string) => void = () => undefined): ChatSession {
+  return {
+    conversationId,
+    async run(events) {
+      const safety = safetyView(assessment);
+      events.onSafety(safety);
+      events.onDelta(assessment.reply);
+      remember(assessment.reply);
+      return { response: assessment.reply, conversationId, safety, model: SAFETY_MODEL };
+    },
+  };
+}
 
 function backendBudgetMs(): number {
   try {
@@ -100,18 +114,7 @@ export async function startChat(
     runAfter("chat.remember", () => appendTurns(store, { conversationId, turns, ttlDays: companionConfig.load().CONVERSATION_TTL_DAYS }));
   };
 
-  if (offline.hardStop) {
-    return {
-      conversationId,
-      async run(events) {
-        const safety = safetyView(offline);
-        events.onSafety(safety);
-        events.onDelta(offline.reply);
-        remember(offline.reply);
-        return { response: offline.reply, conversationId, safety, model: SAFETY_MODEL };
-      },
-    };
-  }
+  if (offline.hardStop) return hardStopSession(offline, conversationId, remember);
 
   // A message that screens high or imminent is answered whatever the limits; everything else is limited.
   // The participant's plan picks their daily allowance; unknown or unreachable means free.

@@ -6,6 +6,8 @@ import { z } from "zod";
 import { COUNTRY_CODE, healingNameSchema, trimmedText } from "../validation.js";
 
 const MAX_TURN = 8000;
+/** The longest text any entry point screens (a reflection's length): longer is refused, shorter is screened first. */
+export const SCREEN_MAX_CHARS = 20_000;
 
 /**
  * Earlier turns: strings, or chat turns of which the user's count. Lenient on purpose: the last 20
@@ -41,7 +43,7 @@ export interface Screenable {
 }
 
 /** The screenable part of a body, or null when it has no usable text to screen. */
-export function screenable(body: unknown, field: "message" | "reflection" = "message", max = MAX_TURN): Screenable | null {
+export function screenable(body: unknown, field: "message" | "reflection" = "message", max = SCREEN_MAX_CHARS): Screenable | null {
   const parsed = screenableSchema(field, max).safeParse(body);
   if (!parsed.success) return null;
   const data = parsed.data as Record<string, unknown>;

@@ -167,8 +167,14 @@ export function resourcesFor(country: string): CountryResources {
  * The participant's country: the body's `country`, then Vercel's `x-vercel-ip-country`, then the
  * region of the first Accept-Language tag that has one, then the configured default.
  */
+/** A two-letter code in upper case; "UK", the common slip for the United Kingdom, is GB. */
+function countryCode(code: string): string {
+  const upper = code.toUpperCase();
+  return upper === "UK" ? "GB" : upper;
+}
+
 export function resolveCountry(input: { bodyCountry?: string; headers: Headers; defaultCountry: string }): string {
-  if (input.bodyCountry && COUNTRY_CODE.test(input.bodyCountry)) return input.bodyCountry.toUpperCase() === "UK" ? "GB" : input.bodyCountry.toUpperCase();
+  if (input.bodyCountry && COUNTRY_CODE.test(input.bodyCountry)) return countryCode(input.bodyCountry);
   const ip = input.headers.get("x-vercel-ip-country")?.trim();
   if (ip && COUNTRY_CODE.test(ip)) return ip.toUpperCase();
   for (const tag of (input.headers.get("accept-language") ?? "").split(",")) {
@@ -183,7 +189,7 @@ let regionNames: Map<string, string> | undefined;
 /** A country from a query parameter: a two-letter code in any case, or an English country name ("germany", "United Kingdom"). */
 export function countryFromParam(value: string): string | undefined {
   const trimmed = value.trim();
-  if (COUNTRY_CODE.test(trimmed)) return trimmed.toUpperCase() === "UK" ? "GB" : trimmed.toUpperCase();
+  if (COUNTRY_CODE.test(trimmed)) return countryCode(trimmed);
   const key = fold(trimmed);
   if (!key || key.length > 60) return undefined;
   if (!regionNames) {
