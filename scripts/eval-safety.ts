@@ -3,7 +3,7 @@
 //     saw the code): the figures now, next to the round's first-run figures, which are the honest
 //     ones (a round seen by a later change is no longer blind);
 //  2. the project's own corpus and the older hold-out phrasings (written alongside the screen);
-//  3. the OpenAI moderation evaluation set's self-harm label (../shared/data, when present).
+//  3. the OpenAI moderation evaluation set's self-harm label (data/safety/eval/, MIT).
 // Per class and per language, with the learned layer on and off. `--misses` lists the misses of
 // the project's corpus only (never of a round: read those by class, not by sentence).
 import { existsSync, readFileSync } from "node:fs";
@@ -40,12 +40,7 @@ function main(): void {
     if (misses) for (const m of report.misses) console.log(`  miss: expected ${cases[m.i]!.level}, got ${m.got}: ${cases[m.i]!.message}`);
   }
 
-  const rows = loadSelfHarmRows();
-  if (!rows) {
-    console.log("\nModeration set not found beside the repository (../shared/data); skipped.");
-    return;
-  }
-  const sh = evaluateBinary(rows);
+  const sh = evaluateBinary(loadSelfHarmRows());
   console.log(`\nOpenAI moderation set, self-harm label: ${sh.rows} rows, ${sh.positives} positive; positive = medium or above in a self-harm category`);
   console.log(`  precision ${sh.precision.toFixed(3)}   recall ${sh.recall.toFixed(3)}   F1 ${sh.f1.toFixed(3)}   target F1 ≥ 0.80 with recall ≥ 0.941 (the phrase list: 0.762, recall 0.941)`);
 }

@@ -1,14 +1,18 @@
 // Loaders for the evaluation data: the project's corpus (JSONL under tests/) and the OpenAI
-// moderation set shared beside the repository (gzip JSONL with an SH label).
-import { existsSync, readFileSync } from "node:fs";
-import path from "node:path";
+// moderation evaluation set (MIT, openai/moderation-api-release; gzip JSONL with an SH label),
+// kept in data/safety/eval/ with its licence so that CI scores it on a clean clone.
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
 import type { CorpusCase } from "./evaluate.js";
 
-export const CORPUS_FILE = path.resolve("tests/safety/corpus.jsonl");
+/** Paths from the repository root, whatever the working directory. */
+const fromRoot = (file: string) => fileURLToPath(new URL(`../../${file}`, import.meta.url));
+
+export const CORPUS_FILE = fromRoot("tests/safety/corpus.jsonl");
 /** Phrasings written after the screen, to find its blind spots (see the eval script's note). */
-export const HOLDOUT_FILE = path.resolve("tests/safety/holdout.jsonl");
-export const MODERATION_FILE = path.resolve("../shared/data/samples-1680.jsonl.gz");
+export const HOLDOUT_FILE = fromRoot("tests/safety/holdout.jsonl");
+export const MODERATION_FILE = fromRoot("data/safety/eval/openai-moderation-samples-1680.jsonl.gz");
 
 export function loadCorpus(file = CORPUS_FILE): CorpusCase[] {
   return readFileSync(file, "utf8")
@@ -17,9 +21,8 @@ export function loadCorpus(file = CORPUS_FILE): CorpusCase[] {
     .map((line) => JSON.parse(line) as CorpusCase);
 }
 
-/** Rows labelled for self-harm (SH); null when the shared data set is not beside the repository. */
-export function loadSelfHarmRows(file = MODERATION_FILE): { text: string; positive: boolean }[] | null {
-  if (!existsSync(file)) return null;
+/** Rows labelled for self-harm (SH): 1,447 of the set's 1,680, 51 of them positive. */
+export function loadSelfHarmRows(file = MODERATION_FILE): { text: string; positive: boolean }[] {
   return gunzipSync(readFileSync(file))
     .toString("utf8")
     .split("\n")

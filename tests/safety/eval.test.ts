@@ -37,10 +37,15 @@ describe("the project's corpus and the older hold-out phrasings", () => {
   });
 });
 
-describe("the OpenAI moderation set's self-harm label (../shared/data)", () => {
-  const rows = loadSelfHarmRows();
-  it.skipIf(!rows)("keeps recall and F1 at their floors", () => {
-    const report = evaluateBinary(rows!);
+describe("the OpenAI moderation set's self-harm label (data/safety/eval)", () => {
+  it("is all there: 1,447 labelled rows, 51 positive", () => {
+    const rows = loadSelfHarmRows();
+    expect(rows).toHaveLength(1447);
+    expect(rows.filter((r) => r.positive)).toHaveLength(51);
+  });
+
+  it("keeps recall and F1 at their floors", () => {
+    const report = evaluateBinary(loadSelfHarmRows());
     expect(report.recall).toBeGreaterThanOrEqual(0.8);
     expect(report.f1).toBeGreaterThanOrEqual(0.4);
   });
