@@ -35,7 +35,7 @@ export interface Analysis {
 }
 
 // Concepts a benign idiom swallows when the idiom starts at or before them.
-const SCOPE_ONLY: ReadonlySet<Concept> = new Set(["manner", "anyone", "cond", "self", "other", "neg", "negbreak", "past", "recent", "frame", "but", "question", "idiom", "reassure"]);
+const SCOPE_ONLY: ReadonlySet<Concept> = new Set(["earnest", "manner", "anyone", "cond", "self", "other", "neg", "negbreak", "past", "recent", "frame", "but", "question", "idiom", "reassure"]);
 // Risk concepts whose subject matters: "my friend wants to die" is worry, not ideation.
 const SUBJECTFUL: ReadonlySet<Concept> = new Set(["ed", "pastrisk", "strongat", "underway", "possess", "want", "wishp", "die", "killself", "euph", "passive", "selfharm", "take", "done", "hopeless", "hold", "gathered", "at", "prep", "farewell", "plan", "howmuch"]);
 // Concepts a benign frame neutralises ("my character dies tonight", "this deadline is killing me").
@@ -145,7 +145,9 @@ function scopeClause(clause: number, raw: Match[], framedAll: boolean, segOf: re
   return out;
 }
 
-function scope(list: readonly string[], breaks: readonly boolean[], commas: readonly boolean[], matches: Match[], framedAll: boolean): Scoped[] {
+function scope(list: readonly string[], breaks: readonly boolean[], commas: readonly boolean[], all: Match[], framedAll: boolean): Scoped[] {
+  // "gonna unalive myself lol. not even joking": a message that says it is meant sets no frame.
+  const matches = all.some((m) => m.concept === "earnest") ? all.filter((m) => m.concept !== "frame") : all;
   const clauseOf = clauses(list, breaks, matches);
   const segOf: number[] = [];
   let seg = 0;
@@ -170,7 +172,7 @@ interface ClauseFacts {
 /** Analyse one message on its own. `framed` applies a benign frame set earlier in the conversation. */
 export function analyze(text: string, options: { framed?: boolean } = {}): Analysis {
   const { words: list, breaks, commas } = words(text);
-  const { matches, lang } = tag(list);
+  const { matches, lang } = tag(list, breaks);
   const scoped = scope(list, breaks, commas, matches, options.framed ?? false);
   const signals = new Set<string>();
   const categories = new Set<string>();

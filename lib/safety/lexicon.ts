@@ -221,8 +221,9 @@ function candidates(c: Compiled, word: string): Entry[] {
   return list;
 }
 
-/** Every concept match in the words, including overlapping ones. */
-export function tag(list: readonly string[]): { matches: Match[]; lang: Language["code"] } {
+/** Every concept match in the words, including overlapping ones. A phrase does not run across a
+ * sentence break ("full stop. everything we are taught" is not "stop everything"). */
+export function tag(list: readonly string[], breaks: readonly boolean[] = []): { matches: Match[]; lang: Language["code"] } {
   const c = lexicon();
   const lang = leadingLanguage(list);
   const matches: Match[] = [];
@@ -230,6 +231,7 @@ export function tag(list: readonly string[]): { matches: Match[]; lang: Language
     if (entry.ambiguous && entry.lang !== lang) return false;
     if (at + entry.words.length > list.length) return false;
     for (let k = 0; k < entry.words.length; k++) {
+      if (k > 0 && breaks[at + k]) return false;
       const word = list[at + k]!;
       if (entry.prefix[k] ? !word.startsWith(entry.words[k]!) : word !== entry.words[k]) return false;
     }

@@ -50,8 +50,9 @@ const MASK = new Set(["*", "#", "?", "_", "%"]);
 const SENTENCE = new Set([".", "!", "?", ";", "…", "\n", "。", "¿", "¡"]);
 const APOSTROPHE = new Set(["'", "\u2018", "\u2019", "\u201B", "\u2032", "`", "\u00B4", "\u02BC"]);
 const SPELL_SEPARATORS = new Set([".", "-", "_", "*", "·", "~", "/", "+"]);
-/** Emoji that name a means or death, read as words. Emoji that are mostly laughter (💀) are not. */
-const EMOJI_WORDS: Record<string, string> = { "💊": "pills", "🔪": "knife", "🔫": "gun", "🪢": "rope", "⚰": "death", "🪦": "grave", "🩸": "blood", "🌉": "bridge", "😂": "lol", "🤣": "lol", "💤": "sleep" };
+/** Emoji that name a means or death, read as words. 💀 is mostly laughter: it reads as "skull", which
+ * only the phrases "want to 💀", "gonna 💀" make a death wish. */
+const EMOJI_WORDS: Record<string, string> = { "💊": "pills", "🔪": "knife", "🔫": "gun", "🪢": "rope", "⚰": "death", "🪦": "grave", "🩸": "blood", "🌉": "bridge", "😂": "lol", "🤣": "lol", "💤": "sleep", "💀": "skull" };
 
 /** Longest word the normaliser treats as a word; longer runs are split (keeps per-word work bounded). */
 const MAX_WORD = 40;

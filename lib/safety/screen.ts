@@ -67,7 +67,9 @@ export function screen(text: string, options: ScreenOptions = {}): ScreenResult 
   const earlier = history.map((turn) => {
     const a = analyze(turn, { framed: framedBefore });
     if (levelRank(a.level) >= levelRank("medium")) riskBefore = true;
-    else if (a.frame && !riskBefore) framedBefore = true;
+    // A frame around means ("the oxy from my knee surgery is still in the drawer") says where they
+    // came from; it does not make the conversation after it a game.
+    else if (a.frame && !riskBefore && !a.concepts.some((c) => c.startsWith("means") || c.startsWith("place"))) framedBefore = true;
     return a;
   });
   const current = framedBefore ? withSignal(analyze(text, { framed: true }), "history.frame") : analyze(text);

@@ -120,6 +120,47 @@ describe("crisis screen", () => {
     expect(screen("Thanks, I'm off to make tea", { history: ["I slept badly"] }).level).toBe("none");
   });
 
+  it.each([
+    ["gonna unalive myself lol. not even joking this time", "en"],
+    ["me quiero matar jaja. no es broma", "es"],
+    ["je veux mourir mdr. je rigole pas", "fr"],
+    ["ich will sterben haha. kein witz", "de"],
+    ["voglio morire ahah. non sto scherzando", "it"],
+    ["quero morrer kkkk. não é brincadeira", "pt"],
+    ["ik wil dood haha. geen grap", "nl"],
+  ])("a message that says it is meant sets no joke frame: %s (%s)", (message) => {
+    expect(hard(screen(message).level)).toBe(true);
+  });
+
+  it.each([
+    ["no quiero morirme, solo estoy cansadísima de todo"],
+    ["je veux pas mourir, je suis juste épuisée de tout"],
+    ["ich will nicht sterben, ich bin nur so müde von allem"],
+    ["não quero morrer, só tô cansada de tudo"],
+    ["non voglio morire, sono solo stanca di tutto"],
+    ["ik wil niet dood, ik ben gewoon zo moe van alles"],
+  ])("a negated wish that is tired of everything is medium, not a hard stop: %s", (message) => {
+    expect(screen(message).level).toBe("medium");
+  });
+
+  it("reads new shapes of risk: checking out for good, how long before, an attempt that is happening", () => {
+    expect(hard(screen("think its time i checked out for good. everyone will adjust").level)).toBe(true);
+    expect(hard(screen("how long before you stop feeling anything if nobody finds you? i mean me").level)).toBe(true);
+    expect(screen("i started already. its done. i just didnt want to be alone while it happens").level).toBe("imminent");
+  });
+
+  it("keeps a phrase inside its sentence, and reads idioms and links as such", () => {
+    expect(screen("Cheap labour, full stop. Everything else is noise").level).toBe("none");
+    expect(screen("Subscribe and check out our full video catalog").level).toBe("none");
+    expect(levelRank(screen("so lonely tonight. group chat is dead silent and i miss my ex more than i want to").level)).toBeLessThan(levelRank("medium"));
+  });
+
+  it("does not take a frame around means for a game: the oxy from surgery, then all of it out, then good night", () => {
+    const history = ["the oxy from my knee surgery is still in the drawer", "took it all out and put it on the table", "im not calling anyone so dont ask"];
+    expect(hard(screen("ok. going to bed now 🙂 night", { history }).level)).toBe(true);
+    expect(screen("lol i died so many times", { history: ["we're playing elden ring tonight"] }).level).toBe("none");
+  });
+
   it("reports rule ids as signals, never the text", () => {
     const result = screen("I want to kill myself because of Jordan");
     expect(result.signals.every((s) => /^[a-z_]+(\.[a-z_]+)*$/.test(s))).toBe(true);

@@ -54,6 +54,7 @@ export const CONCEPTS = {
   past: "past or recovery: used to, years ago, when i was, back then, in the past, last year, recovered, clean for, survived",
   recent: "recency that overrides the past: again, relapse, last night, yesterday, this week, still, lately",
   frame: "a benign frame: game, character, movie, book, novel, play, scene, rehearsal, role, episode, news, article, history, deadline, exam, battery, phone, plants, workout, recipe",
+  earnest: "saying a message is meant, which undoes a joke frame in it: not joking, not kidding, no joke, i mean it, for real, seriously",
   reassure: "reassurance: i am okay now, feeling better, just kidding, i am safe, never mind, i will be fine",
   idiom: "benign idioms whose words are consumed: killing me (laughing), dying to, to die for, kill time, killed it, dead tired, deadline, bored to death",
   question: "question words that make a sentence a question: how, which, what, is it",
