@@ -5,12 +5,12 @@
 import { runAfter } from "../lib/background.js";
 import type { CrisisEventPayload } from "../lib/crisis-events.js";
 import { ApiError } from "../lib/http/errors.js";
-import { parseWith, readJson } from "../lib/http/body.js";
+import { readJson } from "../lib/http/body.js";
 import { clientIp, handle } from "../lib/http/handler.js";
 import { json } from "../lib/http/respond.js";
 import { assessWithJudge, type Assessment } from "../lib/safety/assess.js";
 import { defaultCountry } from "../lib/safety/config.js";
-import { SCREEN_MAX_CHARS, screenableSchema } from "../lib/safety/input.js";
+import { requireScreenable } from "../lib/safety/input.js";
 import { countryFromParam, resolveCountry, resourcesFor } from "../lib/safety/resources.js";
 
 /** The Crisis Event and alert, after the answer; the outbox and stores load only when one is needed. */
@@ -34,7 +34,7 @@ export async function POST(request: Request): Promise<Response> {
 /** Screen the body, then rate limit what is not a hard stop. */
 async function assessRequest(request: Request): Promise<Response> {
   const body = await readJson(request, 256 * 1024);
-  const input = parseWith(screenableSchema("message", SCREEN_MAX_CHARS), body) as { message: string; history?: string[]; country?: string; healingName?: string };
+  const input = requireScreenable(body);
   // The judge and the rate limiter load only when they can be used: the crisis path stays the lightest cold start.
   const judge = process.env.OPENAI_API_KEY?.trim() ? (await import("../lib/safety/judge.js")).judgeOpinion() : undefined;
   const assessment = await assessWithJudge({ ...input, source: "crisis", headers: request.headers }, { report, judge });

@@ -2,13 +2,17 @@
 // alert to a Slack-compatible webhook. Both run after the reply, as outbox steps, so an outage
 // delays them instead of losing them — and never delays the person who needs the reply.
 import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import { defineConfig } from "./config/env.js";
 import type { Kv } from "./kv/index.js";
 import { describeError, log } from "./log.js";
 import { enqueue, PermanentStepError, type StepHandler } from "./outbox.js";
 import type { RecordsStore } from "./records/index.js";
 import { resolveUserIds } from "./reflections.js";
-import { crisisConfig } from "./safety/config.js";
 import type { SafetyLevel } from "./safety/levels.js";
+
+/** The operator's alert webhook (a Slack-style incoming webhook), when set. */
+const alertConfig = defineConfig("crisis", z.object({ CRISIS_ALERT_WEBHOOK_URL: z.url().optional() }));
 
 export const CRISIS_RECORD_STEP = "crisis.record";
 export const CRISIS_ALERT_STEP = "crisis.alert";
@@ -38,7 +42,7 @@ export async function enqueueCrisisEvent(kv: Kv, event: CrisisEventPayload): Pro
 
 function alertUrl(): string | undefined {
   try {
-    return crisisConfig.load().CRISIS_ALERT_WEBHOOK_URL;
+    return alertConfig.load().CRISIS_ALERT_WEBHOOK_URL;
   } catch (error) {
     log.error("crisis.alert_misconfigured", describeError(error));
     return undefined;

@@ -1,8 +1,7 @@
 // Structured one-line JSON logs. Callers pass ids, levels, codes and timings — never message,
 // reflection or any other participant text; `Fields` only admits primitives to make that a habit,
 // and free-text keys are refused outright as a second guard.
-import { defineConfig } from "./config/env.js";
-import { z } from "zod";
+import { envValue, onReset } from "./config/env-core.js";
 
 type Primitive = string | number | boolean | null | undefined;
 export type Fields = Record<string, Primitive | Primitive[]>;
@@ -14,18 +13,19 @@ const TEXT_KEYS = new Set(["message", "text", "reflection", "content", "body", "
 // allowed to overwrite them, so `level` always is the log level filters rely on.
 const RESERVED_KEYS = new Set(["level", "event", "time"]);
 
-const config = defineConfig(
-  "log",
-  z.object({ LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info") }),
-);
+// LOG_LEVEL: debug, info (default), warn, error or silent; anything else counts as info. Read
+// without a validation library: every function logs, the crisis path included.
+let cachedThreshold: number | undefined;
+onReset(() => {
+  cachedThreshold = undefined;
+});
 
 function threshold(): number {
-  try {
-    const level = config.load().LOG_LEVEL;
-    return level === "silent" ? Infinity : ORDER[level];
-  } catch {
-    return ORDER.info;
+  if (cachedThreshold === undefined) {
+    const level = envValue("LOG_LEVEL");
+    cachedThreshold = level === "silent" ? Infinity : level && level in ORDER ? ORDER[level as Level] : ORDER.info;
   }
+  return cachedThreshold;
 }
 
 function write(level: Level, event: string, fields: Fields = {}): void {

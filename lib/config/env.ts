@@ -2,41 +2,9 @@
 // A missing variable selects the embedded default; an invalid one fails only that service, with a
 // message that names every bad variable at once (the t3-env approach).
 import { z } from "zod";
+import { ConfigError, onReset, readEnv } from "./env-core.js";
 
-export class ConfigError extends Error {
-  override readonly name = "ConfigError";
-  constructor(
-    readonly service: string,
-    readonly variables: string[],
-    detail: string,
-  ) {
-    super(`Invalid configuration for ${service}: ${detail}`);
-  }
-}
-
-type EnvSource = Record<string, string | undefined>;
-
-/** The environment with values trimmed; empty strings count as unset (a pasted newline is not a key). */
-export function readEnv(source: EnvSource = process.env): Record<string, string | undefined> {
-  const out: Record<string, string | undefined> = {};
-  for (const [key, value] of Object.entries(source)) {
-    const trimmed = value?.trim();
-    out[key] = trimmed === "" ? undefined : trimmed;
-  }
-  return out;
-}
-
-const resetters = new Set<() => void>();
-
-/** Forget every cached config and client, so the next use re-reads the environment (tests, scripts). */
-export function resetServices(): void {
-  for (const reset of resetters) reset();
-}
-
-/** Register a cache that `resetServices` clears. */
-export function onReset(reset: () => void): void {
-  resetters.add(reset);
-}
+export { ConfigError, envValue, onReset, readEnv, resetServices } from "./env-core.js";
 
 /**
  * Declare a service's config. `load()` parses the environment once and caches the result (or the

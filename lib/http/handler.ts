@@ -1,6 +1,6 @@
 // The one place that turns a thrown error into a response. Handlers throw; nothing else catches
 // broadly. Unknown errors become a generic 500 (the cause is logged by name, never sent).
-import { ConfigError } from "../config/env.js";
+import { ConfigError } from "../config/env-core.js";
 import { KvError } from "../kv/types.js";
 import { describeError, log } from "../log.js";
 import { RecordsError } from "../records/types.js";

@@ -1,23 +1,10 @@
-// Crisis configuration: the fallback country for resources and the operator alert webhook.
-import { z } from "zod";
-import { defineConfig } from "../config/env.js";
-import { countrySchema } from "../validation.js";
+// Crisis configuration: the fallback country for resources. Read without a validation library, as
+// everything on the crisis path is; the operator alert webhook is configured in lib/crisis-events.ts.
+import { envValue } from "../config/env-core.js";
+import { COUNTRY_CODE } from "../text-rules.js";
 
-export const crisisConfig = defineConfig(
-  "crisis",
-  z.object({
-    CRISIS_DEFAULT_COUNTRY: countrySchema
-      .default("US")
-      .transform((c) => c.toUpperCase()),
-    CRISIS_ALERT_WEBHOOK_URL: z.url().optional(),
-  }),
-);
-
-/** The default country, or US when the variable is invalid: resources must never fail to render. */
+/** CRISIS_DEFAULT_COUNTRY, or US when it is unset or not a two-letter code: resources must never fail to render. */
 export function defaultCountry(): string {
-  try {
-    return crisisConfig.load().CRISIS_DEFAULT_COUNTRY;
-  } catch {
-    return "US";
-  }
+  const code = envValue("CRISIS_DEFAULT_COUNTRY");
+  return code && COUNTRY_CODE.test(code) ? code.toUpperCase() : "US";
 }
