@@ -280,7 +280,7 @@ export function analyze(text: string, options: { framed?: boolean } = {}): Analy
   const worried = msg.has("worry") && scoped.some((m) => (m.concept === "other" || ["die", "killself", "selfharm", "euph", "means", "danger", "hopeless", "farewell", "prep", "kill"].includes(m.concept)) && !m.framed);
   const third = thirdRisk || worried;
   if (third) raise("medium", "modifier.third_person");
-  const past = scoped.some((m) => (m.past && !m.framed && ["killself", "selfharm", "done", "passive", "euph"].includes(m.concept)) || (m.past && !m.framed && m.concept === "die" && selfClauses.has(m.clause)));
+  const past = scoped.some((m) => (m.past && !m.framed && ["killself", "selfharm", "done", "passive", "euph", "pastrisk"].includes(m.concept)) || (m.past && !m.framed && m.concept === "die" && selfClauses.has(m.clause)));
   if (past) raise("medium", "modifier.past");
   if (msg.has("distress")) raise("low", "rule.distress");
   if (scoped.some((m) => m.framed)) signals.add("modifier.frame");

@@ -161,6 +161,23 @@ describe("crisis screen", () => {
     expect(screen("lol i died so many times", { history: ["we're playing elden ring tonight"] }).level).toBe("none");
   });
 
+  it("reads a past attempt told with its age as past risk, in any language", () => {
+    expect(screen("fiz uma tentativa aos 19. hoje tenho 40 e to bem").level).toBe("medium");
+  });
+
+  it.each([
+    ["sitz in der scheune, der strick haengt schon am balken", "imminent"],
+    ["me acabo de cortar otra vez en el baño", "high"],
+    ["mijn vriend houdt me hier vast en ik mag het huis niet uit", "high"],
+    ["te juro que voy a rajar al cabrón de mi ex, ya sé dónde vive", "high"],
+  ])("knows %s", (message, level) => {
+    expect(levelRank(screen(message).level)).toBeGreaterThanOrEqual(levelRank(level as never));
+  });
+
+  it("does not read a medication taken twice by accident as an attempt", () => {
+    expect(levelRank(screen("think i took my blood pressure pill twice this morning by accident, what happens? feel ok so far").level)).toBeLessThan(levelRank("medium"));
+  });
+
   it("reports rule ids as signals, never the text", () => {
     const result = screen("I want to kill myself because of Jordan");
     expect(result.signals.every((s) => /^[a-z_]+(\.[a-z_]+)*$/.test(s))).toBe(true);
