@@ -56,6 +56,6 @@ function crisisOnly(body: unknown, request: Request): ChatSession | null {
   // Screened up to the length of a reflection: an over-long message is refused, but not before it is screened.
   const input = screenable(body, "message");
   if (!input) return null;
-  const assessment = assess({ ...input, source: "chat", headers: request.headers }, { report: reportCrisis });
+  const assessment = assess({ ...input, source: "chat", headers: request.headers, clientIp: clientIp(request) }, { report: reportCrisis });
   return assessment.hardStop ? hardStopSession(assessment, "") : null;
 }

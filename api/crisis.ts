@@ -37,7 +37,7 @@ async function assessRequest(request: Request): Promise<Response> {
   const input = requireScreenable(body);
   // The judge and the rate limiter load only when they can be used: the crisis path stays the lightest cold start.
   const judge = process.env.OPENAI_API_KEY?.trim() ? (await import("../lib/safety/judge.js")).judgeOpinion() : undefined;
-  const assessment = await assessWithJudge({ ...input, source: "crisis", headers: request.headers }, { report, judge });
+  const assessment = await assessWithJudge({ ...input, source: "crisis", headers: request.headers, clientIp: clientIp(request) }, { report, judge });
   // A person at risk is never rate limited; anyone else still gets the resources with the 429.
   if (!assessment.hardStop) {
     try {

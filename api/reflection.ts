@@ -27,7 +27,7 @@ export async function POST(request: Request): Promise<Response> {
   return handle("reflection", async () => {
     const body = await readJson(request, BODY_LIMIT);
     const text = screenable(body, "reflection");
-    const assessment = text ? assess({ ...text, history: [], source: "reflection", headers: request.headers }, { report: reportCrisis }) : null;
+    const assessment = text ? assess({ ...text, history: [], source: "reflection", headers: request.headers, clientIp: clientIp(request) }, { report: reportCrisis }) : null;
     try {
       const input = parseWith(ReflectionInput, body);
       const a = assessment!;

@@ -3,7 +3,7 @@
 // delays them instead of losing them — and never delays the person who needs the reply.
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { defineConfig } from "./config/env.js";
+import { defineConfig, intFromEnv } from "./config/env.js";
 import type { Kv } from "./kv/index.js";
 import { describeError, log } from "./log.js";
 import { enqueue, PermanentStepError, type StepHandler } from "./outbox.js";
@@ -11,8 +11,14 @@ import type { RecordsStore } from "./records/index.js";
 import { resolveUserIds } from "./reflections.js";
 import type { SafetyLevel } from "./safety/levels.js";
 
-/** The operator's alert webhook (a Slack-style incoming webhook), when set. */
-const alertConfig = defineConfig("crisis", z.object({ CRISIS_ALERT_WEBHOOK_URL: z.url().optional() }));
+/** The operator's alert webhook (a Slack-style incoming webhook), when set, and the repeat window. */
+const alertConfig = defineConfig(
+  "crisis",
+  z.object({
+    CRISIS_ALERT_WEBHOOK_URL: z.url().optional(),
+    CRISIS_REPEAT_WINDOW_MINUTES: intFromEnv(30, { min: 0, max: 24 * 60 }),
+  }),
+);
 
 export const CRISIS_RECORD_STEP = "crisis.record";
 export const CRISIS_ALERT_STEP = "crisis.alert";
@@ -26,6 +32,8 @@ export interface CrisisEventPayload {
   healingName?: string;
   /** The layer that set the level (grammar, conversation, model, judge, moderation). */
   decidedBy?: string;
+  /** A one-way hash of who it is about (Healing Name, else client address), for telling repeats apart; never written to the records. */
+  subject?: string;
   createdAt: string;
 }
 
@@ -38,6 +46,39 @@ export async function enqueueCrisisEvent(kv: Kv, event: CrisisEventPayload): Pro
   const ids = [(await enqueue(kv, { kind: CRISIS_RECORD_STEP, id: `crisis-record:${event.eventId}`, payload: event })).id];
   if (alertUrl()) ids.push((await enqueue(kv, { kind: CRISIS_ALERT_STEP, id: `crisis-alert:${event.eventId}`, payload: event })).id);
   return ids;
+}
+
+const LEVELS_AT_OR_ABOVE: Record<string, SafetyLevel[]> = { high: ["high", "imminent"], imminent: ["imminent"] };
+
+/**
+ * Whether this hard stop repeats one already recorded for the same person, at the same or a higher
+ * level, within CRISIS_REPEAT_WINDOW_MINUTES (default 30; 0 records every one). One person in
+ * crisis writing ten messages is one Crisis Event and one alert, not ten — and a script repeating a
+ * crisis phrase cannot bury the operator's table or push real events behind a backlog. A higher
+ * level (imminent after high) is always a new event. Without a subject every event counts.
+ */
+export async function isRepeat(kv: Kv, event: CrisisEventPayload): Promise<boolean> {
+  const minutes = repeatWindowMinutes();
+  if (!event.subject || minutes === 0) return false;
+  const key = (level: SafetyLevel) => `crisis:seen:${event.subject}:${level}`;
+  const levels = LEVELS_AT_OR_ABOVE[event.level] ?? [event.level];
+  for (const level of levels.slice(1)) if (await kv.get(key(level))) return countRepeat(kv, event, minutes);
+  if (await kv.setIfAbsent(key(event.level), event.eventId, { ttlSeconds: minutes * 60 })) return false;
+  return countRepeat(kv, event, minutes);
+}
+
+async function countRepeat(kv: Kv, event: CrisisEventPayload, minutes: number): Promise<true> {
+  const repeats = await kv.increment(`crisis:repeats:${event.subject}`, { ttlSeconds: minutes * 60 });
+  log.info("crisis.repeat", { eventId: event.eventId, level: event.level, source: event.source, repeats });
+  return true;
+}
+
+function repeatWindowMinutes(): number {
+  try {
+    return alertConfig.load().CRISIS_REPEAT_WINDOW_MINUTES;
+  } catch {
+    return 30;
+  }
 }
 
 function alertUrl(): string | undefined {

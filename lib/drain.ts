@@ -1,7 +1,7 @@
 // Wires every outbox step kind to its handler, and runs the drain — from the cron endpoint, the
 // `npm run drain` script, and opportunistically after requests (one drainer at a time).
 import { runAfter } from "./background.js";
-import { CRISIS_ALERT_STEP, CRISIS_RECORD_STEP, crisisAlertHandler, crisisRecordHandler, enqueueCrisisEvent, type CrisisEventPayload } from "./crisis-events.js";
+import { CRISIS_ALERT_STEP, CRISIS_RECORD_STEP, crisisAlertHandler, crisisRecordHandler, enqueueCrisisEvent, isRepeat, type CrisisEventPayload } from "./crisis-events.js";
 import { describeError, log } from "./log.js";
 import { kv } from "./kv/index.js";
 import { drain, hasDueSteps, type DrainResult, type StepHandlers } from "./outbox.js";
@@ -74,6 +74,7 @@ export function reportCrisis(event: CrisisEventPayload): void {
     let ids: string[];
     try {
       store = await kv();
+      if (await isRepeat(store, event)) return;
       ids = await enqueueCrisisEvent(store, event);
     } catch (error) {
       log.error("crisis.outbox_unavailable", { eventId: event.eventId, level: event.level, ...describeError(error) });

@@ -99,7 +99,7 @@ export async function startChat(
   }
 
   const userTurns = context.filter((t) => t.role === "user").map((t) => t.content);
-  const assessInput: AssessInput = { message: input.message, history: userTurns, source: "chat", country: input.country, headers: ctx.headers, healingName: input.healingName };
+  const assessInput: AssessInput = { message: input.message, history: userTurns, source: "chat", country: input.country, headers: ctx.headers, healingName: input.healingName, clientIp: ctx.ip };
   const deps = { report: reportCrisis };
   const offline = assess(assessInput, deps);
   log.info("chat.screened", { conversationId, level: offline.level, signals: offline.signals, decidedBy: offline.decidedBy });

@@ -4,7 +4,7 @@
 // stop. The offline part is synchronous and depends on nothing that can fail — no network, no
 // store, no rate limiter — so callers run it before any of those. The judge is optional, bounded
 // and raise-only.
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import type { CrisisEventPayload } from "../crisis-events.js";
 import { defaultCountry } from "./config.js";
 import { isHardStop, levelRank, type SafetyLevel } from "./levels.js";
@@ -25,6 +25,8 @@ export interface AssessInput {
   country?: string;
   headers?: Headers;
   healingName?: string;
+  /** The caller's address: with no Healing Name, it tells one person's repeated hard stops apart from another's. */
+  clientIp?: string;
 }
 
 export interface Assessment {
@@ -99,6 +101,7 @@ export function settle(input: AssessInput, deps: AssessDeps, screened: Omit<Scre
       country,
       healingName: input.healingName,
       decidedBy: screened.decidedBy === "none" ? undefined : screened.decidedBy,
+      subject: subjectOf(input),
       createdAt: new Date().toISOString(),
     };
     assessment.eventId = event.eventId;
@@ -109,6 +112,13 @@ export function settle(input: AssessInput, deps: AssessDeps, screened: Omit<Scre
     }
   }
   return assessment;
+}
+
+/** Who a Crisis Event is about, as a one-way hash (never stored in the records): the Healing Name,
+ * else the client address; none when neither is known. */
+function subjectOf(input: AssessInput): string | undefined {
+  const who = input.healingName ? `name:${input.healingName.trim().toLowerCase()}` : input.clientIp && input.clientIp !== "unknown" ? `ip:${input.clientIp}` : undefined;
+  return who && createHash("sha256").update(who).digest("hex").slice(0, 32);
 }
 
 /** What an answer shows of an assessment: resources travel with the answer from medium up. */

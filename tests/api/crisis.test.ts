@@ -35,6 +35,35 @@ describe("POST /api/crisis", () => {
     expect(JSON.stringify(events[0])).not.toContain("kill myself");
   });
 
+  it("records one Crisis Event per person and level in the repeat window, a new one when the level rises, and answers every message in full", async () => {
+    const HIGH = "I want to kill myself";
+    const repeatsLogged = () => capturedLogs.filter((line) => line.includes('"event":"crisis.repeat"')).length;
+    const before = repeatsLogged();
+    const from = (ip: string, message: string) => POST(postJson("/api/crisis", { message }, { "x-forwarded-for": ip }));
+    for (let i = 0; i < 5; i++) {
+      const body = await (await from("198.51.100.1", HIGH)).json();
+      expect(body).toMatchObject({ level: "high", resources: { country: "US" } });
+    }
+    await settleBackground();
+    expect((await (await records()).list("Crisis Events")).map((e) => e.fields.Level)).toEqual(["high"]);
+
+    expect((await (await from("198.51.100.1", IMMINENT)).json()).level).toBe("imminent"); // escalation: new event
+    await from("198.51.100.1", HIGH); // lower than what was recorded: a repeat
+    await from("198.51.100.2", HIGH); // someone else
+    await settleBackground();
+    const levels = (await (await records()).list("Crisis Events")).map((e) => e.fields.Level);
+    expect(levels.sort()).toEqual(["high", "high", "imminent"]);
+    expect(repeatsLogged() - before).toBe(5);
+  });
+
+  it("records every hard stop when the repeat window is 0", async () => {
+    process.env.CRISIS_REPEAT_WINDOW_MINUTES = "0";
+    resetServices();
+    for (let i = 0; i < 3; i++) await POST(postJson("/api/crisis", { message: IMMINENT }));
+    await settleBackground();
+    expect(await (await records()).list("Crisis Events")).toHaveLength(3);
+  });
+
   it("records the Crisis Event at once even while another drain holds the outbox lock", async () => {
     await (await kv()).set("outbox:drain-lock", "1", { ttlSeconds: 60 });
     await POST(postJson("/api/crisis", { message: IMMINENT }));

@@ -61,6 +61,8 @@ function productionStack() {
     STRIPE_API_BASE_URL: TEST_STRIPE_API,
     TYPEFORM_WEBHOOK_SECRET: TYPEFORM_SECRET,
     REFLECTION_WRITE_BUDGET_MS: "500",
+    // Every hard stop here must reach the records, repeats included: that is what is checked.
+    CRISIS_REPEAT_WINDOW_MINUTES: "0",
   });
   useMailchimpEnv();
   resetServices();
