@@ -8,7 +8,7 @@
 //   lethality question over means         → high
 //   intent + (means | place | time | preparation | plan) → imminent
 // Pure and synchronous; linear in the length of the text.
-import { levelRank, type SafetyLevel } from "./levels.js";
+import { isHardStop, levelRank, type SafetyLevel } from "./levels.js";
 import type { Concept } from "./lang/types.js";
 import { tag, words, type Match } from "./lexicon.js";
 
@@ -77,13 +77,17 @@ function prune(matches: Match[]): Match[] {
   const idioms: Match[] = [];
   const others: Match[] = [];
   const risky: Match[] = [];
+  const passives: Match[] = [];
   for (const m of matches) {
     if (m.concept === "idiom") idioms.push(m);
     else if (m.concept === "other") others.push(m);
+    else if (m.concept === "passive") passives.push(m);
     if (!SCOPE_ONLY.has(m.concept) && m.concept !== "distress") risky.push(m);
   }
-  if (!idioms.length && !others.length && !matches.some((m) => m.concept === "neg")) return matches;
+  if (!idioms.length && !others.length && !passives.length && !matches.some((m) => m.concept === "neg")) return matches;
   return matches.filter((m) => {
+    // A passive phrase is read whole: "sparire" inside "sparire per un po'" is not a euphemism for dying.
+    if (m.concept === "euph" && passives.some((p) => p.start <= m.start && m.end <= p.end && p.end - p.start > m.end - m.start)) return false;
     // An idiom swallows what starts inside it, and what ends inside it ("i cut" in "i cut my finger"),
     // except intent that begins before it ("want to die" in "want to die for real").
     if (!SCOPE_ONLY.has(m.concept) && idioms.some((i) => (i.start <= m.start && m.start < i.end && !(i.start === m.start && m.end > i.end)) || (m.start < i.start && m.end > i.start && m.end <= i.end && m.concept !== "killself" && m.concept !== "want"))) return false;
@@ -147,7 +151,9 @@ function scopeClause(clause: number, raw: Match[], framedAll: boolean, segOf: re
 
 function scope(list: readonly string[], breaks: readonly boolean[], commas: readonly boolean[], all: Match[], framedAll: boolean): Scoped[] {
   // "gonna unalive myself lol. not even joking": a message that says it is meant sets no frame.
-  const matches = all.some((m) => m.concept === "earnest") ? all.filter((m) => m.concept !== "frame") : all;
+  // "no va en serio" (not meant) is the opposite: an earnest phrase right after a negation does not count.
+  const earnest = all.some((m) => m.concept === "earnest" && !all.some((n) => n.concept === "neg" && n.end <= m.start && m.start - n.end <= 1));
+  const matches = earnest ? all.filter((m) => m.concept !== "frame") : all;
   const clauseOf = clauses(list, breaks, matches);
   const segOf: number[] = [];
   let seg = 0;
@@ -276,6 +282,15 @@ export function analyze(text: string, options: { framed?: boolean } = {}): Analy
   const negatedWish = scoped.some((w) => w.negated && w.concept === "want" && deathClauses.has(w.clause));
   const negated = negatedWish || scoped.some((m) => m.negated && !m.framed && ["killself", "euph", "selfharm", "passive"].includes(m.concept));
   if (negated) raise(hopeless || msg.has("distress") ? "medium" : "low", "modifier.negated");
+  // "I don't want to die — I just wish everything would stop": a death wish denied, then a soft
+  // wish with nothing behind it (no means, place, time, plan, self-harm or danger) is passive
+  // ideation, medium; the same soft wish with any of those stays a hard stop.
+  const deniedDeath = scoped.some((m) => m.negated && !m.framed && (m.concept === "killself" || m.concept === "die"));
+  const softOnly = !msg.has("killself") && !marker && !harm && !danger && !harmOthers && !armed && !attempt && !lethality && !takeAll && !meansNow && !placeNow && !msg.has("farewell");
+  if (deniedDeath && softOnly && isHardStop(level)) {
+    level = "medium";
+    signals.add("modifier.denied_then_wish");
+  }
   const thirdRisk = scoped.some((m) => m.third && !m.framed && ["killself", "euph", "selfharm", "passive", "hopeless", "farewell", "prep"].includes(m.concept));
   const worried = msg.has("worry") && scoped.some((m) => (m.concept === "other" || ["die", "killself", "selfharm", "euph", "means", "danger", "hopeless", "farewell", "prep", "kill"].includes(m.concept)) && !m.framed);
   const third = thirdRisk || worried;

@@ -94,7 +94,12 @@ export function screen(text: string, options: ScreenOptions = {}): ScreenResult 
   const earlierMarkers = new Set(recent.flatMap((a) => [...a.markers]));
   const nowCompletes = [...current.markers].some((m) => COMPLETING.has(m));
   const nowAtHand = [...current.markers].some((m) => AT_HAND.has(m));
-  if (isHardStop(earlierLevel) && !framedBefore) {
+  // "lo de 'me quiero morir' era por el examen, no va en serio": a latest message that names its
+  // benign frame and takes the words back lowers an earlier hard stop to medium, never below.
+  const retracts = current.frame && current.reassure && levelRank(current.level) <= levelRank("low") && !nowCompletes;
+  if (isHardStop(earlierLevel) && !framedBefore && retracts) {
+    raise("medium", "history.retracted", "conversation");
+  } else if (isHardStop(earlierLevel) && !framedBefore) {
     raise(earlierLevel === "imminent" || nowCompletes ? "imminent" : "high", "history.after_hard_stop", "conversation");
   } else if (levelRank(earlierLevel) >= levelRank("medium") && !framedBefore) {
     if (nowAtHand) raise("imminent", "history.wish_then_means", "conversation");
@@ -104,7 +109,7 @@ export function screen(text: string, options: ScreenOptions = {}): ScreenResult 
   }
   if (current.intent && [...earlierMarkers].some((m) => COMPLETING.has(m))) raise("imminent", "history.marker_then_intent", "conversation");
   // After earlier risk, the whole conversation read as one text: "I keep thinking about the bridge" … "I'm here now".
-  if (levelRank(earlierLevel) >= levelRank("medium") && !framedBefore) {
+  if (levelRank(earlierLevel) >= levelRank("medium") && !framedBefore && !retracts) {
     const whole = analyze([...history.slice(-3), text].map(tail).join("\n"));
     raise(whole.level, "history.together", "conversation", [whole]);
   }

@@ -178,6 +178,35 @@ describe("crisis screen", () => {
     expect(levelRank(screen("think i took my blood pressure pill twice this morning by accident, what happens? feel ok so far").level)).toBeLessThan(levelRank("medium"));
   });
 
+  it.each([
+    ["I don't want to die. I just wish everything would stop for a while"],
+    ["Je ne veux pas mourir. Mais parfois je voudrais juste disparaître un moment, que tout s'arrête"],
+    ["Non voglio morire. Però a volte vorrei solo sparire per un po'"],
+    ["Ik wil niet dood. Maar soms wens ik dat ik een tijdje kon verdwijnen"],
+    ["nn voglio morire eh, ma mi sento vuota"],
+  ])("a death wish denied, then a soft wish with nothing behind it, is medium: %s", (message) => {
+    expect(screen(message).level).toBe("medium");
+  });
+
+  it("keeps the hard stop when the denial comes with a time or means", () => {
+    expect(hard(screen("I don't want to die, but I'll disappear tonight, the pills are ready").level)).toBe(true);
+  });
+
+  it("lowers an earlier hard stop to medium, not below, when the latest message names its frame and takes it back", () => {
+    const history = ["me quiero morirrr, mañana examen de anatomía y no me sé nada 😩"];
+    expect(screen("no tranqui, lo de 'me quiero morir' era por el examen de mañana, no va en serio 😅", { history }).level).toBe("medium");
+    expect(hard(screen("anyway whats for dinner", { history: ["i want to kill myself tonight"] }).level)).toBe(true);
+  });
+
+  it.each([
+    ["mi marito mi ha chiuso fuori sul balcone, urla che mi ammazza"],
+    ["mi marido está borracho dándole golpes a la puerta, dice que si no abro me mata"],
+    ["o meu namorado está a partir tudo e disse que a seguir sou eu"],
+    ["He's locked the front door and he's shouting that I'm not leaving this house"],
+  ])("reads a threat reported in the person's words as danger now: %s", (message) => {
+    expect(hard(screen(message).level)).toBe(true);
+  });
+
   it("reports rule ids as signals, never the text", () => {
     const result = screen("I want to kill myself because of Jordan");
     expect(result.signals.every((s) => /^[a-z_]+(\.[a-z_]+)*$/.test(s))).toBe(true);
