@@ -57,6 +57,8 @@ loadConfig().then(
 
 consent.addEventListener("change", async () => {
   remember(KEY.consent, consent.checked ? "on" : null);
+  remember(KEY.conversation, consent.checked ? conversationId : null);
+  syncDeleteButton();
   if (consent.checked) {
     say("Storing is on: the rest of this conversation is kept as described.");
     return;
@@ -86,8 +88,9 @@ function say(text, action) {
   }
 }
 
+/** Offered only when something may be stored: consent is on and the API gave a conversation id. */
 function syncDeleteButton() {
-  deleteButton.hidden = !conversationId;
+  deleteButton.hidden = !(conversationId && consent.checked);
 }
 
 function setConversation(id) {
@@ -158,7 +161,7 @@ async function send() {
     country: country.value || undefined,
     healingName: nameInput.value.trim() || undefined,
     conversationId: conversationId ?? undefined,
-    history: consent.checked && conversationId ? undefined : history,
+    history, // used (and screened) by the API only when nothing is stored for the conversation
   };
   const mine = addTurn("user", message);
   const controller = new AbortController();
