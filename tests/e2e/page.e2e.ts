@@ -23,10 +23,9 @@ const contexts: BrowserContext[] = [];
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   fake = await startFakeOpenAi({ chunkDelayMs: 60 });
-  [server, browser] = await Promise.all([
-    startServer({ OPENAI_API_KEY: "sk-e2e", OPENAI_BASE_URL: fake.url, OPENAI_MODEL: "gpt-e2e", SAFETY_JUDGE: "off" }),
-    launchChromium(),
-  ]);
+  // The browser first: without one there is nothing to test, and no server is left behind.
+  browser = await launchChromium();
+  server = await startServer({ OPENAI_API_KEY: "sk-e2e", OPENAI_BASE_URL: fake.url, OPENAI_MODEL: "gpt-e2e", SAFETY_JUDGE: "off" });
 });
 
 afterAll(async () => {
