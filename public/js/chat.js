@@ -142,6 +142,7 @@ function addTurn(role, content) {
 
 function busy(on) {
   typing.hidden = !on;
+  log.setAttribute("aria-busy", String(on));
   stopButton.hidden = !on;
   sendButton.disabled = on;
   field.readOnly = on;

@@ -73,12 +73,14 @@ function show({ level, resources, response }) {
   if (!resources.emergency) list.append(el("li", {}, el("p", { class: "line-name" }, "In an emergency, call your local emergency number.")));
   const dismiss = el("button", { type: "button", class: "dismiss" }, "Dismiss");
   dismiss.addEventListener("click", hide);
+  // The numbers come first, where a thumb can reach them on a phone; the companion's words follow.
   panel.replaceChildren(
     el("h2", { id: "crisis-title", tabindex: "-1" }, title),
-    response ? el("p", { class: "reply" }, response) : null,
     el("h3", {}, `Support in ${resources.name}`),
     list,
     el("p", { class: "quiet" }, "Calls and texts open on your phone; these services are free and confidential."),
+    response ? el("h3", {}, "A message for you") : null,
+    response ? el("p", { class: "reply" }, response) : null,
     dismiss,
   );
   panel.dataset.level = level;
@@ -140,7 +142,7 @@ document.addEventListener("submit", (event) => {
   if (event.defaultPrevented || !(form instanceof HTMLFormElement) || !form.matches("[data-screened]")) return;
   event.preventDefault();
   const field = form.querySelector("textarea");
-  const note = form.querySelector("[data-fallback-note]");
+  const note = document.querySelector("[data-fallback-note]");
   const message = field?.value.trim();
   if (!message) return;
   void screen({ message, country: country() }).then(() => {

@@ -6,7 +6,7 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FAKE_REPLY, startFakeOpenAi, type FakeOpenAi } from "./support/fake-openai.js";
 import { DESKTOP, launchChromium, newContext, PHONE, requested, startServer, type RunningServer } from "./support/harness.js";
@@ -48,6 +48,22 @@ const messageBox = (page: Page) => page.getByRole("textbox", { name: "Message" }
 const status = (page: Page) => page.getByRole("status");
 const crisisPanel = (page: Page) => page.getByRole("alert");
 
+/** Waits until the conversation log shows the text. */
+async function logShows(page: Page, text: string): Promise<void> {
+  await expect.poll(() => log(page).innerText(), { timeout: 15_000 }).toContain(text);
+}
+
+/** An element's accessible description (the text its aria-describedby points at). */
+function description(locator: Locator): Promise<string> {
+  return locator.evaluate((element) =>
+    (element.getAttribute("aria-describedby") ?? "")
+      .split(/\s+/)
+      .map((id) => document.getElementById(id)?.textContent?.trim() ?? "")
+      .join(" ")
+      .trim(),
+  );
+}
+
 async function sendMessage(page: Page, text: string): Promise<void> {
   await messageBox(page).fill(text);
   await page.getByRole("button", { name: "Send" }).click();
@@ -74,14 +90,15 @@ describe("the companion chat page", () => {
     expect(await box.inputValue()).toBe("I had a calmer morning\nand a walk by the river");
     await box.press("Enter");
 
-    await page.getByText("The companion is writing").waitFor({ state: "visible" });
+    await expect.poll(() => log(page).getAttribute("aria-busy")).toBe("true"); // the typing state, as assistive technology hears it
     await page.getByRole("button", { name: "Stop" }).waitFor({ state: "visible" });
     // Part of the reply is on screen before the rest has arrived: it is streamed, not delivered whole.
-    await log(page).getByText("Thank you for telling me").waitFor();
+    await logShows(page, "Thank you for telling me");
     const partial = await log(page).innerText();
     expect(partial).not.toContain("compared with last week?");
-    await log(page).getByText(FAKE_REPLY).waitFor();
-    expect(await page.getByRole("button", { name: "Stop" }).isVisible()).toBe(false);
+    await logShows(page, FAKE_REPLY);
+    await expect.poll(() => page.getByRole("button", { name: "Stop" }).isVisible()).toBe(false);
+    expect(await log(page).getAttribute("aria-busy")).toBe("false");
     expect(await log(page).getByRole("heading", { name: "You" }).count()).toBe(1);
     expect(await box.inputValue()).toBe("");
     await page.screenshot({ path: path.join(SHOTS, "chat-phone.png"), fullPage: true });
@@ -90,9 +107,9 @@ describe("the companion chat page", () => {
   it("Stop keeps what arrived, marks it, and offers to retry with the message back in the box", async () => {
     const page = await open("/");
     await sendMessage(page, "Tell me something kind");
-    await log(page).getByText("Thank you for").waitFor();
+    await logShows(page, "Thank you for");
     await page.getByRole("button", { name: "Stop" }).click();
-    await log(page).getByText("(You stopped this reply.)").waitFor();
+    await logShows(page, "(You stopped this reply.)");
     expect(await log(page).innerText()).toContain("Thank you for");
     await page.getByRole("button", { name: "Retry" }).waitFor();
     expect(await messageBox(page).inputValue()).toBe("Tell me something kind");
@@ -152,7 +169,7 @@ describe("the companion chat page", () => {
     await messageBox(page).fill(CRISIS);
     await page.getByRole("button", { name: "Send" }).click();
     await crisisPanel(page).getByRole("link", { name: "Call 999" }).waitFor();
-    await page.getByText("This page did not load properly").waitFor();
+    await expect.poll(() => status(page).innerText()).toContain("This page did not load properly");
     expect(await messageBox(page).inputValue()).toBe(CRISIS);
   });
 
@@ -171,14 +188,14 @@ describe("the companion chat page", () => {
     const config = (await (await page.request.get(`${server.origin}/api/config`)).json()) as { consent: { text: string } };
     const consent = page.getByRole("checkbox", { name: "Keep this conversation" });
     expect(await consent.isChecked()).toBe(false); // off by default
-    await expect.poll(() => page.getByText(config.consent.text).count()).toBe(1); // the API's sentence, not the page's
+    await expect.poll(() => description(consent)).toBe(config.consent.text); // the API's sentence, not the page's
     await consent.check();
     await sendMessage(page, "Remember that the garden helped");
-    await log(page).getByText(FAKE_REPLY).waitFor();
+    await logShows(page, FAKE_REPLY);
 
     await page.reload();
-    await log(page).getByText("Remember that the garden helped").waitFor();
-    await log(page).getByText(FAKE_REPLY).waitFor();
+    await logShows(page, "Remember that the garden helped");
+    await logShows(page, FAKE_REPLY);
     expect(await page.getByRole("checkbox", { name: "Keep this conversation" }).isChecked()).toBe(true);
 
     await page.getByRole("button", { name: "Delete this conversation" }).click();
@@ -221,7 +238,7 @@ describe("the companion chat page", () => {
     const cut = ['event: meta\ndata: {"conversationId":"AAAAAAAAAAAAAAAAAAAAAA"}', 'event: safety\ndata: {"level":"none","categories":[]}', 'event: delta\ndata: {"text":"Thank you for "}', 'event: delta\ndata: {"text":"sharing that. It sounds"}'];
     await page.route("**/api/chat", (route) => route.fulfill({ status: 200, contentType: "text/event-stream", body: cut.join("\n\n") + "\n\n" }));
     await sendMessage(page, "Half a reply please");
-    await log(page).getByText("(This reply stopped before it finished.)").waitFor();
+    await logShows(page, "(This reply stopped before it finished.)");
     expect(await log(page).innerText()).toContain("Thank you for sharing that. It sounds");
     await page.getByRole("button", { name: "Retry" }).waitFor();
     expect(await messageBox(page).inputValue()).toBe("Half a reply please");
@@ -230,7 +247,7 @@ describe("the companion chat page", () => {
   it("has no serious or critical axe-core violation, with a conversation and with the crisis panel open", async () => {
     const page = await open("/");
     await sendMessage(page, "hello");
-    await log(page).getByText(FAKE_REPLY).waitFor();
+    await logShows(page, FAKE_REPLY);
     expect(await axeViolations(page)).toEqual([]);
     await page.getByRole("link", { name: "Need help now?" }).click();
     await crisisPanel(page).waitFor();
@@ -238,10 +255,36 @@ describe("the companion chat page", () => {
     await page.screenshot({ path: path.join(SHOTS, "chat-desktop.png"), fullPage: true });
   });
 
+  it("can be used from the keyboard alone, in reading order, with the focus visible", async () => {
+    const page = await open("/");
+    await expect.poll(() => page.getByRole("combobox", { name: "Country for crisis resources" }).inputValue()).toBe("GB");
+    const order = [
+      page.getByRole("link", { name: "Skip to the message box" }),
+      page.getByRole("link", { name: "Companion" }),
+      page.getByRole("link", { name: "Reflection" }),
+      page.getByRole("link", { name: "Need help now?" }),
+      page.getByRole("textbox", { name: "Healing Name" }),
+      page.getByRole("button", { name: "Forget my name" }),
+      page.getByRole("combobox", { name: "Country for crisis resources" }),
+      page.getByRole("checkbox", { name: "Keep this conversation" }),
+      messageBox(page),
+      page.getByRole("button", { name: "Send" }),
+    ];
+    for (const [i, element] of order.entries()) {
+      await page.keyboard.press("Tab");
+      expect(await element.evaluate((el) => el === document.activeElement), `Tab ${i + 1}`).toBe(true);
+      expect(await element.evaluate((el) => getComputedStyle(el).outlineStyle), `focus ring at Tab ${i + 1}`).not.toBe("none");
+    }
+    await messageBox(page).focus();
+    await page.keyboard.type("typed with the keyboard");
+    await page.keyboard.press("Enter");
+    await logShows(page, FAKE_REPLY);
+  });
+
   it("works at 200% zoom (a 640-pixel-wide layout at twice the density) without sideways scrolling", async () => {
     const page = await open("/", { viewport: { width: 640, height: 450 }, deviceScaleFactor: 2 });
     await sendMessage(page, "hello at 200%");
-    await log(page).getByText(FAKE_REPLY).waitFor();
+    await logShows(page, FAKE_REPLY);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await page.screenshot({ path: path.join(SHOTS, "chat-zoom-200.png"), fullPage: true });
@@ -257,7 +300,7 @@ describe("the reflection form", () => {
     await milestone.selectOption("Day 7");
     const text = "Day 8 felt lighter than I expected 🌱";
     await page.getByRole("textbox", { name: "Reflection" }).fill(text);
-    await page.getByText("36 of 20,000 characters").waitFor(); // code points: the emoji is one
+    await expect.poll(() => description(page.getByRole("textbox", { name: "Reflection" }))).toBe("36 of 20,000 characters"); // code points: the emoji is one
     await page.screenshot({ path: path.join(SHOTS, "reflection-phone.png"), fullPage: true });
     const save = page.getByRole("button", { name: /reflection/i });
     expect(await save.innerText()).toBe("Save reflection");
@@ -285,6 +328,26 @@ describe("the reflection form", () => {
     await page.getByRole("textbox", { name: "Reflection" }).fill("A quiet week");
     await page.getByRole("button", { name: "Save reflection" }).click();
     await expect.poll(() => status(page).innerText()).toContain("is saved. It will show in your records in a few minutes.");
+  });
+
+  it("says when to try again after a real 429 from the API, and keeps the reflection", async () => {
+    const page = await open("/reflection");
+    // Use up this browser's reflection allowance (30 per 10 minutes per address) from the page itself,
+    // so the requests come from the same address as the form's.
+    const statuses = await page.evaluate(async () => {
+      const seen: number[] = [];
+      for (let i = 0; i < 40 && !seen.includes(429); i++) {
+        const body = JSON.stringify({ healingName: "Limit", reflection: `note ${i}` });
+        seen.push((await fetch("/api/reflection", { method: "POST", headers: { "content-type": "application/json" }, body })).status);
+      }
+      return seen;
+    });
+    expect(statuses.at(-1)).toBe(429);
+    await page.getByRole("textbox", { name: "Healing Name" }).fill("Wren");
+    await page.getByRole("textbox", { name: "Reflection" }).fill("One more thought");
+    await page.getByRole("button", { name: "Save reflection" }).click();
+    await expect.poll(() => status(page).innerText()).toMatch(/You can try again in (about \d+ minutes? \(at \d\d:\d\d\)|\d+ seconds?)\. Your reflection is still here/);
+    expect(await page.getByRole("textbox", { name: "Reflection" }).inputValue()).toBe("One more thought");
   });
 
   it("has no serious or critical axe-core violation", async () => {
@@ -315,7 +378,7 @@ describe("without credentials", () => {
       await page.goto(offline.origin + "/");
       await page.getByRole("textbox", { name: "Healing Name" }).fill("River");
       await sendMessage(page, "I had a calmer morning today");
-      await log(page).getByText(/River/).waitFor();
+      await expect.poll(() => log(page).innerText(), { timeout: 15_000 }).toMatch(/River/);
       expect(await log(page).getByRole("heading", { name: "Companion" }).count()).toBe(1);
       await sendMessage(page, CRISIS);
       await crisisPanel(page).getByRole("link", { name: "Call 999" }).waitFor();
