@@ -181,7 +181,7 @@ async function send() {
     });
     if (!response.ok) {
       unsend(mine, message);
-      const failure = await describeFailure(response, "Your message is still in the box.");
+      const failure = await describeFailure(response, { kept: "Your message is still in the box." });
       const safety = failure.body?.safety;
       if (safety && HARD_STOP.has(safety.level)) showCrisis(safety, failure.body.response);
       say(failure.text, failure.retry ? { label: "Try again", run: () => form.requestSubmit() } : undefined);

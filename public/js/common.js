@@ -79,7 +79,7 @@ export function humanWait(seconds) {
 }
 
 /** What went wrong with an answer, in words a person can act on. `kept` says what happened to their text. */
-export async function describeFailure(response, kept, what = "The companion is") {
+export async function describeFailure(response, { kept, what = "The companion is" }) {
   let body = null;
   try {
     body = await response.json();

@@ -76,7 +76,7 @@ form.addEventListener("submit", async (event) => {
       count();
       return;
     }
-    const failure = await describeFailure(response, "Your reflection is still here, so nothing is lost.", "Saving is");
+    const failure = await describeFailure(response, { kept: "Your reflection is still here, so nothing is lost.", what: "Saving is" });
     status.textContent = failure.text;
     if (HARD_STOP.has(failure.body?.safety?.level)) showCrisis(failure.body.safety);
   } catch {
