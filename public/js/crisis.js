@@ -46,7 +46,8 @@ function lineItem(line) {
   const sms = line.text ? smsLink(line.text) : null;
   if (sms) ways.append(el("a", { href: sms.href, class: "call" }, sms.label), " ");
   else if (line.text) ways.append(el("span", {}, line.text), " ");
-  ways.append(el("a", { href: line.chat ?? line.url, rel: "noopener noreferrer", target: "_blank" }, line.chat ? "Chat online" : "Website"));
+  const label = line.chat ? "Chat online" : "Website";
+  ways.append(el("a", { href: line.chat ?? line.url, rel: "noopener noreferrer", target: "_blank", "aria-label": `${line.name}: ${label.toLowerCase()}` }, label));
   return el("li", {}, el("p", { class: "line-name" }, line.name), el("p", { class: "hours" }, line.hours), ways);
 }
 

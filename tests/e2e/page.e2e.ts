@@ -145,7 +145,7 @@ describe("the companion chat page", () => {
     const page = await open("/", PHONE);
     await sendMessage(page, CRISIS);
     await crisisPanel(page).getByRole("link", { name: "Call 999" }).waitFor(); // GB from en-GB
-    await page.screenshot({ path: path.join(SHOTS, "crisis-phone.png"), fullPage: true });
+    await page.screenshot({ path: path.join(SHOTS, "crisis-phone.png") }); // the first screen a person sees
   });
 
   it("still shows the crisis panel when the chat endpoint fails, by asking /api/crisis", async () => {
