@@ -1,5 +1,6 @@
 // POST /api/chat — one turn with the companion: crisis assessment first, then the companion reply.
-// JSON by default; server-sent events (meta, safety, delta, done) with Accept: text/event-stream.
+// JSON by default; server-sent events (meta, safety, delta, done) with Accept: text/event-stream;
+// a body in the AI SDK's shape ({ id, messages }) gets the AI SDK UI message stream (useChat).
 // A body that fails validation is still screened: a person at risk gets the crisis answer whatever
 // else is wrong with the request.
 import { ChatInput, hardStopSession, startChat, type ChatSession } from "../lib/companion/chat.js";
@@ -8,7 +9,8 @@ import { ApiError } from "../lib/http/errors.js";
 import { parseWith, readJson } from "../lib/http/body.js";
 import { clientIp, handle } from "../lib/http/handler.js";
 import { json } from "../lib/http/respond.js";
-import { sseResponse, wantsEventStream } from "../lib/http/sse.js";
+import { sseResponse, uiMessageStreamResponse, wantsEventStream } from "../lib/http/sse.js";
+import { chatBodyFromUi, isUiChatBody, writeUiTurn } from "../lib/companion/ui-messages.js";
 import { kv } from "../lib/kv/index.js";
 import { assess, safetyView } from "../lib/safety/assess.js";
 import { screenable } from "../lib/safety/input.js";
@@ -16,7 +18,9 @@ import { levelRank } from "../lib/safety/levels.js";
 
 export async function POST(request: Request): Promise<Response> {
   return handle("chat", async () => {
-    const body = await readJson(request, 128 * 1024);
+    const raw = await readJson(request, 512 * 1024);
+    const ui = isUiChatBody(raw);
+    const body = ui ? chatBodyFromUi(raw) : raw;
     const parsed = ChatInput.safeParse(body);
     let session: ChatSession | null;
     try {
@@ -28,6 +32,7 @@ export async function POST(request: Request): Promise<Response> {
     }
     if (!session) return parseWith(ChatInput, body) as never; // throws the 422 naming the invalid fields
     const turn = session;
+    if (ui) return uiMessageStreamResponse("chat.ui-stream", (write) => writeUiTurn(turn, write));
     if (!wantsEventStream(request)) {
       return json(await turn.run({ onSafety: () => undefined, onDelta: () => undefined }));
     }

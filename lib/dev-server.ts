@@ -1,12 +1,14 @@
 // The local runner behind `npm start`: serves every file under api/ at the path Vercel would
 // (api/billing/webhook.ts → /api/billing/webhook) with the same Web Request/Response handlers.
-// Node's http ↔ Web conversion (including streaming) is @hono/node-server's, not ours.
+// Node's http ↔ Web conversion (including streaming) is @hono/node-server's, not ours. Other paths
+// are public/'s static files, and vercel.json's header rules apply to every answer (dev-static.ts).
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { errorBody } from "./http/errors.js";
 import { methodNotAllowed } from "./http/handler.js";
 import { json } from "./http/respond.js";
+import { headersFor, serveStatic, type HeaderRule } from "./dev-static.js";
 
 const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
 type Handler = (request: Request) => Response | Promise<Response>;
@@ -44,16 +46,31 @@ export async function loadRoutes(apiDir: string): Promise<Route[]> {
   return routes;
 }
 
-/** A fetch handler over the routes: 404 for unknown paths, 405 + Allow for unexported methods. */
-export function createApp(routes: Route[]): (request: Request) => Promise<Response> {
+/**
+ * A fetch handler over the routes: 404 for unknown paths, 405 + Allow for unexported methods.
+ * With `publicDir`, other paths are its static files; `headers` (vercel.json's rules) are added to every answer.
+ */
+export function createApp(routes: Route[], options: { publicDir?: string; headers?: HeaderRule[] } = {}): (request: Request) => Promise<Response> {
   const byPath = new Map(routes.map((route) => [route.path, route]));
-  return async (request) => {
-    const { pathname } = new URL(request.url);
+  const rules = options.headers ?? [];
+  const answer = async (request: Request, pathname: string): Promise<Response> => {
     const route = byPath.get(pathname.replace(/\/+$/, "") || "/");
-    if (!route) return json(errorBody("not_found", `No endpoint at ${pathname}.`), { status: 404 });
+    if (!route) {
+      const file = options.publicDir && !pathname.startsWith("/api/") ? await serveStatic(options.publicDir, request) : null;
+      return file ?? json(errorBody("not_found", `No endpoint at ${pathname}.`), { status: 404 });
+    }
     const handler = route.handlers[request.method as (typeof METHODS)[number]];
     if (!handler) return methodNotAllowed(Object.keys(route.handlers));
     return handler(request);
+  };
+  return async (request) => {
+    const { pathname } = new URL(request.url);
+    const response = await answer(request, pathname);
+    const extra = headersFor(rules, pathname);
+    if (!Object.keys(extra).length) return response;
+    const headers = new Headers(response.headers);
+    for (const [key, value] of Object.entries(extra)) headers.set(key, value);
+    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
   };
 }
 

@@ -20,6 +20,7 @@ export const RATE_LIMIT_POLICIES = {
   "chat:ip": { limit: 30, windowSeconds: 60 },
   "chat:free": { limit: 20, windowSeconds: 86_400 },
   "chat:member": { limit: 200, windowSeconds: 86_400 },
+  "conversation:ip": { limit: 60, windowSeconds: 60 },
 } as const satisfies Record<string, Policy>;
 
 export type PolicyName = keyof typeof RATE_LIMIT_POLICIES;

@@ -39,7 +39,15 @@ export interface ReflectionPayload {
 
 export const reflectionConfig = defineConfig(
   "reflections",
-  z.object({ REFLECTION_WRITE_BUDGET_MS: intFromEnv(2500, { min: 100, max: 25_000 }) }),
+  z.object({
+    REFLECTION_WRITE_BUDGET_MS: intFromEnv(2500, { min: 100, max: 25_000 }),
+    // The milestones the reflection form offers, comma-separated, in order.
+    REFLECTION_MILESTONES: z
+      .string()
+      .default("Day 1,Day 7,Day 14,Day 21,Day 30")
+      .transform((list) => list.split(",").map((item) => item.trim()).filter(Boolean))
+      .pipe(z.array(label(40)).min(1).max(30)),
+  }),
 );
 
 export const REFLECTION_STEP = "reflection.write";

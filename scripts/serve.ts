@@ -10,6 +10,7 @@ import { serve } from "@hono/node-server";
 
 import { settleBackground } from "../lib/background.js";
 import { createApp, loadRoutes, withClientAddress } from "../lib/dev-server.js";
+import { loadHeaderRules } from "../lib/dev-static.js";
 import { activeBackends } from "../lib/health.js";
 
 const SHUTDOWN_GRACE_MS = 5000;
@@ -19,7 +20,8 @@ async function main(): Promise<void> {
   if (existsSync(path.join(root, ".env"))) process.loadEnvFile(path.join(root, ".env"));
   const port = Number(process.env.PORT?.trim() || 3000);
   const routes = await loadRoutes(path.join(root, "api"));
-  const app = createApp(routes);
+  // public/ at `/`, with vercel.json's headers (the page's Content-Security-Policy among them).
+  const app = createApp(routes, { publicDir: path.join(root, "public"), headers: loadHeaderRules(path.join(root, "vercel.json")) });
 
   const server = serve(
     {
@@ -30,6 +32,7 @@ async function main(): Promise<void> {
     (info) => {
       const { backends, problems, warnings } = activeBackends();
       console.log(`Healing Companion backend on http://localhost:${info.port}`);
+      console.log(`The companion page: http://localhost:${info.port}/ (reflections: /reflection)`);
       console.log("Routes:");
       for (const route of routes) console.log(`  ${Object.keys(route.handlers).join(",").padEnd(10)} ${route.path}`);
       console.log("Backends:");

@@ -1,6 +1,7 @@
 // What `vercel build` must produce for this repo, checked against .vercel/output (Build Output
 // API v3): one function per api/ file with the maxDuration vercel.json gives it, the crons, the
-// headers, and no source file published as a static asset.
+// headers, the page (every file of public/ published as it is, under the Content-Security-Policy
+// of vercel.json), and no source file published as a static asset.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 
@@ -82,16 +83,31 @@ export function checkVercelOutput(root: string, outputDir = path.join(root, ".ve
     if (!crons.some((c) => c.path === cron.path && c.schedule === cron.schedule)) problems.push(`cron ${cron.path} (${cron.schedule}) missing from the output`);
     if (!expected.has(cron.path.replace(/^\//, ""))) problems.push(`cron ${cron.path} has no function`);
   }
+  const routes = output.routes ?? [];
+  const appliesTo = (key: string, value: string, pathname: string) => routes.some((r) => r.headers?.[key] === value && new RegExp(r.src ?? "^$").test(pathname));
   for (const rule of config.headers ?? []) {
+    // A path the rule is meant for: "/api/(.*)" → /api/health, "/(.*)" → /health.
+    const sample = rule.source.replace(/\([^)]*\)/g, "health");
     for (const { key, value } of rule.headers) {
-      const route = (output.routes ?? []).find((r) => r.headers?.[key] === value);
-      if (!route) problems.push(`header ${key} for ${rule.source} missing from the output routes`);
-      else if (!new RegExp(route.src ?? "^$").test("/api/health")) problems.push(`header ${key} does not apply to /api/health`);
+      if (!routes.some((r) => r.headers?.[key] === value)) problems.push(`header ${key} for ${rule.source} missing from the output routes`);
+      else if (!appliesTo(key, value, sample)) problems.push(`header ${key} does not apply to ${sample}`);
     }
   }
 
   const staticDir = path.join(outputDir, "static");
   const published = existsSync(staticDir) ? listFiles(staticDir) : [];
+  // The page: published as the files public/ holds, each under the Content-Security-Policy.
+  const publicDir = path.join(root, "public");
+  const pageFiles = existsSync(publicDir) ? listFiles(publicDir) : [];
+  for (const file of pageFiles) if (!published.includes(file)) problems.push(`public/${file} is not in the static output`);
+  const csp = (config.headers ?? []).flatMap((rule) => rule.headers).find((h) => h.key.toLowerCase() === "content-security-policy");
+  if (!csp) problems.push("vercel.json sets no Content-Security-Policy for the page");
+  else {
+    const pages = pageFiles.filter((file) => /\.(html|js)$/.test(file)).map((file) => "/" + file.replace(/(^|\/)index\.html$/, ""));
+    for (const pathname of new Set(["/", "/reflection", ...pages])) {
+      if (!appliesTo(csp.key, csp.value, pathname)) problems.push(`the Content-Security-Policy does not apply to ${pathname}`);
+    }
+  }
   const leaked = published.filter((file) => /^(api|lib|scripts|tests)\/|\.ts$|^\.env|^package(-lock)?\.json$/.test(file));
   if (leaked.length) problems.push(`source files published as static assets: ${leaked.slice(0, 5).join(", ")}`);
   return problems;

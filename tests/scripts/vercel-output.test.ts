@@ -36,7 +36,8 @@ describe("vercel.json", () => {
 });
 
 describe("checkVercelOutput", () => {
-  function fakeRepo(options: { skipFunction?: string; cronInOutput?: boolean; staticFiles?: string[] } = {}) {
+  const PAGE = ["index.html", "reflection/index.html", "js/chat.js"];
+  function fakeRepo(options: { skipFunction?: string; cronInOutput?: boolean; staticFiles?: string[]; withoutCsp?: boolean } = {}) {
     const root = mkdtempSync(path.join(tmpdir(), "vercel-out-"));
     const write = (file: string, text: string) => {
       mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
@@ -49,9 +50,15 @@ describe("checkVercelOutput", () => {
       if (name === options.skipFunction) continue;
       write(`.vercel/output/functions/${name}.func/.vc-config.json`, JSON.stringify({ handler: `${name}.js`, runtime: "nodejs22.x", maxDuration: name.includes("cron") ? 120 : 30 }));
     }
-    const headers = Object.fromEntries(repoConfig.headers![0]!.headers.map(({ key, value }) => [key, value]));
-    write(".vercel/output/config.json", JSON.stringify({ routes: [{ src: "^/api(?:/(.*))$", headers }], crons: options.cronInOutput === false ? [] : repoConfig.crons }));
-    for (const file of options.staticFiles ?? ["robots.txt"]) write(`.vercel/output/static/${file}`, "x");
+    // Each headers rule as vercel build writes it: a route with the source as a regex.
+    const routes = repoConfig.headers!.map((rule) => ({
+      src: `^${rule.source.replace(/^\/api\/\(\.\*\)$/, "/api(?:/(.*))").replace(/^\/\(\.\*\)$/, "(?:/(.*))")}$`,
+      headers: Object.fromEntries(rule.headers.filter(({ key }) => !(options.withoutCsp && key === "Content-Security-Policy")).map(({ key, value }) => [key, value])),
+      continue: true,
+    }));
+    write(".vercel/output/config.json", JSON.stringify({ routes, crons: options.cronInOutput === false ? [] : repoConfig.crons }));
+    for (const file of PAGE) write(`public/${file}`, "x");
+    for (const file of options.staticFiles ?? ["robots.txt", ...PAGE]) write(`.vercel/output/static/${file}`, "x");
     return root;
   }
 
@@ -60,11 +67,22 @@ describe("checkVercelOutput", () => {
   });
 
   it("names an api file with no function, a missing cron and published sources", () => {
-    const root = fakeRepo({ skipFunction: "api/cron/drain", cronInOutput: false, staticFiles: ["robots.txt", "tests/api/chat.test.ts"] });
+    const root = fakeRepo({ skipFunction: "api/cron/drain", cronInOutput: false, staticFiles: ["robots.txt", "index.html", "reflection/index.html", "js/chat.js", "tests/api/chat.test.ts"] });
     expect(checkVercelOutput(root)).toEqual([
       "no function built for api/cron/drain.ts",
       "cron /api/cron/drain (*/5 * * * *) missing from the output",
       "source files published as static assets: tests/api/chat.test.ts",
+    ]);
+  });
+
+  it("names a page file missing from the static output and a page without the Content-Security-Policy", () => {
+    const root = fakeRepo({ staticFiles: ["robots.txt", "index.html", "js/chat.js"], withoutCsp: true });
+    expect(checkVercelOutput(root)).toEqual([
+      "header Content-Security-Policy for /(.*) missing from the output routes",
+      "public/reflection/index.html is not in the static output",
+      "the Content-Security-Policy does not apply to /",
+      "the Content-Security-Policy does not apply to /reflection",
+      "the Content-Security-Policy does not apply to /js/chat.js",
     ]);
   });
 });
