@@ -75,7 +75,8 @@ function show({ level, resources, response }) {
   const dismiss = el("button", { type: "button", class: "dismiss" }, "Dismiss");
   dismiss.addEventListener("click", hide);
   // The numbers come first, where a thumb can reach them on a phone; the companion's words follow.
-  panel.replaceChildren(
+  // replaceChildren would print a null as the text "null": only real nodes go in.
+  const parts = [
     el("h2", { id: "crisis-title", tabindex: "-1" }, title),
     el("h3", {}, `Support in ${resources.name}`),
     list,
@@ -83,7 +84,8 @@ function show({ level, resources, response }) {
     response ? el("h3", {}, "A message for you") : null,
     response ? el("p", { class: "reply" }, response) : null,
     dismiss,
-  );
+  ];
+  panel.replaceChildren(...parts.filter((part) => part !== null));
   panel.dataset.level = level;
   panel.hidden = false;
   // Focus moves to the panel so a keyboard or screen reader user lands on the help, not behind it.

@@ -179,6 +179,7 @@ describe("the companion chat page", () => {
     const panel = crisisPanel(page);
     await panel.getByRole("link", { name: "Call 116 123" }).first().waitFor(); // Samaritans, GB
     expect(await panel.getByRole("heading", { level: 2 }).innerText()).toBe("Help is available, any time");
+    expect(await panel.innerText()).not.toMatch(/null|undefined/); // no reply to show: nothing in its place
     await panel.getByRole("button", { name: "Dismiss" }).click();
     expect(await crisisPanel(page).isVisible()).toBe(false);
   });
