@@ -207,6 +207,35 @@ describe("crisis screen", () => {
     expect(hard(screen(message).level)).toBe(true);
   });
 
+  it.each([
+    ["if my mom sees this tiktok she will kill me lmaooo"],
+    ["my sister is going to kill me, i ate the last of her protein bars. rip me"],
+    ["dieses mathe-blatt bringt mich um 😩"],
+    ["esta aula de spinning deu cabo de mim, estou morta 😂"],
+    ["the old hedge trimmer finally gave up the ghost, rest in peace old girl"],
+  ])("reads a family or workout hyperbole as such: %s", (message) => {
+    expect(levelRank(screen(message).level)).toBeLessThan(levelRank("medium"));
+  });
+
+  it.each([
+    ["não estou a pensar em suicídio nem nada, só me sinto sozinho"],
+    ["não estou a pensar em fazer mal a mim própria, só estou triste"],
+  ])("reads European Portuguese negation: %s", (message) => {
+    expect(hard(screen(message).level)).toBe(false);
+  });
+
+  it.each([
+    ["I am ready to go and be with Margaret now. I have had quite enough of this world without her."],
+    ["Sold the ewes at market today and signed the farm over to my brother. There won't be an after."],
+    ["up on top of the grain silo at the co-op. the lights of town look very small from here"],
+    ["i just want to go to sleep and make sure i never have to wake up again. im so serious"],
+    ["no paro de pensar en quitarme de en medio, de verdad"],
+    ["je me suis encore entaillé les bras hier soir avec le cutter"],
+    ["qu3r0 m0rr3r kkkk 💀 sem zoeira"],
+  ])("reads older, quieter and coded ways of saying it: %s", (message) => {
+    expect(hard(screen(message).level)).toBe(true);
+  });
+
   it("reports rule ids as signals, never the text", () => {
     const result = screen("I want to kill myself because of Jordan");
     expect(result.signals.every((s) => /^[a-z_]+(\.[a-z_]+)*$/.test(s))).toBe(true);
