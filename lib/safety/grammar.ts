@@ -201,7 +201,9 @@ export function analyze(text: string, options: { framed?: boolean } = {}): Analy
   }
   const all = new Set(active.map((m) => m.concept));
   const msg: ClauseFacts = { has: (c) => all.has(c) };
-  const any = (rule: (f: ClauseFacts) => boolean) => [...perClause.values()].some((set) => rule({ has: (c) => set.has(c) }));
+  // One view per clause, built once: the rules below ask every clause about twenty times.
+  const clauseFacts: ClauseFacts[] = [...perClause.values()].map((set) => ({ has: (c) => set.has(c) }));
+  const any = (rule: (f: ClauseFacts) => boolean) => clauseFacts.some(rule);
   const objectsByClause = new Map<number, Match[]>();
   const condsByClause = new Map<number, number[]>();
   for (const c of scoped) if (c.concept === "cond") condsByClause.set(c.clause, [...(condsByClause.get(c.clause) ?? []), c.start]);
