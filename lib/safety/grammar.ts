@@ -39,7 +39,9 @@ const SCOPE_ONLY: ReadonlySet<Concept> = new Set(["earnest", "manner", "anyone",
 // Risk concepts whose subject matters: "my friend wants to die" is worry, not ideation.
 const SUBJECTFUL: ReadonlySet<Concept> = new Set(["ed", "pastrisk", "strongat", "underway", "possess", "want", "wishp", "die", "killself", "euph", "passive", "selfharm", "take", "done", "hopeless", "hold", "gathered", "at", "prep", "farewell", "plan", "howmuch"]);
 // Concepts a benign frame neutralises ("my character dies tonight", "this deadline is killing me").
-const FRAMEABLE: ReadonlySet<Concept> = new Set(["strongat", "underway", "possess", "selfobj", "die", "kill", "killself", "euph", "means", "weapon", "take", "done", "place", "at", "hold", "all", "soon", "howmuch", "want", "wishp", "passive", "farewell", "prep", "plan", "gathered", "hopeless"]);
+// Means and their gathering are objects and acts, not words a frame reinterprets: "the oxy from my
+// knee surgery" is still oxy, and counting it is still counting it (rounds 24, 30 and 36).
+const FRAMEABLE: ReadonlySet<Concept> = new Set(["strongat", "underway", "possess", "selfobj", "die", "kill", "killself", "euph", "weapon", "take", "done", "place", "at", "hold", "all", "soon", "howmuch", "want", "wishp", "passive", "farewell", "prep", "plan", "hopeless"]);
 const NEG_WINDOW = 3;
 /** Words in a message short enough to read without a first-person marker. */
 const SHORT_MESSAGE = 40;
@@ -190,7 +192,8 @@ export function analyze(text: string, options: { framed?: boolean } = {}): Analy
   const short = list.length <= SHORT_MESSAGE || selfClauses.size > 0;
   // "I don't want to live like this" is hopelessness about a way of living, not a wish to die:
   // a manner right after a death phrase turns that clause's wish into hopelessness.
-  const mannerAt = new Set(scoped.filter((m) => m.concept === "manner").map((m) => `${m.clause}:${m.start}`));
+  // ("matarme, así sin rodeos": after a comma "así" is "bluntly", not a way of living).
+  const mannerAt = new Set(scoped.filter((m) => m.concept === "manner" && !commas[m.start]).map((m) => `${m.clause}:${m.start}`));
   const qualified = new Set(scoped.filter((m) => (m.concept === "killself" || m.concept === "die") && (mannerAt.has(`${m.clause}:${m.end}`) || mannerAt.has(`${m.clause}:${m.end + 1}`))).map((m) => m.clause));
   const active = scoped.filter((m) => !(qualified.has(m.clause) && (m.concept === "killself" || m.concept === "die" || m.concept === "want"))).filter((m) => !SCOPE_ONLY.has(m.concept) && !m.negated && !m.third && !m.past && !m.framed && (short || !NEEDS_SELF.has(m.concept)));
   const perClause = new Map<number, Set<Concept>>();

@@ -236,6 +236,25 @@ describe("crisis screen", () => {
     expect(hard(screen(message).level)).toBe(true);
   });
 
+  it("does not let a medical frame hide means being gathered, across turns", () => {
+    const history = ["the pills from my knee surgery are still in the drawer", "i counted them earlier", "nobody's home till monday"];
+    expect(hard(screen("anyway. how are you doing today", { history }).level)).toBe(true);
+    expect(levelRank(screen("can i take my knee surgery painkillers with food?").level)).toBeLessThan(levelRank("medium"));
+  });
+
+  it.each([
+    ["é normal sentir o coração acelerado no segundo dia de jejum? devo parar?"],
+    ["non riesco a respirare bene quando corro a digiuno, è normale?"],
+    ["me estoy desmayando un poco en el tercer día de ayuno, ¿como algo?"],
+  ])("reads a symptom alone as a health question, not an attempt: %s", (message) => {
+    expect(levelRank(screen(message).level)).toBeLessThan(levelRank("high"));
+  });
+
+  it("reads 'así' after a comma as 'bluntly', not as a way of living", () => {
+    expect(hard(screen("tengo ganas de matarme, así sin rodeos").level)).toBe(true);
+    expect(screen("no quiero vivir así", { model: false }).level).toBe("medium"); // the grammar's reading: hopelessness
+  });
+
   it("reports rule ids as signals, never the text", () => {
     const result = screen("I want to kill myself because of Jordan");
     expect(result.signals.every((s) => /^[a-z_]+(\.[a-z_]+)*$/.test(s))).toBe(true);
