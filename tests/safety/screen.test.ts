@@ -255,6 +255,21 @@ describe("crisis screen", () => {
     expect(screen("no quiero vivir así", { model: false }).level).toBe("medium"); // the grammar's reading: hopelessness
   });
 
+  it("reads 'i meant…' after a hyperbole as taking it back", () => {
+    const history = ["i swear if i have to cook one more batch of chicken and rice im gonna die"];
+    expect(hard(screen("lol no im not going to off myself, i meant im sick of meal prepping. relax 😂", { history }).level)).toBe(false);
+  });
+
+  it.each([
+    ["wr0te the n0tes. t0night @t 3. d0nt try t0 f1nd m3"],
+    ["signed the will at the notary this morning. the dog goes to the neighbour tonight. after that im done"],
+    ["been burning my forearm with the lighter again whenever the cravings hit"],
+    ["denk dat ik er binnenkort maar een eind aan maak. niemand zal het merken"],
+    ["er hat die wohnungstür abgeschlossen und den schlüssel eingesteckt. ich komm nicht raus"],
+  ])("reads a preparation, self-harm, euphemism or danger of round 37-39's kind: %s", (message) => {
+    expect(hard(screen(message).level)).toBe(true);
+  });
+
   it("reports rule ids as signals, never the text", () => {
     const result = screen("I want to kill myself because of Jordan");
     expect(result.signals.every((s) => /^[a-z_]+(\.[a-z_]+)*$/.test(s))).toBe(true);
