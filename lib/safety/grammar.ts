@@ -141,7 +141,8 @@ function scopeClause(clause: number, raw: Match[], framedAll: boolean, segOf: re
     // A frame reaches the words around it up to a comma or a clause break ("cancelled the gym, the cat's gone").
     // Danger stays real under a frame in the same message ("followed me home from the gym"), but
     // not in a conversation framed as a game ("he's going to kill me" about a teammate).
-    scoped.framed = (framedAll && (FRAMEABLE.has(m.concept) || m.concept === "danger")) || (frameSegs.has(segOf[m.start]!) && FRAMEABLE.has(m.concept));
+    // A conversation framed as a game or a play frames its props too ("the poison in the count's glass").
+    scoped.framed = (framedAll && (FRAMEABLE.has(m.concept) || m.concept === "danger" || m.concept === "means" || m.concept === "gathered")) || (frameSegs.has(segOf[m.start]!) && FRAMEABLE.has(m.concept));
   }
   // A word inside a negated phrase is negated with it ("suicide" in "never thought about suicide").
   for (const m of out) {
@@ -240,7 +241,8 @@ export function analyze(text: string, options: { framed?: boolean } = {}): Analy
   const anyRisk = ideation || passive || euph || hopeless || selfharm || msg.has("die") || msg.has("farewell") || meansNow || placeNow;
   const attempt =
     (msg.has("done") && (any((f) => f.has("all") && (f.has("means") || f.has("take") || f.has("done"))) || (msg.has("means") && (anyRisk || msg.has("distress"))) || ideation || selfharm || euph || msg.has("underway"))) ||
-    (msg.has("underway") && (msg.has("means") || selfharm || ideation || euph || msg.has("farewell") || msg.has("take")));
+    // A symptom with "drinking" or "taking" is an attempt only with means or "all" ("dizzy… drinking loads of water" is not).
+    (msg.has("underway") && (msg.has("means") || selfharm || ideation || euph || msg.has("farewell") || (msg.has("take") && msg.has("all"))));
 
   if (msg.has("soon")) markers.add("soon");
   if (meansNow || meansKnown) markers.add("means");

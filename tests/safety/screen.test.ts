@@ -270,6 +270,20 @@ describe("crisis screen", () => {
     expect(hard(screen(message).level)).toBe(true);
   });
 
+  it.each([
+    ["qué rabia, recaí con el tabaco justo cuando iba tan bien. mañana empiezo otra vez"],
+    ["relapsed tonight on sugar, ate a whole tub of ice cream"],
+    ["is it normal to feel dizzy when i stand up on day 3? im drinking loads of water"],
+    ["maak je geen zorgen, ik doe mezelf niks aan. baal gewoon van mijn terugval"],
+  ])("reads a relapse, a symptom or a reassurance as what it is: %s", (message) => {
+    expect(levelRank(screen(message).level)).toBeLessThan(levelRank("high"));
+  });
+
+  it("keeps a play or a game's props inside the game", () => {
+    const history = ["stasera cena con delitto a casa di amici", "io faccio la contessa avvelenatrice"];
+    expect(levelRank(screen("come faccio a sembrare credibile quando verso il veleno nel bicchiere del conte?", { history }).level)).toBeLessThan(levelRank("medium"));
+  });
+
   it("reports rule ids as signals, never the text", () => {
     const result = screen("I want to kill myself because of Jordan");
     expect(result.signals.every((s) => /^[a-z_]+(\.[a-z_]+)*$/.test(s))).toBe(true);
