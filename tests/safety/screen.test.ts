@@ -284,6 +284,23 @@ describe("crisis screen", () => {
     expect(levelRank(screen("come faccio a sembrare credibile quando verso il veleno nel bicchiere del conte?", { history }).level)).toBeLessThan(levelRank("medium"));
   });
 
+  it.each([
+    ["mdr non je veux pas mourir, je disais que cette série va me tuer tellement elle est longue"],
+    ["the group made me feel stupid for sharing. not going back to the circle tomorrow"],
+    ["does the overdose warning on paracetamol matter more if im barely eating?"],
+  ])("reads a series, a group or a label as such: %s", (message) => {
+    expect(hard(screen(message).level)).toBe(false);
+  });
+
+  it.each([
+    ["rehomed my cat with the neighbour today and cancelled my phone contract from friday. nobody has to clean up after me"],
+    ["i think its time i stopped being here. and i mean it this time"],
+    ["c'est à partir de quel étage qu'on est sûr de pas se rater ? je suis en bas de l'immeuble là"],
+    ["mio marito è ubriaco e sta spaccando tutto, mi ha appena spinta contro il muro"],
+  ])("reads round 46-48's preparations, euphemisms, lethality and danger: %s", (message) => {
+    expect(hard(screen(message).level)).toBe(true);
+  });
+
   it("reports rule ids as signals, never the text", () => {
     const result = screen("I want to kill myself because of Jordan");
     expect(result.signals.every((s) => /^[a-z_]+(\.[a-z_]+)*$/.test(s))).toBe(true);
