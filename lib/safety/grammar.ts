@@ -86,8 +86,10 @@ function prune(matches: Match[]): Match[] {
     else if (m.concept === "passive") passives.push(m);
     if (!SCOPE_ONLY.has(m.concept) && m.concept !== "distress") risky.push(m);
   }
-  if (!idioms.length && !others.length && !passives.length && !matches.some((m) => m.concept === "neg")) return matches;
+  if (!idioms.length && !others.length && !passives.length && !matches.some((m) => m.concept === "neg" || m.concept === "frame")) return matches;
   return matches.filter((m) => {
+    // A frame word inside a longer risk phrase is part of that phrase ("cancelled my phone contract" is no phone).
+    if (m.concept === "frame" && risky.some((r) => r.start <= m.start && m.end <= r.end && r.end - r.start > m.end - m.start)) return false;
     // A passive phrase is read whole: "sparire" inside "sparire per un po'" is not a euphemism for dying.
     if (m.concept === "euph" && passives.some((p) => p.start <= m.start && m.end <= p.end && p.end - p.start > m.end - m.start)) return false;
     // An idiom swallows what starts inside it, and what ends inside it ("i cut" in "i cut my finger"),
