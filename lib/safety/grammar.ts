@@ -289,7 +289,9 @@ export function analyze(text: string, options: { framed?: boolean } = {}): Analy
 
   const deathClauses = new Set(scoped.filter((d) => d.concept === "die" || d.concept === "euph" || d.concept === "killself").map((d) => d.clause));
   const negatedWish = scoped.some((w) => w.negated && w.concept === "want" && deathClauses.has(w.clause));
-  const negated = negatedWish || scoped.some((m) => m.negated && !m.framed && ["killself", "euph", "selfharm", "passive"].includes(m.concept));
+  // "ich will mich nicht umbringen": a negated harm verb with the self as its object is a negated wish too.
+  const selfObjectClauses = new Set(scoped.filter((m) => m.concept === "selfobj").map((m) => m.clause));
+  const negated = negatedWish || scoped.some((m) => m.negated && !m.framed && (["killself", "euph", "selfharm", "passive"].includes(m.concept) || (m.concept === "kill" && selfObjectClauses.has(m.clause))));
   if (negated) raise(hopeless || msg.has("distress") ? "medium" : "low", "modifier.negated");
   // "I don't want to die — I just wish everything would stop": a death wish denied, then a soft
   // wish with nothing behind it (no means, place, time, plan, self-harm or danger) is passive

@@ -142,7 +142,7 @@ export function screen(text: string, options: ScreenOptions = {}): ScreenResult 
       categories.clear();
       if (level !== "none") categories.add("distress");
     }
-    const negatedOnly = current.signals.includes("modifier.negated") && !current.intent && !isHardStop(earlierLevel);
+    const negatedOnly = (current.signals.includes("modifier.negated") || current.signals.includes("modifier.denied_then_wish")) && !current.intent && !isHardStop(earlierLevel);
     const framedOnly = (framedBefore || current.signals.includes("modifier.frame")) && !current.intent && levelRank(level) <= levelRank("low");
     const cap: SafetyLevel = framedOnly ? "low" : negatedOnly ? "medium" : "imminent";
     const raised = levelRank(learned) > levelRank(cap) ? cap : learned;

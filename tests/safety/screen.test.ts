@@ -301,6 +301,21 @@ describe("crisis screen", () => {
     expect(hard(screen(message).level)).toBe(true);
   });
 
+  it.each([
+    ["ich will mich nicht umbringen. aber ich halt das so nicht mehr lang aus, alles ist nur noch grau"],
+    ["non ho pensieri brutti tipo farmi male, è solo che sono nervosissima per il lavoro"],
+  ])("reads a denied self-harm with distress as medium at most: %s", (message) => {
+    expect(levelRank(screen(message).level)).toBeLessThanOrEqual(levelRank("medium"));
+  });
+
+  it.each([
+    ["ik heb mijn afscheidsbrieven geschreven en de hond bij mijn zus gebracht. zaterdagnacht doe ik het"],
+    ["finished the letters tonight. one for mom, one for jake. sunday morning before anyone wakes up"],
+    ["mi sto bruciando con l'accendino di nuovo, è l'unica cosa che mi calma"],
+  ])("reads round 49-51's preparations and self-harm: %s", (message) => {
+    expect(hard(screen(message).level)).toBe(true);
+  });
+
   it("reports rule ids as signals, never the text", () => {
     const result = screen("I want to kill myself because of Jordan");
     expect(result.signals.every((s) => /^[a-z_]+(\.[a-z_]+)*$/.test(s))).toBe(true);
