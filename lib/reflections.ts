@@ -116,6 +116,10 @@ export function reflectionStepHandler(ctx: () => Promise<{ records: RecordsStore
     async run(payloads) {
       await writeReflections(payloads, await ctx());
     },
+    // Every claimed reflection's link at once, so the batches that follow find them cached.
+    async prepare(payloads) {
+      await resolveUserIds(payloads.map((p) => p.healingName), await ctx());
+    },
   };
 }
 
