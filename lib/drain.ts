@@ -11,7 +11,7 @@ import { describeError, log } from "./log.js";
 import { kv } from "./kv/index.js";
 import { drain, hasDueSteps, type Backlog, type DrainResult, type StepHandlers } from "./outbox.js";
 import { outboxStatus } from "./outbox-status.js";
-import { records, withPaceWait, type PaceStatus } from "./records/index.js";
+import { records, recordsPace, withPaceWait, type PaceStatus } from "./records/index.js";
 import { REFLECTION_STEP, reflectionStepHandler } from "./reflections.js";
 import { CONSENT_STEP, consentStepHandler } from "./users.js";
 import { journeyStepHandlers } from "./journeys.js";
@@ -51,6 +51,9 @@ const DRAIN_SLOT_WAIT_MS = 10_000;
 // Steps due within this horizon keep the drain going (a step deferred by the pace is due in ~1 s).
 const DUE_HORIZON_MS = 2_000;
 const IDLE_WAIT_MS = 200;
+const IDLE_LIMIT_MS = 2_500;
+// While a burst is still arriving, a batch of 3 waits (briefly) to become a batch of 10.
+const HOLD_PARTIAL_MS = 500;
 
 export interface DrainReport extends DrainResult {
   rounds: number;
@@ -65,25 +68,47 @@ export interface DrainReport extends DrainResult {
 async function drainRounds(options: { limit?: number; maxMs?: number } = {}): Promise<DrainResult & { rounds: number; more: boolean }> {
   const env = drainConfig.load();
   const store = await kv();
-  const started = Date.now();
+  // Real elapsed time (performance.now), whatever the date says.
+  const started = performance.now();
   const maxMs = options.maxMs ?? env.OUTBOX_DRAIN_MAX_MS;
+  let lastProgress = started;
+  const pace = await recordsPace().catch(() => null);
+  const firstSeen = new Map<string, number>();
+  const holdPartial = (steps: { id: string }[]) => {
+    const t = performance.now();
+    for (const step of steps) if (!firstSeen.has(step.id)) firstSeen.set(step.id, t);
+    return t - Math.min(...steps.map((step) => firstSeen.get(step.id)!)) < HOLD_PARTIAL_MS;
+  };
   const total = { succeeded: 0, retried: 0, failed: 0, skipped: 0, rounds: 0, more: false };
   for (;;) {
     const result = await withPaceWait(DRAIN_SLOT_WAIT_MS, () =>
-      drain(store, stepHandlers(), { limit: options.limit ?? ROUND_LIMIT, concurrency: env.OUTBOX_DRAIN_CONCURRENCY }),
+      drain(store, stepHandlers(), {
+        limit: options.limit ?? ROUND_LIMIT,
+        concurrency: env.OUTBOX_DRAIN_CONCURRENCY,
+        holdPartial,
+      }),
     );
     total.rounds++;
     total.succeeded += result.succeeded;
     total.retried += result.retried;
     total.failed += result.failed;
     total.skipped += result.skipped;
-    if (!(await hasDueSteps(store, Date.now() + DUE_HORIZON_MS))) break;
-    if (Date.now() - started >= maxMs) {
+    if (result.succeeded + result.failed > 0) lastProgress = performance.now();
+    // A lockout (30 s) is waited out rather than left to the next cron tick: its end is known.
+    const lockedForMs = (await pace?.status().catch(() => null))?.lockedForMs ?? 0;
+    if (!(await hasDueSteps(store, Date.now() + DUE_HORIZON_MS + lockedForMs))) break;
+    // Work is due soon but nothing has run for a while (another drainer holds it, or the clock
+    // is not moving): leave it to the next drain rather than spin.
+    if (performance.now() - lastProgress > IDLE_LIMIT_MS + lockedForMs) break;
+    if (performance.now() - started >= maxMs) {
       total.more = true;
       break;
     }
     // Nothing run this round (deferred by the pace, or leased by another drainer): look again shortly.
-    if (result.succeeded + result.failed === 0 || !(await hasDueSteps(store))) await new Promise((r) => setTimeout(r, IDLE_WAIT_MS));
+    if (result.succeeded + result.failed === 0 || !(await hasDueSteps(store))) {
+      const left = maxMs - (performance.now() - started);
+      await new Promise((r) => setTimeout(r, Math.max(IDLE_WAIT_MS, Math.min(lockedForMs, left))));
+    }
   }
   return total;
 }
@@ -146,23 +171,26 @@ export function drainSoon(): void {
  * and level (never text) so the operator can still see that something happened.
  */
 export function reportCrisis(event: CrisisEventPayload): void {
-  runAfter("crisis.report", async () => {
-    let store;
-    let ids: string[];
-    try {
-      store = await kv();
-      ids = await enqueueCrisisEvent(store, event);
-    } catch (error) {
-      log.error("crisis.outbox_unavailable", { eventId: event.eventId, level: event.level, ...describeError(error) });
+  // After the answer, so the record may wait its turn in Airtable's pace rather than be deferred.
+  runAfter("crisis.report", () =>
+    withPaceWait(DRAIN_SLOT_WAIT_MS, async () => {
+      let store;
+      let ids: string[];
       try {
-        await crisisRecordHandler(async () => ({ records: await records(), kv: null })).run([event]);
-        await crisisAlertHandler.run([event]);
-      } catch (direct) {
-        log.error("crisis.unrecorded", { eventId: event.eventId, level: event.level, source: event.source, ...describeError(direct) });
+        store = await kv();
+        ids = await enqueueCrisisEvent(store, event);
+      } catch (error) {
+        log.error("crisis.outbox_unavailable", { eventId: event.eventId, level: event.level, ...describeError(error) });
+        try {
+          await crisisRecordHandler(async () => ({ records: await records(), kv: null })).run([event]);
+          await crisisAlertHandler.run([event]);
+        } catch (direct) {
+          log.error("crisis.unrecorded", { eventId: event.eventId, level: event.level, source: event.source, ...describeError(direct) });
+        }
+        return;
       }
-      return;
-    }
-    // Run these two now, outside the shared drain lock: the operator should hear at once.
-    await drain(store, stepHandlers(), { ids });
-  });
+      // Run these two now, outside the shared drain lock: the operator should hear at once.
+      await drain(store, stepHandlers(), { ids });
+    }),
+  );
 }

@@ -7,7 +7,7 @@ import { billingConfig, billingProbe } from "./billing.js";
 import { companionBackend } from "./companion/config.js";
 import { kv, kvBackend } from "./kv/index.js";
 import { mailchimpBackend, mailchimpProbe } from "./mailchimp.js";
-import { records, recordsBackend, RecordsError } from "./records/index.js";
+import { records, recordsBackend, RecordsError, withPaceWait } from "./records/index.js";
 import { within } from "./timeout.js";
 import { outboxStatus } from "./outbox-status.js";
 
@@ -87,7 +87,9 @@ type Probe = () => Promise<"not_configured" | ((signal: AbortSignal) => Promise<
 const PROBES: Record<string, Probe> = {
   records: async () => {
     const store = await records();
-    return () => store.find("Users", { "Healing Name": "health-probe" }, { limit: 1 });
+    // The probe is an Airtable request like any other: it waits its turn in the base's pace.
+    const wait = config.load().HEALTH_PROBE_BUDGET_MS / 2;
+    return () => withPaceWait(wait, () => store.find("Users", { "Healing Name": "health-probe" }, { limit: 1 }));
   },
   kv: async () => {
     const store = await kv();

@@ -181,7 +181,14 @@ export async function backlog(kv: Kv, now = Date.now()): Promise<Backlog> {
 export async function drain(
   kv: Kv,
   handlers: StepHandlers,
-  options: { limit?: number; now?: () => number; ids?: string[]; concurrency?: number } = {},
+  options: {
+    limit?: number;
+    now?: () => number;
+    ids?: string[];
+    concurrency?: number;
+    /** Whether to leave a kind's last, partial batch for the next round (more are likely arriving). */
+    holdPartial?: (steps: OutboxStep[]) => boolean;
+  } = {},
 ): Promise<DrainResult> {
   const now = options.now ?? (() => Date.now());
   const result: DrainResult = { succeeded: 0, retried: 0, failed: 0, skipped: 0 };
@@ -222,6 +229,13 @@ export async function drain(
       await handler.prepare(steps.map((step) => step.payload)).catch((error: unknown) => log.warn("outbox.prepare_failed", { kind, ...describeError(error) }));
     }
     const size = handler?.batchSize ?? 1;
+    const partial = steps.length % size;
+    if (partial && options.holdPartial?.(steps.slice(-partial))) {
+      for (const step of steps.splice(-partial)) {
+        await kv.delete(`outbox:lease:${step.id}`);
+        result.skipped++;
+      }
+    }
     const batches = Array.from({ length: Math.ceil(steps.length / size) }, (_, i) => steps.slice(i * size, (i + 1) * size));
     await inParallel(batches, options.concurrency ?? 1, (batch) => runBatch(kv, handler, batch, now, result));
   }

@@ -1,7 +1,7 @@
 // The embedded kv: two SQLite tables (values with expiry, sorted sets). Expired rows are ignored
 // on read and swept now and then on write.
 import { openDatabase, type Database } from "../sqlite.js";
-import { blockSlots, formatSlots, parseSlots, reserveSlot, SLOTS_TTL_MS, type SlotState } from "./slots.js";
+import { blockSlots, confirmSlot, formatSlots, parseSlots, reserveSlot, SLOTS_TTL_MS, type SlotState } from "./slots.js";
 import type { Kv } from "./types.js";
 
 export function createSqliteKv(db: Database = openDatabase("kv"), now: () => number = () => Date.now()): Kv {
@@ -94,6 +94,9 @@ export function createSqliteKv(db: Database = openDatabase("kv"), now: () => num
     },
     async reserveSlot(key, request) {
       return updateSlots(key, (state) => reserveSlot(state, request));
+    },
+    async confirmSlot(key, recorded, actual) {
+      updateSlots(key, (state) => ({ state: confirmSlot(state, recorded, actual), result: undefined }));
     },
     async blockSlots(key, until) {
       updateSlots(key, (state) => ({ state: blockSlots(state, until), result: undefined }));

@@ -24,6 +24,8 @@ export interface Kv {
   zcard(key: string): Promise<number>;
   /** Atomically reserve the earliest slot of a shared pace (see slots.ts); nothing is reserved when it is past maxWaitMs. */
   reserveSlot(key: string, request: SlotRequest): Promise<SlotResult>;
+  /** Atomically move a granted slot (as recorded) to when its request really went out, if later. */
+  confirmSlot(key: string, recorded: number, actual: number): Promise<void>;
   /** Atomically push the pace's "locked until" to at least `until` (epoch ms). */
   blockSlots(key: string, until: number): Promise<void>;
   /** The pace's granted slots and lock, as stored. */

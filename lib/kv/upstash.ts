@@ -68,10 +68,14 @@ export function createUpstashKv(redis: Redis): Kv {
       }),
     zremRangeByScore: (key, max) => run("ZREMRANGEBYSCORE", () => redis.zremrangebyscore(key, "-inf", max)),
     zcard: (key) => run("ZCARD", () => redis.zcard(key)),
-    reserveSlot: (key, { limit, windowMs, maxWaitMs, now }) =>
+    reserveSlot: (key, { limit, windowMs, maxWaitMs, now, lockNow, lateMs = 0 }) =>
       run("EVAL slots", async () => {
-        const [ok, at] = (await redis.eval(SLOTS_SCRIPT, [key], ["reserve", now, limit, windowMs, maxWaitMs])) as [number, number];
-        return { ok: Number(ok) === 1, at: Number(at) };
+        const [ok, at, lockedUntil] = (await redis.eval(SLOTS_SCRIPT, [key], ["reserve", now, limit, windowMs, maxWaitMs, lockNow, lateMs])) as number[];
+        return { ok: Number(ok) === 1, at: Number(at), lockedUntil: Number(lockedUntil) };
+      }),
+    confirmSlot: (key, recorded, actual) =>
+      run("EVAL slots", async () => {
+        await redis.eval(SLOTS_SCRIPT, [key], ["confirm", Date.now(), recorded, actual]);
       }),
     blockSlots: (key, until) =>
       run("EVAL slots", async () => {

@@ -12,6 +12,9 @@ export const AIRTABLE_BATCH = 10;
 export const AIRTABLE_LOCKOUT_MS = 30_000;
 // 5 requests/s per base, with a little headroom for clock jitter.
 const MIN_INTERVAL_MS = 210;
+// Until this instance has had an answer, its requests may leave this much after their slot
+// starts (loading the client, opening the connection): the pace keeps the next ones further off.
+const COLD_SEND_MS = 250;
 
 export interface AirtableOptions {
   apiKey: string;
@@ -63,13 +66,17 @@ export function createAirtableRecords(options: AirtableOptions): RecordsStore {
   }).base(options.baseId);
   let lockedUntil = 0;
   let nextSlot = 0;
+  let warm = false;
 
   async function call<T>(request: Request, attempt = 0): Promise<T> {
     if (now() < lockedUntil) {
       throw new RecordsError("RATE_LIMITED", "Airtable rate limit lockout in effect", { retryAfterMs: lockedUntil - now() });
     }
-    if (options.pace) await options.pace.acquire(paceWait(options.paceWaitMs ?? 250));
-    else {
+    const slot = options.pace ? await options.pace.acquire(paceWait(options.paceWaitMs ?? 250), { lateMs: warm ? 0 : COLD_SEND_MS }) : undefined;
+    if (now() < lockedUntil) {
+      throw new RecordsError("RATE_LIMITED", "Airtable rate limit lockout in effect", { retryAfterMs: lockedUntil - now() });
+    }
+    if (!options.pace) {
       // No shared pace: at least this instance's own bursts never earn the 30 s penalty.
       const wait = nextSlot - performance.now();
       nextSlot = Math.max(performance.now(), nextSlot) + MIN_INTERVAL_MS;
@@ -77,9 +84,15 @@ export function createAirtableRecords(options: AirtableOptions): RecordsStore {
     }
     try {
       const response = await base.makeRequest(request);
+      slot?.done();
+      warm = true;
       return response.body as T;
     } catch (error) {
       const mapped = mapError(error);
+      if (mapped.options.status) {
+        slot?.done();
+        warm = true;
+      }
       if (mapped.code === "RATE_LIMITED") {
         lockedUntil = now() + AIRTABLE_LOCKOUT_MS;
         await options.pace?.lockOut(AIRTABLE_LOCKOUT_MS);

@@ -15,7 +15,10 @@ export interface PaceOptions {
   perSecond: number;
   /** Added to the one-second window, so a request that leaves a little late is still inside the limit. */
   marginMs: number;
+  /** The lockout's clock. */
   now?: () => number;
+  /** The slots' clock: a wall clock that only moves forward (tests fake Date to jump a lockout, never this). */
+  clock?: () => number;
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -30,14 +33,19 @@ export interface PaceStatus {
 }
 
 export interface Pace {
-  /** Wait for this caller's slot; throws BUSY (no slot within the wait) or RATE_LIMITED (locked out). */
-  acquire(maxWaitMs: number): Promise<void>;
+  /**
+   * Wait for this caller's slot; throws BUSY (no slot within the wait) or RATE_LIMITED (locked
+   * out). `lateMs`: how late the request may leave after its slot starts (see SlotRequest).
+   * Call the returned `done` when the answer arrives.
+   */
+  acquire(maxWaitMs: number, options?: { lateMs?: number }): Promise<{ done(): void }>;
   /** Lock the whole base for `ms`, for every instance. */
   lockOut(ms: number): Promise<void>;
   status(): Promise<PaceStatus>;
 }
 
 const waitBudget = new AsyncLocalStorage<number>();
+const MAX_TRIES = 5;
 
 /** Run `work` with its own slot wait (the drain waits long; a request path briefly). */
 export function withPaceWait<T>(ms: number, work: () => Promise<T>): Promise<T> {
@@ -51,35 +59,68 @@ export function paceWait(fallbackMs: number): number {
 
 export function createPace(options: PaceOptions): Pace {
   const now = options.now ?? (() => Date.now());
+  const clock = options.clock ?? (() => performance.timeOrigin + performance.now());
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const key = `pace:airtable:${options.base}`;
   const windowMs = 1000 + options.marginMs;
   // If kv cannot answer, this instance paces itself alone rather than stopping writes.
   let localNext = 0;
   let localLockedUntil = 0;
+  // The quickest round trip seen: any more is time the request spent leaving this process.
+  let fastestMs = Infinity;
+  const noop = { done() {} };
 
-  async function acquireLocally(maxWaitMs: number): Promise<void> {
-    const at = Math.max(now(), localNext, localLockedUntil);
-    if (at - now() > maxWaitMs) throw busyOrLocked(at, localLockedUntil, now());
+  /**
+   * A request leaves after its slot starts by however long this process was busy (an event loop
+   * full of a burst's requests). Once its answer is in, its slot is moved to the latest it can
+   * have arrived (answer time less the quickest round trip), so the slots granted after it keep
+   * a full second from when it really landed.
+   */
+  function settle(startedAt: number, recorded: number): { done(): void } {
+    return {
+      done() {
+        const done = clock();
+        fastestMs = Math.min(fastestMs, done - startedAt);
+        const arrived = Math.round(done - fastestMs);
+        if (arrived > recorded) void options.kv.confirmSlot(key, recorded, arrived).catch(() => undefined);
+      },
+    };
+  }
+
+  async function acquireLocally(maxWaitMs: number): Promise<{ done(): void }> {
+    if (localLockedUntil > now()) throw locked(localLockedUntil - now());
+    const at = Math.max(clock(), localNext);
+    if (at - clock() > maxWaitMs) throw busy(at - clock());
     localNext = at + windowMs / options.perSecond;
-    if (at > now()) await sleep(at - now());
+    if (at > clock()) await sleep(at - clock());
+    return noop;
   }
 
   return {
-    async acquire(maxWaitMs) {
-      let slot;
-      try {
-        slot = await options.kv.reserveSlot(key, { limit: options.perSecond, windowMs, maxWaitMs, now: now() });
-      } catch (error) {
-        log.warn("records.pace_unavailable", describeError(error));
-        return acquireLocally(maxWaitMs);
+    async acquire(maxWaitMs, { lateMs = 0 } = {}) {
+      const started = clock();
+      for (let tries = 1; ; tries++) {
+        let slot;
+        try {
+          const wait = Math.max(0, maxWaitMs - (clock() - started));
+          slot = await options.kv.reserveSlot(key, { limit: options.perSecond, windowMs, maxWaitMs: wait, now: clock(), lockNow: now(), lateMs });
+        } catch (error) {
+          log.warn("records.pace_unavailable", describeError(error));
+          return acquireLocally(maxWaitMs);
+        }
+        if (!slot.ok) throw slot.lockedUntil > now() ? locked(slot.lockedUntil - now()) : busy(slot.at - clock());
+        const wait = slot.at - clock();
+        if (wait > 0) {
+          await sleep(wait);
+          // Someone may have hit a 429 while this caller waited: never send into the lockout.
+          const { lockedUntil } = await options.kv.readSlots(key).catch(() => ({ lockedUntil: 0 }));
+          if (lockedUntil > now()) throw locked(lockedUntil - now());
+        }
+        // Woken too late (a busy event loop): sent now, this request could land within a second
+        // of ones granted after its slot. Its slot is given up (still counted) and a fresh one taken.
+        if (clock() - slot.at <= options.marginMs / 2 || tries >= MAX_TRIES) return settle(slot.at, slot.at + lateMs);
+        log.debug("records.pace_slot_missed", { lateMs: Math.round(clock() - slot.at) });
       }
-      if (!slot.ok) {
-        const { lockedUntil } = await options.kv.readSlots(key).catch(() => ({ lockedUntil: 0 }));
-        throw busyOrLocked(slot.at, lockedUntil, now());
-      }
-      const wait = slot.at - now();
-      if (wait > 0) await sleep(wait);
     },
     async lockOut(ms) {
       localLockedUntil = now() + ms;
@@ -87,19 +128,16 @@ export function createPace(options: PaceOptions): Pace {
     },
     async status() {
       const { grants, lockedUntil } = await options.kv.readSlots(key);
-      const t = now();
+      const t = clock();
       return {
         limitPerSecond: options.perSecond,
         lastSecond: grants.filter((at) => at > t - 1000 && at <= t).length,
         reservedAhead: grants.filter((at) => at > t).length,
-        lockedForMs: Math.max(0, lockedUntil - t),
+        lockedForMs: Math.max(0, lockedUntil - now()),
       };
     },
   };
 }
 
-function busyOrLocked(at: number, lockedUntil: number, now: number): RecordsError {
-  return lockedUntil > now
-    ? new RecordsError("RATE_LIMITED", "Airtable rate limit lockout in effect", { retryAfterMs: lockedUntil - now })
-    : new RecordsError("BUSY", "No Airtable request slot free within the wait", { retryAfterMs: Math.max(0, at - now) });
-}
+const locked = (ms: number) => new RecordsError("RATE_LIMITED", "Airtable rate limit lockout in effect", { retryAfterMs: ms });
+const busy = (ms: number) => new RecordsError("BUSY", "No Airtable request slot free within the wait", { retryAfterMs: Math.max(0, ms) });

@@ -4,7 +4,7 @@
 // @upstash/ratelimit's fixed-window script is run by its SHA, as Upstash would after a load.
 import { createHash } from "node:crypto";
 import { http, HttpResponse } from "msw";
-import { blockSlots, formatSlots, parseSlots, reserveSlot, SLOTS_SCRIPT, SLOTS_TTL_MS } from "../../lib/kv/slots.js";
+import { blockSlots, confirmSlot, formatSlots, parseSlots, reserveSlot, SLOTS_SCRIPT, SLOTS_TTL_MS } from "../../lib/kv/slots.js";
 
 export const TEST_UPSTASH_URL = "https://test-kv.upstash.io";
 export const TEST_UPSTASH_TOKEN = "upstash-test-token";
@@ -152,19 +152,23 @@ export function upstashEmulator(options: { url?: string; token?: string; now?: (
   }
 
   /** ARGV after the one key: op, now, then the op's arguments (see SLOTS_SCRIPT). */
-  function runSlots([key, op, nowArg, ...rest]: string[]): [number, number] {
+  function runSlots([key, op, nowArg, ...rest]: string[]): number[] {
     const state = parseSlots(str(key!)?.entry.value ?? null);
     const store = (next: ReturnType<typeof parseSlots>) =>
       data.set(key!, { entry: { kind: "string", value: formatSlots(next) }, expiresAt: now() + SLOTS_TTL_MS });
+    if (op === "confirm") {
+      store(confirmSlot(state, Number(rest[0]), Number(rest[1])));
+      return [1, Number(nowArg), state.lockedUntil];
+    }
     if (op === "block") {
       const next = blockSlots(state, Number(rest[0]));
       store(next);
-      return [1, next.lockedUntil];
+      return [1, Number(nowArg), next.lockedUntil];
     }
-    const [limit, windowMs, maxWaitMs] = rest.map(Number) as [number, number, number];
-    const { state: next, result } = reserveSlot(state, { limit, windowMs, maxWaitMs, now: Number(nowArg) });
+    const [limit, windowMs, maxWaitMs, lockNow, lateMs] = rest.map(Number) as [number, number, number, number, number];
+    const { state: next, result } = reserveSlot(state, { limit, windowMs, maxWaitMs, now: Number(nowArg), lockNow, lateMs });
     if (result.ok) store(next);
-    return [result.ok ? 1 : 0, result.at];
+    return [result.ok ? 1 : 0, result.at, result.lockedUntil];
   }
 
   const encode = (value: unknown, base64: boolean): unknown => {
