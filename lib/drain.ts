@@ -127,11 +127,17 @@ function scheduleNextDrain(hop: number): void {
   log.info("outbox.drain_rescheduled", { hop: hop + 1 });
   runAfter("outbox.drain_next", async () => {
     // Only the call needs to start: the next drain runs in its own invocation.
-    const response = await fetch(url, {
-      headers: env.CRON_SECRET ? { authorization: `Bearer ${env.CRON_SECRET}` } : {},
-      signal: AbortSignal.timeout(2000),
-    }).catch((error: unknown) => ((error as Error).name === "TimeoutError" ? null : Promise.reject(error)));
-    await response?.body?.cancel();
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), 2000);
+    try {
+      const response = await fetch(url, { headers: env.CRON_SECRET ? { authorization: `Bearer ${env.CRON_SECRET}` } : {}, signal: controller.signal });
+      log.info("outbox.drain_next_called", { hop: hop + 1, status: response.status });
+    } catch (error) {
+      if ((error as Error).name !== "AbortError") throw error;
+    } finally {
+      clearTimeout(timer);
+      controller.abort();
+    }
   });
 }
 

@@ -53,19 +53,7 @@ export function createSqliteRecords(db: Database = openDatabase("records")): Rec
   // One prepared statement per query shape (table-independent: the table is a parameter).
   const statements = new Map<string, Statement<unknown[], Row>>();
   function findSync(table: TableName, where: Fields, limit?: number): StoredRecord[] {
-    const clauses: string[] = [];
-    const params: unknown[] = [table];
-    for (const [name, value] of Object.entries(where)) {
-      if (!SCHEMA[table].fields[name]) throw new RecordsError("UNKNOWN_FIELD_NAME", `Unknown field name: "${name}"`, { status: 422 });
-      if (isEmptyCell(value)) clauses.push(`${fieldPath(name)} IS NULL`);
-      else {
-        clauses.push(`${fieldPath(name)} = ?`);
-        params.push(typeof value === "boolean" ? 1 : value);
-      }
-    }
-    const sql = `SELECT id, created_time, fields FROM records WHERE tbl = ? ${clauses.map((c) => `AND ${c}`).join(" ")} ORDER BY seq${
-      limit ? ` LIMIT ${Math.floor(limit)}` : ""
-    }`;
+    const { sql, params } = findQuery(table, where, limit);
     let statement = statements.get(sql);
     if (!statement) statements.set(sql, (statement = db.prepare<unknown[], Row>(sql)));
     return statement.all(...params).map(toRecord);
@@ -119,6 +107,24 @@ export function createSqliteRecords(db: Database = openDatabase("records")): Rec
 
 function compact(fields: Fields): Fields {
   return Object.fromEntries(Object.entries(fields).filter(([, value]) => !isEmptyCell(value)));
+}
+
+/** The query `find` runs (exported so a test can read its plan). */
+export function findQuery(table: TableName, where: Fields, limit?: number): { sql: string; params: unknown[] } {
+  const clauses: string[] = [];
+  const params: unknown[] = [table];
+  for (const [name, value] of Object.entries(where)) {
+    if (!SCHEMA[table].fields[name]) throw new RecordsError("UNKNOWN_FIELD_NAME", `Unknown field name: "${name}"`, { status: 422 });
+    if (isEmptyCell(value)) clauses.push(`${fieldPath(name)} IS NULL`);
+    else {
+      clauses.push(`${fieldPath(name)} = ?`);
+      params.push(typeof value === "boolean" ? 1 : value);
+    }
+  }
+  const sql = `SELECT id, created_time, fields FROM records WHERE tbl = ? ${clauses.map((c) => `AND ${c}`).join(" ")} ORDER BY seq${
+    limit ? ` LIMIT ${Math.floor(limit)}` : ""
+  }`;
+  return { sql, params };
 }
 
 /** The one spelling of a field's value in SQL: lookups and their indexes must match it exactly. */
