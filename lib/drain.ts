@@ -72,6 +72,7 @@ async function drainRounds(options: { limit?: number; maxMs?: number } = {}): Pr
   const started = performance.now();
   const maxMs = options.maxMs ?? env.OUTBOX_DRAIN_MAX_MS;
   let lastProgress = started;
+  const dateStarted = Date.now();
   const pace = await recordsPace().catch(() => null);
   const firstSeen = new Map<string, number>();
   const holdPartial = (steps: { id: string }[]) => {
@@ -95,7 +96,11 @@ async function drainRounds(options: { limit?: number; maxMs?: number } = {}): Pr
     total.skipped += result.skipped;
     if (result.succeeded + result.failed > 0) lastProgress = performance.now();
     // A lockout (30 s) is waited out rather than left to the next cron tick: its end is known.
+    // It is measured on Date: if Date does not keep up with real time (stepped back, or frozen
+    // by a test), stop instead of waiting for an end that never comes.
     const lockedForMs = (await pace?.status().catch(() => null))?.lockedForMs ?? 0;
+    const realMs = performance.now() - started;
+    if (lockedForMs > 0 && realMs > 500 && Date.now() - dateStarted < realMs / 2) break;
     if (!(await hasDueSteps(store, Date.now() + DUE_HORIZON_MS + lockedForMs))) break;
     // Work is due soon but nothing has run for a while (another drainer holds it, or the clock
     // is not moving): leave it to the next drain rather than spin.
@@ -107,7 +112,7 @@ async function drainRounds(options: { limit?: number; maxMs?: number } = {}): Pr
     // Nothing run this round (deferred by the pace, or leased by another drainer): look again shortly.
     if (result.succeeded + result.failed === 0 || !(await hasDueSteps(store))) {
       const left = maxMs - (performance.now() - started);
-      await new Promise((r) => setTimeout(r, Math.max(IDLE_WAIT_MS, Math.min(lockedForMs, left))));
+      await new Promise((r) => setTimeout(r, Math.max(IDLE_WAIT_MS, Math.min(lockedForMs, left, 1000))));
     }
   }
   return total;

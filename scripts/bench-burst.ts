@@ -228,10 +228,10 @@ export async function embeddedSection(): Promise<void> {
     const measure = async (round: number) => {
       // Each reflection from a new participant: a Users lookup and create, then the Reflections upsert.
       const send = (i: number) =>
-        postFromLoopback(runner.port, "/api/reflection", { healingName: `Embedded ${round} ${i}`, reflection: "A calm day, mostly.", milestone: "Day 7" }, 100_000 + round * 1000 + i);
-      await fire(100, 10, send); // warm up
+        postFromLoopback(runner.port, "/api/reflection", { healingName: `Embedded ${round} ${i}`, reflection: "A calm day, mostly.", milestone: "Day 7" }, round * 600 + i);
+      await fire(EMBEDDED_REQUESTS, 10, send); // warm up (as many as are measured)
       const t = performance.now();
-      const results = await fire(EMBEDDED_REQUESTS, 10, (i) => send(i + 100));
+      const results = await fire(EMBEDDED_REQUESTS, 10, (i) => send(i + EMBEDDED_REQUESTS));
       const seconds = (performance.now() - t) / 1000;
       const refused = results.filter((r) => r.status !== 201).length;
       return { perSecond: EMBEDDED_REQUESTS / seconds, p50: percentile(results.map((r) => r.ms), 0.5), p95: percentile(results.map((r) => r.ms), 0.95), p99: percentile(results.map((r) => r.ms), 0.99), refused };

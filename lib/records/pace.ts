@@ -64,7 +64,6 @@ export function createPace(options: PaceOptions): Pace {
   const key = `pace:airtable:${options.base}`;
   const windowMs = 1000 + options.marginMs;
   // If kv cannot answer, this instance paces itself alone rather than stopping writes.
-  let localNext = 0;
   let localLockedUntil = 0;
   // The quickest round trip seen: any more is time the request spent leaving this process.
   let fastestMs = Infinity;
@@ -87,11 +86,21 @@ export function createPace(options: PaceOptions): Pace {
     };
   }
 
+  // This instance's own recent slots, shared or local: if kv stops answering mid-burst, the
+  // local pace still knows what this instance just sent.
+  const mine: number[] = [];
+  const remember = (at: number) => {
+    mine.push(at);
+    mine.sort((a, b) => a - b);
+    if (mine.length > options.perSecond) mine.shift();
+  };
+
   async function acquireLocally(maxWaitMs: number): Promise<{ done(): void }> {
     if (localLockedUntil > now()) throw locked(localLockedUntil - now());
-    const at = Math.max(clock(), localNext);
+    let at = clock();
+    if (mine.length >= options.perSecond) at = Math.max(at, mine[mine.length - options.perSecond]! + windowMs);
     if (at - clock() > maxWaitMs) throw busy(at - clock());
-    localNext = at + windowMs / options.perSecond;
+    remember(at);
     if (at > clock()) await sleep(at - clock());
     return noop;
   }
@@ -118,7 +127,10 @@ export function createPace(options: PaceOptions): Pace {
         }
         // Woken too late (a busy event loop): sent now, this request could land within a second
         // of ones granted after its slot. Its slot is given up (still counted) and a fresh one taken.
-        if (clock() - slot.at <= options.marginMs / 2 || tries >= MAX_TRIES) return settle(slot.at, slot.at + lateMs);
+        if (clock() - slot.at <= options.marginMs / 2 || tries >= MAX_TRIES) {
+          remember(clock());
+          return settle(slot.at, slot.at + lateMs);
+        }
         log.debug("records.pace_slot_missed", { lateMs: Math.round(clock() - slot.at) });
       }
     },
