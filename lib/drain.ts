@@ -101,6 +101,8 @@ async function drainRounds(options: { limit?: number; maxMs?: number } = {}): Pr
     const lockedForMs = (await pace?.status().catch(() => null))?.lockedForMs ?? 0;
     const realMs = performance.now() - started;
     if (lockedForMs > 0 && realMs > 500 && Date.now() - dateStarted < realMs / 2) break;
+    // Waiting out a lockout is not idling.
+    if (lockedForMs > 0) lastProgress = performance.now();
     if (!(await hasDueSteps(store, Date.now() + DUE_HORIZON_MS + lockedForMs))) break;
     // Work is due soon but nothing has run for a while (another drainer holds it, or the clock
     // is not moving): leave it to the next drain rather than spin.
