@@ -65,7 +65,9 @@ export interface DrainReport extends DrainResult {
 }
 
 /** Drain rounds while work is due, within `maxMs`. */
-async function drainRounds(options: { limit?: number; maxMs?: number } = {}): Promise<DrainResult & { rounds: number; more: boolean }> {
+async function drainRounds(
+  options: { limit?: number; maxMs?: number; waitOutLockout?: boolean } = {},
+): Promise<DrainResult & { rounds: number; more: boolean }> {
   const env = drainConfig.load();
   const store = await kv();
   // Real elapsed time (performance.now), whatever the date says.
@@ -99,6 +101,7 @@ async function drainRounds(options: { limit?: number; maxMs?: number } = {}): Pr
     // It is measured on Date: if Date does not keep up with real time (stepped back, or frozen
     // by a test), stop instead of waiting for an end that never comes.
     const lockedForMs = (await pace?.status().catch(() => null))?.lockedForMs ?? 0;
+    if (lockedForMs > 0 && options.waitOutLockout === false) break;
     const realMs = performance.now() - started;
     if (lockedForMs > 0 && realMs > 500 && Date.now() - dateStarted < realMs / 2) break;
     // Waiting out a lockout is not idling.
@@ -157,7 +160,9 @@ async function drainIfIdle(): Promise<void> {
   if (!(await store.setIfAbsent(DRAIN_LOCK, "1", { ttlSeconds: DRAIN_LOCK_SECONDS }))) return;
   try {
     // Rounds go on while work is due (follow-ups a step queued, a burst still arriving), well inside the lock.
-    await drainRounds({ maxMs: Math.min(drainConfig.load().OUTBOX_DRAIN_MAX_MS, (DRAIN_LOCK_SECONDS - 10) * 1000) });
+    // After a request, a lockout is left to the cron drain (or the next request) rather than
+    // keeping this invocation alive for 30 s.
+    await drainRounds({ maxMs: Math.min(drainConfig.load().OUTBOX_DRAIN_MAX_MS, (DRAIN_LOCK_SECONDS - 10) * 1000), waitOutLockout: false });
   } finally {
     await store.delete(DRAIN_LOCK);
   }
