@@ -113,6 +113,10 @@ export function crisisRecordHandler(ctx: () => Promise<{ records: RecordsStore; 
         })),
       });
     },
+    async prepare(events) {
+      const names = events.map((e) => e.healingName).filter((n): n is string => Boolean(n));
+      if (names.length) await resolveUserIds(names, await ctx());
+    },
   };
 }
 

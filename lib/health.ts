@@ -7,8 +7,9 @@ import { billingConfig, billingProbe } from "./billing.js";
 import { companionBackend } from "./companion/config.js";
 import { kv, kvBackend } from "./kv/index.js";
 import { mailchimpBackend, mailchimpProbe } from "./mailchimp.js";
-import { records, recordsBackend, RecordsError } from "./records/index.js";
+import { records, recordsBackend, RecordsError, withPaceWait } from "./records/index.js";
 import { within } from "./timeout.js";
+import { outboxStatus } from "./outbox-status.js";
 
 export const SERVICE_PROBES: Record<string, () => string> = {
   records: recordsBackend,
@@ -86,7 +87,9 @@ type Probe = () => Promise<"not_configured" | ((signal: AbortSignal) => Promise<
 const PROBES: Record<string, Probe> = {
   records: async () => {
     const store = await records();
-    return () => store.find("Users", { "Healing Name": "health-probe" }, { limit: 1 });
+    // The probe is an Airtable request like any other: it waits its turn in the base's pace.
+    const wait = config.load().HEALTH_PROBE_BUDGET_MS / 2;
+    return () => withPaceWait(wait, () => store.find("Users", { "Healing Name": "health-probe" }, { limit: 1 }));
   },
   kv: async () => {
     const store = await kv();
@@ -114,7 +117,7 @@ async function runProbe(name: string, budgetMs: number): Promise<Check> {
     return ms() > budgetMs / 2 ? { state: "degraded", ms: ms(), detail: "slow" } : { state: "ok", ms: ms() };
   } catch (error) {
     if (error instanceof ConfigError) return { state: "down", ms: ms(), detail: `check ${error.variables.join(", ")}` };
-    if (error instanceof RecordsError && error.code === "RATE_LIMITED") return { state: "degraded", ms: ms(), detail: "RATE_LIMITED" };
+    if (error instanceof RecordsError && (error.code === "RATE_LIMITED" || error.code === "BUSY")) return { state: "degraded", ms: ms(), detail: error.code };
     const code = (error as { code?: unknown }).code;
     return { state: "down", ms: ms(), detail: typeof code === "string" ? code : error instanceof Error ? error.name : "error" };
   }
@@ -122,14 +125,20 @@ async function runProbe(name: string, budgetMs: number): Promise<Check> {
 
 const TIMEOUT = Symbol("timeout");
 
-/** Probe every service in parallel, each within the budget. */
-export async function deepHealth(): Promise<BackendReport & { status: "ok" | "degraded" | "down"; checks: Record<string, Check> }> {
+type Outbox = Awaited<ReturnType<typeof outboxStatus>>;
+
+/** Probe every service in parallel, each within the budget; with the outbox backlog and the records pace. */
+export async function deepHealth(): Promise<BackendReport & { status: "ok" | "degraded" | "down"; checks: Record<string, Check> } & Partial<Outbox>> {
   const report = activeBackends();
   const { HEALTH_PROBE_BUDGET_MS: budgetMs } = config.load();
   const names = Object.keys(PROBES);
-  const results = await Promise.all(names.map((name) => runProbe(name, budgetMs)));
+  const [results, outbox] = await Promise.all([
+    Promise.all(names.map((name) => runProbe(name, budgetMs))),
+    // Only kv reads; left out when kv cannot answer in time (its own check says why).
+    within(outboxStatus().catch(() => undefined), budgetMs, () => undefined),
+  ]);
   const checks = Object.fromEntries(names.map((name, i) => [name, results[i]!]));
   const down = names.some((name) => REQUIRED.has(name) && checks[name]!.state === "down");
   const impaired = report.problems.length > 0 || report.warnings.length > 0 || results.some((c) => c.state === "down" || c.state === "degraded");
-  return { status: down ? "down" : impaired ? "degraded" : "ok", checks, ...report };
+  return { status: down ? "down" : impaired ? "degraded" : "ok", checks, ...(outbox ?? {}), ...report };
 }

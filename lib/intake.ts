@@ -5,6 +5,8 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { defineConfig } from "./config/env.js";
 import type { Kv } from "./kv/index.js";
+import { rememberEmail } from "./journeys.js";
+import { rememberUserId } from "./reflections.js";
 import { enqueue, type StepHandler } from "./outbox.js";
 import type { RecordsStore } from "./records/index.js";
 import { healingNameSchema } from "./validation.js";
@@ -184,11 +186,14 @@ export async function upsertParticipant(records: RecordsStore, p: IntakeUserPayl
   return (await records.create("Users", [{ ...fields, "Created At": new Date().toISOString() }]))[0]!.id;
 }
 
-export function intakeStepHandlers(ctx: () => Promise<{ records: RecordsStore }>): Record<string, StepHandler<never>> {
+export function intakeStepHandlers(ctx: () => Promise<{ records: RecordsStore; kv?: Kv | null }>): Record<string, StepHandler<never>> {
   const user: StepHandler<IntakeUserPayload> = {
     batchSize: 1,
     async run([payload]) {
-      if (payload) await upsertParticipant((await ctx()).records, payload);
+      if (!payload) return;
+      const { records, kv } = await ctx();
+      const id = await upsertParticipant(records, payload);
+      if (kv) await Promise.all([rememberUserId(kv, payload.healingName, id), rememberEmail(kv, payload.healingName, payload.email)]);
     },
   };
   const rejected: StepHandler<IntakeRejectedPayload> = {

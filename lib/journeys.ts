@@ -145,6 +145,16 @@ export async function emitMilestone(store: () => Promise<Kv>, input: { healingNa
 }
 
 const JOURNEY_LOG = "journey-log";
+const emailKey = (name: string) => `email:${hashKey(name)}`;
+
+/**
+ * Remember a participant's email by Healing Name (the intake just stored it), so a journey step
+ * finds it without a Users lookup: a cohort's milestone burst then costs Airtable nothing for
+ * its emails. Kept as long as a step waits for an email.
+ */
+export async function rememberEmail(kv: Kv, name: string, email: string): Promise<void> {
+  await kv.set(emailKey(name), email, { ttlSeconds: EMAIL_WAIT_MS / 1000 }).catch(() => undefined);
+}
 /** How long a journey step waits for the intake to give the participant's email. */
 const EMAIL_WAIT_MS = 7 * 86_400_000;
 
@@ -154,10 +164,13 @@ export async function journeyLog(kv: Kv, limit = 200): Promise<Record<string, un
 }
 
 export function journeyStepHandlers(ctx: () => Promise<{ records: RecordsStore; kv: Kv }>): Record<string, StepHandler<JourneyStepPayload>> {
-  async function emailOf(payload: JourneyStepPayload, records: RecordsStore): Promise<string> {
+  async function emailOf(payload: JourneyStepPayload, records: RecordsStore, kv: Kv): Promise<string> {
     if (payload.email) return payload.email;
+    const cached = await kv.get(emailKey(payload.healingName)).catch(() => null);
+    if (cached) return cached;
     const [user] = await records.find("Users", { "Healing Name": payload.healingName }, { limit: 1 });
     const email = user?.fields.Email;
+    if (typeof email === "string" && email) await rememberEmail(kv, payload.healingName, email);
     if (typeof email !== "string" || !email) {
       // Usually the intake has not arrived yet: wait for it (bounded), then send.
       throw new NotReadyYet("No email on file yet for this Healing Name", {
@@ -173,7 +186,7 @@ export function journeyStepHandlers(ctx: () => Promise<{ records: RecordsStore; 
     async run([payload]) {
       if (!payload) return;
       const { records, kv } = await ctx();
-      const email = await emailOf(payload, records);
+      const email = await emailOf(payload, records, kv);
       if (mailchimpBackend() === "journey-log") {
         const { event, key, healingName, mergeFields, addTags, removeTags, trigger } = payload;
         const detail = action === "member" ? { mergeFields } : action === "tags" ? { addTags, removeTags } : { trigger };

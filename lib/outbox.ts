@@ -2,11 +2,13 @@
 // are written to kv as steps and run later by the drain — from the cron and opportunistically
 // after requests. Each step has a status, attempts and a next try with backoff; a step that
 // succeeded is never run again. Steps of one kind run in batches, so 25 queued reflections cost
-// 3 Airtable writes, not 25.
+// 3 Airtable writes, not 25, and several batches are in flight at once: the records store's
+// shared pace, not the drain, decides how fast they go. A step that only waited for that pace
+// (no slot free, or the base locked out) comes back when the pace says, without counting an attempt.
 import { randomUUID } from "node:crypto";
 import { describeError, log } from "./log.js";
 import { getJson, setJson, type Kv } from "./kv/index.js";
-import { isTransient, RecordsError } from "./records/types.js";
+import { isPacing, isTransient, RecordsError } from "./records/types.js";
 
 export type StepStatus = "pending" | "done" | "failed";
 
@@ -58,6 +60,12 @@ export interface StepHandler<P = never> {
   batchSize: number;
   /** Runs a batch; throws to fail the whole batch (it is then retried one by one). */
   run(payloads: P[]): Promise<void>;
+  /**
+   * Called once with every claimed step of this kind before its batches run, to do shared work
+   * once (resolving every Healing Name's link in full batches). Best effort: a failure is logged
+   * and each batch does what it still needs itself.
+   */
+  prepare?(payloads: P[]): Promise<void>;
 }
 
 export type StepHandlers = Record<string, StepHandler<never>>;
@@ -65,6 +73,8 @@ export type StepHandlers = Record<string, StepHandler<never>>;
 const DUE = "outbox:due";
 const FAILED = "outbox:failed";
 const DONE = "outbox:done";
+// Pending steps by creation time, for the age of the oldest one.
+const PENDING = "outbox:pending";
 const stepKey = (id: string) => `outbox:step:${id}`;
 const DONE_TTL_SECONDS = 14 * 24 * 3600;
 const MAX_ATTEMPTS = 10;
@@ -90,6 +100,7 @@ export async function enqueue<P>(
   const created = await kv.setIfAbsent(stepKey(step.id), JSON.stringify(step));
   if (!created) return (await getJson<OutboxStep<P>>(kv, stepKey(step.id))) ?? step;
   await kv.zadd(DUE, step.id, step.nextAttemptAt);
+  await kv.zadd(PENDING, step.id, step.createdAt);
   return step;
 }
 
@@ -123,6 +134,7 @@ export async function replay(kv: Kv, id: string, now = Date.now()): Promise<Outb
   await setJson(kv, stepKey(id), next);
   await kv.zrem(FAILED, id);
   await kv.zadd(DUE, id, now);
+  await kv.zadd(PENDING, id, step.createdAt);
   return next;
 }
 
@@ -139,11 +151,44 @@ export interface DrainResult {
   skipped: number;
 }
 
-/** Run the steps that are due (or the given ones), batching by kind. Safe to run concurrently (steps are leased). */
+export interface Backlog {
+  /** Steps waiting to run, due now or later. */
+  depth: number;
+  /** Age of the oldest waiting step; null when none waits. */
+  oldestPendingAgeMs: number | null;
+  /** Steps parked as failed, for the operator to replay. */
+  failed: number;
+}
+
+/** How much is waiting and for how long: what an operator checks to see the backlog moving. */
+export async function backlog(kv: Kv, now = Date.now()): Promise<Backlog> {
+  const [depth, failed, oldestIds, firstDue] = await Promise.all([
+    kv.zcard(DUE),
+    kv.zcard(FAILED),
+    kv.zrangeByScore(PENDING, Number.MAX_SAFE_INTEGER, 1),
+    kv.zrangeByScore(DUE, Number.MAX_SAFE_INTEGER, 1),
+  ]);
+  // Steps queued before the PENDING index existed are found through the due set.
+  const candidates = (await loadSteps(kv, [...new Set([...oldestIds, ...firstDue])])).filter((step) => step.status === "pending");
+  const oldest = Math.min(...candidates.map((step) => step.createdAt));
+  return { depth, oldestPendingAgeMs: depth && Number.isFinite(oldest) ? Math.max(0, now - oldest) : null, failed };
+}
+
+/**
+ * Run the steps that are due (or the given ones), batching by kind, up to `concurrency` batches
+ * of a kind at once. Safe to run concurrently (steps are leased).
+ */
 export async function drain(
   kv: Kv,
   handlers: StepHandlers,
-  options: { limit?: number; now?: () => number; ids?: string[] } = {},
+  options: {
+    limit?: number;
+    now?: () => number;
+    ids?: string[];
+    concurrency?: number;
+    /** Whether to leave a kind's last, partial batch for the next round (more are likely arriving). */
+    holdPartial?: (steps: OutboxStep[]) => boolean;
+  } = {},
 ): Promise<DrainResult> {
   const now = options.now ?? (() => Date.now());
   const result: DrainResult = { succeeded: 0, retried: 0, failed: 0, skipped: 0 };
@@ -158,6 +203,7 @@ export async function drain(
     const step = await getStep(kv, id);
     if (!step || step.status !== "pending") {
       await kv.zrem(DUE, id);
+      await kv.zrem(PENDING, id);
       await kv.delete(`outbox:lease:${id}`);
       continue;
     }
@@ -179,14 +225,32 @@ export async function drain(
         result.skipped++;
       }
     }
-    for (let i = 0; i < steps.length; i += handler?.batchSize ?? 1) {
-      await runBatch(kv, handler, steps.slice(i, i + (handler?.batchSize ?? 1)), now, result);
+    if (handler?.prepare && steps.length > 1) {
+      await handler.prepare(steps.map((step) => step.payload)).catch((error: unknown) => log.warn("outbox.prepare_failed", { kind, ...describeError(error) }));
     }
+    const size = handler?.batchSize ?? 1;
+    const partial = steps.length % size;
+    if (partial && options.holdPartial?.(steps.slice(-partial))) {
+      for (const step of steps.splice(-partial)) {
+        await kv.delete(`outbox:lease:${step.id}`);
+        result.skipped++;
+      }
+    }
+    const batches = Array.from({ length: Math.ceil(steps.length / size) }, (_, i) => steps.slice(i * size, (i + 1) * size));
+    await inParallel(batches, options.concurrency ?? 1, (batch) => runBatch(kv, handler, batch, now, result));
   }
   if (ids.length) log.info("outbox.drained", { ...result });
   // Finished steps expire after DONE_TTL_SECONDS; drop their index entries too.
   await kv.zremRangeByScore(DONE, now() - DONE_TTL_SECONDS * 1000);
   return result;
+}
+
+async function inParallel<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, concurrency), items.length) }, worker));
 }
 
 async function waitingOn(kv: Kv, step: OutboxStep): Promise<"pending" | "failed" | null> {
@@ -230,6 +294,17 @@ async function settle(
   now: number,
   result: DrainResult,
 ): Promise<void> {
+  if (!outcome.ok && isPacing(outcome.error)) {
+    // Nothing was sent (or Airtable refused it whole): not an attempt. Back when the pace says,
+    // spread a little so a crowd of deferred steps does not arrive as one.
+    const wait = (outcome.error.options.retryAfterMs ?? 1000) + Math.floor(Math.random() * 250);
+    const deferred: OutboxStep = { ...step, nextAttemptAt: now + wait, lastError: `RecordsError: ${outcome.error.code}`, updatedAt: now };
+    await setJson(kv, stepKey(step.id), deferred);
+    await kv.zadd(DUE, step.id, deferred.nextAttemptAt);
+    await kv.delete(`outbox:lease:${step.id}`);
+    result.retried++;
+    return;
+  }
   const attempts = step.attempts + 1;
   if (!outcome.ok && outcome.error instanceof NotReadyYet) {
     const { giveUpAfterMs, outcome: finalOutcome } = outcome.error.options;
@@ -248,6 +323,7 @@ async function settle(
     const done: OutboxStep = { ...step, status: "done", attempts, updatedAt: now, ...(outcome.outcome ? { outcome: outcome.outcome } : {}) };
     await setJson(kv, stepKey(step.id), done, { ttlSeconds: DONE_TTL_SECONDS });
     await kv.zrem(DUE, step.id);
+    await kv.zrem(PENDING, step.id);
     await kv.zadd(DONE, step.id, now);
     result.succeeded++;
   } else {
@@ -268,6 +344,7 @@ async function settle(
       result.retried++;
     } else {
       await kv.zrem(DUE, step.id);
+      await kv.zrem(PENDING, step.id);
       await kv.zadd(FAILED, step.id, now);
       result.failed++;
     }

@@ -1,5 +1,6 @@
 // Extra benchmark sections contributed by later capabilities (kept apart so bench.ts stays small).
 import { loadCorpus } from "../lib/safety/datasets.js";
+import { burstSection, embeddedSection } from "./bench-burst.js";
 import { chatMemory, chatOverhead } from "./bench-chat.js";
 import { screen } from "../lib/safety/screen.js";
 
@@ -66,5 +67,5 @@ async function screenLatency(): Promise<void> {
 }
 
 export const BENCH_SECTIONS: { run: (() => Promise<void>)[] } = {
-  run: [screenLatency, chatOverhead, chatMemory],
+  run: [screenLatency, chatOverhead, chatMemory, burstSection, embeddedSection],
 };

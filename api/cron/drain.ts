@@ -1,4 +1,5 @@
-// GET /api/cron/drain — Vercel cron: run the outbox steps that are due (deferred writes, effects).
+// GET /api/cron/drain — Vercel cron: run the outbox steps that are due (deferred writes, effects),
+// and answer with what is left: queue depth, oldest pending age, the records pace.
 import { authorizeCron } from "../../lib/cron.js";
 import { drainOutbox } from "../../lib/drain.js";
 import { handle } from "../../lib/http/handler.js";
@@ -7,7 +8,8 @@ import { json } from "../../lib/http/respond.js";
 export async function GET(request: Request): Promise<Response> {
   return handle("cron.drain", async () => {
     authorizeCron(request);
-    const result = await drainOutbox({ limit: 200 });
+    const hop = Number(new URL(request.url).searchParams.get("hop")) || 0;
+    const result = await drainOutbox({ hop });
     return json({ status: "ok", ...result });
   });
 }

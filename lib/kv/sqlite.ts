@@ -1,6 +1,7 @@
 // The embedded kv: two SQLite tables (values with expiry, sorted sets). Expired rows are ignored
 // on read and swept now and then on write.
 import { openDatabase, type Database } from "../sqlite.js";
+import { blockSlots, confirmSlot, formatSlots, parseSlots, reserveSlot, SLOTS_TTL_MS, type SlotState } from "./slots.js";
 import type { Kv } from "./types.js";
 
 export function createSqliteKv(db: Database = openDatabase("kv"), now: () => number = () => Date.now()): Kv {
@@ -43,6 +44,17 @@ export function createSqliteKv(db: Database = openDatabase("kv"), now: () => num
     return count;
   });
 
+  // BEGIN IMMEDIATE takes the write lock first, so processes sharing the file take turns.
+  function updateSlots<R>(key: string, step: (state: SlotState) => { state: SlotState; result: R }): R {
+    return db
+      .transaction(() => {
+        const { state, result } = step(parseSlots(getRow.get({ key, now: now() })?.value ?? null));
+        upsert.run({ key, value: formatSlots(state), expires: now() + SLOTS_TTL_MS });
+        return result;
+      })
+      .immediate();
+  }
+
   return {
     backend: "sqlite",
     async get(key) {
@@ -79,6 +91,18 @@ export function createSqliteKv(db: Database = openDatabase("kv"), now: () => num
     },
     async zcard(key) {
       return zcard.get(key)?.n ?? 0;
+    },
+    async reserveSlot(key, request) {
+      return updateSlots(key, (state) => reserveSlot(state, request));
+    },
+    async confirmSlot(key, recorded, actual) {
+      updateSlots(key, (state) => ({ state: confirmSlot(state, recorded, actual), result: undefined }));
+    },
+    async blockSlots(key, until) {
+      updateSlots(key, (state) => ({ state: blockSlots(state, until), result: undefined }));
+    },
+    async readSlots(key) {
+      return parseSlots(getRow.get({ key, now: now() })?.value ?? null);
     },
   };
 }

@@ -1,5 +1,8 @@
 // The kv contract: small, ephemeral state with expiry — idempotency keys, counters, consented
-// conversation turns, caches — plus the sorted-set primitives the durable outbox is built on.
+// conversation turns, caches — plus the sorted-set primitives the durable outbox is built on,
+// and the shared request pace (slots) the records store keeps to the vendor's limit with.
+import type { SlotRequest, SlotResult, SlotState } from "./slots.js";
+
 export interface Kv {
   readonly backend: "sqlite" | "upstash";
   get(key: string): Promise<string | null>;
@@ -19,6 +22,14 @@ export interface Kv {
   /** Remove members with score ≤ max; returns how many. */
   zremRangeByScore(key: string, max: number): Promise<number>;
   zcard(key: string): Promise<number>;
+  /** Atomically reserve the earliest slot of a shared pace (see slots.ts); nothing is reserved when it is past maxWaitMs. */
+  reserveSlot(key: string, request: SlotRequest): Promise<SlotResult>;
+  /** Atomically move a granted slot (as recorded) to when its request really went out, if later. */
+  confirmSlot(key: string, recorded: number, actual: number): Promise<void>;
+  /** Atomically push the pace's "locked until" to at least `until` (epoch ms). */
+  blockSlots(key: string, until: number): Promise<void>;
+  /** The pace's granted slots and lock, as stored. */
+  readSlots(key: string): Promise<SlotState>;
 }
 
 export class KvError extends Error {

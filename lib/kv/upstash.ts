@@ -2,6 +2,7 @@
 // has a timeout and at most one quick retry, and failures surface as KvError so callers can
 // choose: a webhook answers 503, a rate limiter fails open, the crisis path ignores it.
 import { Redis } from "@upstash/redis";
+import { parseSlots, SLOTS_SCRIPT } from "./slots.js";
 import { KvError, type Kv } from "./types.js";
 
 export interface UpstashOptions {
@@ -67,5 +68,19 @@ export function createUpstashKv(redis: Redis): Kv {
       }),
     zremRangeByScore: (key, max) => run("ZREMRANGEBYSCORE", () => redis.zremrangebyscore(key, "-inf", max)),
     zcard: (key) => run("ZCARD", () => redis.zcard(key)),
+    reserveSlot: (key, { limit, windowMs, maxWaitMs, now, lockNow, lateMs = 0 }) =>
+      run("EVAL slots", async () => {
+        const [ok, at, lockedUntil] = (await redis.eval(SLOTS_SCRIPT, [key], ["reserve", now, limit, windowMs, maxWaitMs, lockNow, lateMs])) as number[];
+        return { ok: Number(ok) === 1, at: Number(at), lockedUntil: Number(lockedUntil) };
+      }),
+    confirmSlot: (key, recorded, actual) =>
+      run("EVAL slots", async () => {
+        await redis.eval(SLOTS_SCRIPT, [key], ["confirm", Date.now(), recorded, actual]);
+      }),
+    blockSlots: (key, until) =>
+      run("EVAL slots", async () => {
+        await redis.eval(SLOTS_SCRIPT, [key], ["block", Date.now(), until]);
+      }),
+    readSlots: (key) => run("GET", async () => parseSlots((await redis.get<string>(key)) ?? null)),
   };
 }

@@ -1,8 +1,10 @@
 // Records on Airtable, through airtable.js used only as an HTTP client (auth, timeout, error
 // parsing). The policy is ours: airtable.js's endless 429 retry is off, writes are chunked to 10,
-// requests are paced under 5/s, and after a 429 every call fails fast for the 30 s lockout
-// instead of hanging a request — the caller falls back to the outbox.
+// every request takes a slot of the base's shared pace (pace.ts: 5/s across every instance), and
+// after a 429 the whole base is locked out for 30 s — calls fail fast instead of hanging a
+// request, and the caller falls back to the outbox.
 import Airtable from "airtable";
+import { paceWait, type Pace } from "./pace.js";
 import { SCHEMA, type Fields, type TableName } from "./schema.js";
 import { RecordsError, type RecordsStore, type StoredRecord, type UpsertResult } from "./types.js";
 
@@ -10,12 +12,19 @@ export const AIRTABLE_BATCH = 10;
 export const AIRTABLE_LOCKOUT_MS = 30_000;
 // 5 requests/s per base, with a little headroom for clock jitter.
 const MIN_INTERVAL_MS = 210;
+// Until this instance has had an answer, its requests may leave this much after their slot
+// starts (loading the client, opening the connection): the pace keeps the next ones further off.
+const COLD_SEND_MS = 250;
 
 export interface AirtableOptions {
   apiKey: string;
   baseId: string;
   endpointUrl: string;
   timeoutMs: number;
+  /** The shared pace; without one, this instance paces itself alone. */
+  pace?: Pace;
+  /** How long a call waits for its slot unless the caller set its own (withPaceWait). */
+  paceWaitMs?: number;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -57,21 +66,37 @@ export function createAirtableRecords(options: AirtableOptions): RecordsStore {
   }).base(options.baseId);
   let lockedUntil = 0;
   let nextSlot = 0;
+  let warm = false;
 
   async function call<T>(request: Request, attempt = 0): Promise<T> {
     if (now() < lockedUntil) {
       throw new RecordsError("RATE_LIMITED", "Airtable rate limit lockout in effect", { retryAfterMs: lockedUntil - now() });
     }
-    // Pace calls from this instance so our own bursts never earn the 30 s penalty.
-    const wait = nextSlot - performance.now();
-    nextSlot = Math.max(performance.now(), nextSlot) + MIN_INTERVAL_MS;
-    if (wait > 0) await sleep(wait);
+    const slot = options.pace ? await options.pace.acquire(paceWait(options.paceWaitMs ?? 250), { lateMs: warm ? 0 : COLD_SEND_MS }) : undefined;
+    if (now() < lockedUntil) {
+      throw new RecordsError("RATE_LIMITED", "Airtable rate limit lockout in effect", { retryAfterMs: lockedUntil - now() });
+    }
+    if (!options.pace) {
+      // No shared pace: at least this instance's own bursts never earn the 30 s penalty.
+      const wait = nextSlot - performance.now();
+      nextSlot = Math.max(performance.now(), nextSlot) + MIN_INTERVAL_MS;
+      if (wait > 0) await sleep(wait);
+    }
     try {
       const response = await base.makeRequest(request);
+      slot?.done();
+      warm = true;
       return response.body as T;
     } catch (error) {
       const mapped = mapError(error);
-      if (mapped.code === "RATE_LIMITED") lockedUntil = now() + AIRTABLE_LOCKOUT_MS;
+      if (mapped.options.status) {
+        slot?.done();
+        warm = true;
+      }
+      if (mapped.code === "RATE_LIMITED") {
+        lockedUntil = now() + AIRTABLE_LOCKOUT_MS;
+        await options.pace?.lockOut(AIRTABLE_LOCKOUT_MS);
+      }
       // One quick retry for a blip (5xx, reset connection); timeouts and 429s go to the caller.
       if (mapped.code === "UNAVAILABLE" && attempt === 0) {
         await sleep(250);

@@ -3,10 +3,13 @@
 // on first use, so endpoints that never write records never load Airtable or SQLite.
 import { z } from "zod";
 import { bothOrNeither, defineConfig, intFromEnv, lazyAsync, urlFromEnv } from "../config/env.js";
+import { kv } from "../kv/index.js";
+import { createPace, type Pace } from "./pace.js";
 import type { RecordsStore } from "./types.js";
 
 export * from "./types.js";
 export * from "./schema.js";
+export { withPaceWait, type Pace, type PaceStatus } from "./pace.js";
 
 export const recordsConfig = defineConfig(
   "records",
@@ -19,6 +22,9 @@ export const recordsConfig = defineConfig(
         .optional(),
       AIRTABLE_ENDPOINT_URL: urlFromEnv("https://api.airtable.com"),
       AIRTABLE_TIMEOUT_MS: intFromEnv(4000),
+      AIRTABLE_REQUESTS_PER_SECOND: intFromEnv(5, { max: 50 }),
+      AIRTABLE_PACE_MARGIN_MS: intFromEnv(50, { min: 0, max: 1000 }),
+      AIRTABLE_PACE_WAIT_MS: intFromEnv(250, { min: 0, max: 25_000 }),
     })
     .superRefine(bothOrNeither("AIRTABLE_API_KEY", "AIRTABLE_BASE_ID", "Airtable")),
 );
@@ -29,15 +35,31 @@ export function recordsBackend(): "airtable" | "sqlite" {
 
 export const records = lazyAsync(build);
 
+/** The base's shared pace (kept in kv); null when records are the embedded store, which needs none. */
+export const recordsPace = lazyAsync(async (): Promise<Pace | null> => {
+  const env = recordsConfig.load();
+  if (!env.AIRTABLE_API_KEY || !env.AIRTABLE_BASE_ID) return null;
+  return createPace({
+    kv: await kv(),
+    base: env.AIRTABLE_BASE_ID,
+    perSecond: env.AIRTABLE_REQUESTS_PER_SECOND,
+    marginMs: env.AIRTABLE_PACE_MARGIN_MS,
+  });
+});
+
 async function build(): Promise<RecordsStore> {
   const env = recordsConfig.load();
   if (env.AIRTABLE_API_KEY && env.AIRTABLE_BASE_ID) {
     const { createAirtableRecords } = await import("./airtable.js");
+    // Without kv the store still works, pacing this instance alone.
+    const pace = await recordsPace().catch(() => undefined);
     return createAirtableRecords({
       apiKey: env.AIRTABLE_API_KEY,
       baseId: env.AIRTABLE_BASE_ID,
       endpointUrl: env.AIRTABLE_ENDPOINT_URL,
       timeoutMs: env.AIRTABLE_TIMEOUT_MS,
+      pace: pace ?? undefined,
+      paceWaitMs: env.AIRTABLE_PACE_WAIT_MS,
     });
   }
   const { createSqliteRecords } = await import("./sqlite.js");

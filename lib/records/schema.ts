@@ -113,6 +113,14 @@ export const SCHEMA: Record<TableName, TableSpec> = {
 
 export const TABLE_NAMES = Object.keys(SCHEMA) as TableName[];
 
+/** Fields the code looks records up or merges on: the embedded store keeps an index on each. */
+export const LOOKUP_FIELDS: Record<TableName, readonly string[]> = {
+  Users: ["Healing Name", "Email", "Stripe Customer ID"],
+  Reflections: ["Submission ID", "Healing Name"],
+  "Crisis Events": ["Event ID"],
+  "Intake Rejections": ["Token"],
+};
+
 export type Fields = Record<string, unknown>;
 
 /** Why a set of fields would be refused, in Airtable's error vocabulary; null when it is fine. */

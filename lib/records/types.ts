@@ -37,6 +37,8 @@ export type RecordsErrorCode =
   | "DUPLICATE_MATCH"
   | "NOT_FOUND"
   | "RATE_LIMITED"
+  /** No request slot of the shared pace was free within the caller's wait: nothing was sent. */
+  | "BUSY"
   | "TIMEOUT"
   | "UNAVAILABLE"
   | "AUTH";
@@ -53,8 +55,13 @@ export class RecordsError extends Error {
   }
 
   get transient(): boolean {
-    return this.code === "RATE_LIMITED" || this.code === "TIMEOUT" || this.code === "UNAVAILABLE";
+    return this.code === "RATE_LIMITED" || this.code === "BUSY" || this.code === "TIMEOUT" || this.code === "UNAVAILABLE";
   }
+}
+
+/** Waiting for the vendor's limit (our pace, or its lockout) says nothing about the write itself. */
+export function isPacing(error: unknown): error is RecordsError {
+  return error instanceof RecordsError && (error.code === "BUSY" || error.code === "RATE_LIMITED");
 }
 
 export function isTransient(error: unknown): boolean {

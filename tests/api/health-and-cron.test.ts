@@ -173,7 +173,17 @@ describe("GET /api/cron/drain", () => {
   it("runs locally without a secret", async () => {
     const response = await drainCron(get("/api/cron/drain"));
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: "ok", succeeded: 0, retried: 0, failed: 0, skipped: 0 });
+    expect(await response.json()).toEqual({
+      status: "ok",
+      succeeded: 0,
+      retried: 0,
+      failed: 0,
+      skipped: 0,
+      rounds: 1,
+      more: false,
+      queue: { depth: 0, oldestPendingAgeMs: null, failed: 0 },
+      pace: null,
+    });
   });
 
   it("requires the bearer CRON_SECRET when one is set", async () => {

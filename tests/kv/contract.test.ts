@@ -99,7 +99,7 @@ describe.each(implementations)("kv contract (%s)", (_name, make) => {
       expect(seen.flat()).toHaveLength(25);
     });
 
-    it("backs off a transient failure, at least as long as the provider asked", async () => {
+    it("backs off a rate limit as long as the provider asked, without counting it as an attempt", async () => {
       let fail = true;
       const handlers = {
         "test.step": {
@@ -112,7 +112,7 @@ describe.each(implementations)("kv contract (%s)", (_name, make) => {
       await enqueue(kv, { kind: "test.step", payload: 1, id: "a" });
       expect(await drain(kv, handlers)).toMatchObject({ retried: 1 });
       const step = await getStep(kv, "a");
-      expect(step).toMatchObject({ status: "pending", attempts: 1 });
+      expect(step).toMatchObject({ status: "pending", attempts: 0, lastError: "RecordsError: RATE_LIMITED" });
       expect(step!.nextAttemptAt - Date.now()).toBeGreaterThanOrEqual(30_000);
       fail = false;
       expect(await drain(kv, handlers)).toMatchObject({ succeeded: 0 });

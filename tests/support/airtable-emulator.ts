@@ -43,9 +43,12 @@ export function airtableEmulator(options: AirtableEmulatorOptions = {}) {
   const wall = options.wall ?? (() => performance.now());
   const tables: MetaTable[] = [];
   const rows = new Map<string, Row[]>();
-  const log: { method: string; table: string; records: number; status: number }[] = [];
+  const log: { method: string; table: string; records: number; status: number; at: number }[] = [];
   let recent: number[] = [];
   let lockedUntil = 0;
+  /** Lockouts the clients earned (a sixth request in a second), and requests sent into a lockout. */
+  const stats = { lockouts: 0, refusedWhileLocked: 0 };
+  let lostResponses = 0;
   let seq = 0;
   let outage: { status: number; remaining: number } | null = null;
   let delayMs = 0;
@@ -142,11 +145,15 @@ export function airtableEmulator(options: AirtableEmulatorOptions = {}) {
     if (request.headers.get("authorization") !== `Bearer ${token}`) {
       return fail(401, "AUTHENTICATION_REQUIRED", "Authentication required");
     }
-    if (now() < lockedUntil) return fail(429, "TOO_MANY_REQUESTS", "Rate limit exceeded. Please try again later");
+    if (now() < lockedUntil) {
+      stats.refusedWhileLocked++;
+      return fail(429, "TOO_MANY_REQUESTS", "Rate limit exceeded. Please try again later");
+    }
     // The 5 requests/s window runs on the real clock (tests fake Date to jump the 30 s lockout).
     const t = wall();
     recent = recent.filter((at) => at > t - 1000);
     if (recent.length >= 5) {
+      stats.lockouts++;
       lockedUntil = now() + 30_000;
       return fail(429, "TOO_MANY_REQUESTS", "Rate limit exceeded. Please try again later");
     }
@@ -161,7 +168,12 @@ export function airtableEmulator(options: AirtableEmulatorOptions = {}) {
 
   const data = `${endpoint}/v0/${baseId}`;
   const record = (response: Response, method: string, tableName: string, records: number) => {
-    log.push({ method, table: tableName, records, status: response.status });
+    // A write that was applied but whose answer is lost on the way back (a 502 from a proxy).
+    if (lostResponses > 0 && response.status === 200 && (method === "POST" || method === "PATCH")) {
+      lostResponses--;
+      response = fail(502, "SERVER_ERROR", "Bad gateway");
+    }
+    log.push({ method, table: tableName, records, status: response.status, at: wall() });
     return response;
   };
 
@@ -321,6 +333,15 @@ export function airtableEmulator(options: AirtableEmulatorOptions = {}) {
     clearOutage() {
       outage = null;
     },
+    /** Apply the next `count` writes but answer them 502, as if the answer was lost. */
+    loseResponses(count: number) {
+      lostResponses = count;
+    },
+    /** Lock the base as if another client had sent a request too many. */
+    lockOut(ms = 30_000) {
+      lockedUntil = now() + ms;
+    },
+    stats,
     slow(ms: number) {
       delayMs = ms;
     },

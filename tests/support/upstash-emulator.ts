@@ -2,10 +2,15 @@
 // to the base URL (or arrays of them to /pipeline and /multi-exec), Bearer auth, answers
 // `{ result }` / `{ error }`, and base64-encoded strings when the client asks for them.
 // @upstash/ratelimit's fixed-window script is run by its SHA, as Upstash would after a load.
+import { createHash } from "node:crypto";
 import { http, HttpResponse } from "msw";
+import { blockSlots, confirmSlot, formatSlots, parseSlots, reserveSlot, SLOTS_SCRIPT, SLOTS_TTL_MS } from "../../lib/kv/slots.js";
 
 export const TEST_UPSTASH_URL = "https://test-kv.upstash.io";
 export const TEST_UPSTASH_TOKEN = "upstash-test-token";
+// The records pace's script (lib/kv/slots.ts) runs as its TypeScript twin, atomically, as a
+// script does on Upstash.
+const SLOTS_SHA = createHash("sha1").update(SLOTS_SCRIPT).digest("hex");
 // SHA1 of @upstash/ratelimit's single-region fixedWindow limit script.
 const FIXED_WINDOW_SHA = "b2efc02798c8e9b471a10f9b1d5745db89923ff3";
 
@@ -128,8 +133,12 @@ export function upstashEmulator(options: { url?: string; token?: string; now?: (
         if (limit >= 0) sorted = sorted.slice(Number(rest[limit + 1]), Number(rest[limit + 1]) + Number(rest[limit + 2]));
         return sorted;
       }
+      case "eval":
       case "evalsha": {
-        const [sha, numKeys, ...rest] = args as [string, string, ...string[]];
+        const sha = name.toLowerCase() === "eval" ? createHash("sha1").update(args[0]!).digest("hex") : args[0]!;
+        if (sha === SLOTS_SHA) return runSlots(args.slice(2));
+        if (name.toLowerCase() === "eval") throw new Error("ERR emulator runs only the scripts it knows");
+        const [, numKeys, ...rest] = args as [string, string, ...string[]];
         if (sha !== FIXED_WINDOW_SHA) throw new Error("NOSCRIPT No matching script. Please use EVAL.");
         const keys = rest.slice(0, Number(numKeys));
         const [tokens, window, incrementBy] = rest.slice(Number(numKeys));
@@ -140,6 +149,26 @@ export function upstashEmulator(options: { url?: string; token?: string; now?: (
       default:
         throw new Error(`ERR unknown command '${name}'`);
     }
+  }
+
+  /** ARGV after the one key: op, now, then the op's arguments (see SLOTS_SCRIPT). */
+  function runSlots([key, op, nowArg, ...rest]: string[]): number[] {
+    const state = parseSlots(str(key!)?.entry.value ?? null);
+    const store = (next: ReturnType<typeof parseSlots>) =>
+      data.set(key!, { entry: { kind: "string", value: formatSlots(next) }, expiresAt: now() + SLOTS_TTL_MS });
+    if (op === "confirm") {
+      store(confirmSlot(state, Number(rest[0]), Number(rest[1])));
+      return [1, Number(nowArg), state.lockedUntil];
+    }
+    if (op === "block") {
+      const next = blockSlots(state, Number(rest[0]));
+      store(next);
+      return [1, Number(nowArg), next.lockedUntil];
+    }
+    const [limit, windowMs, maxWaitMs, lockNow, lateMs] = rest.map(Number) as [number, number, number, number, number];
+    const { state: next, result } = reserveSlot(state, { limit, windowMs, maxWaitMs, now: Number(nowArg), lockNow, lateMs });
+    if (result.ok) store(next);
+    return [result.ok ? 1 : 0, result.at, result.lockedUntil];
   }
 
   const encode = (value: unknown, base64: boolean): unknown => {
