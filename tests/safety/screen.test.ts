@@ -316,6 +316,19 @@ describe("crisis screen", () => {
     expect(hard(screen(message).level)).toBe(true);
   });
 
+  it.each([
+    ["jajaja no, no me quiero morir, me quiero comer una pizza entera cuando acabe el ayuno 🍕"],
+    ["non mi voglio ammazzare, sono solo stufa del digiuno"],
+    ["não me quero matar, só tô cansada"],
+  ])("reads a negation before a clitic pronoun: %s", (message) => {
+    expect(hard(screen(message).level)).toBe(false);
+  });
+
+  it("reads a reported threat in French and a threat of harm in Italian", () => {
+    expect(hard(screen("il est rentré bourré, il a défoncé la porte et il dit qu'il va me tuer, je suis cachée dans le placard").level)).toBe(true);
+    expect(hard(screen("giuro che quella della mia collega me la paga, prima o poi le faccio male sul serio. so dove abita").level)).toBe(true);
+  });
+
   it("reports rule ids as signals, never the text", () => {
     const result = screen("I want to kill myself because of Jordan");
     expect(result.signals.every((s) => /^[a-z_]+(\.[a-z_]+)*$/.test(s))).toBe(true);
