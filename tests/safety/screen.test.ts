@@ -329,6 +329,13 @@ describe("crisis screen", () => {
     expect(hard(screen("giuro che quella della mia collega me la paga, prima o poi le faccio male sul serio. so dove abita").level)).toBe(true);
   });
 
+  it("reads round 58's quoted hunger, a German cut and an Italian threat", () => {
+    expect(hard(screen("tranqui, que no me quiero morir 😂 dije que el ayuno de ayer me mató de hambre, nada más").level)).toBe(false);
+    expect(hard(screen("hab mich grad wieder geschnitten, im bad vom kurhaus").level)).toBe(true);
+    expect(hard(screen("il mio ex è sotto casa e sta sfondando la porta, urla che stanotte mi ammazza").level)).toBe(true);
+    expect(levelRank(screen("in minecraft i jumped off the highest cliff to see if id survive, spoiler i did not 😂").level)).toBeLessThan(levelRank("medium"));
+  });
+
   it("reports rule ids as signals, never the text", () => {
     const result = screen("I want to kill myself because of Jordan");
     expect(result.signals.every((s) => /^[a-z_]+(\.[a-z_]+)*$/.test(s))).toBe(true);
