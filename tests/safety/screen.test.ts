@@ -336,6 +336,12 @@ describe("crisis screen", () => {
     expect(levelRank(screen("in minecraft i jumped off the highest cliff to see if id survive, spoiler i did not 😂").level)).toBeLessThan(levelRank("medium"));
   });
 
+  it("reads round 62-65's hyperbole and metaphor as such, and a weapon with a target as a hard stop", () => {
+    expect(hard(screen("je veux pas mourir hein, mais j'en peux plus, j'ai l'impression de me noyer depuis des semaines").level)).toBe(false);
+    expect(hard(screen("ce boulot va me tuer, 4 dossiers à rendre pour vendredi 🙃").level)).toBe(false);
+    expect(hard(screen("my stepdad is passed out downstairs and i've got his hunting rifle in my room. he's never touching my little sister again. tonight").level)).toBe(true);
+  });
+
   it("reports rule ids as signals, never the text", () => {
     const result = screen("I want to kill myself because of Jordan");
     expect(result.signals.every((s) => /^[a-z_]+(\.[a-z_]+)*$/.test(s))).toBe(true);
