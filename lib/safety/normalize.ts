@@ -100,6 +100,10 @@ export function foldText(input: string): string {
 }
 
 function squeeze(word: string): string | undefined {
+  // Most words have no letter three times in a row: find out before building anything.
+  let stretched3 = false;
+  for (let i = 2; i < word.length && !stretched3; i++) stretched3 = word[i] === word[i - 1] && word[i] === word[i - 2];
+  if (!stretched3) return undefined;
   let out = "";
   let run = 0;
   let stretched = false;
@@ -208,16 +212,21 @@ function deLeet(word: string): string {
  * Tokens of a message. Runs of three or more single letters are joined: letters separated by single
  * spaces or by dots and dashes form one word, and a wider gap starts the next ("k i l l  m e").
  */
+function hasMask(word: string): boolean {
+  for (const c of word) if (MASK.has(c)) return true;
+  return false;
+}
+
 export function tokenize(input: string): Token[] {
   const raw = pieces(foldText(input));
   const tokens: Token[] = [];
+  // (a leet digit counts as a letter inside such a run, after its first letter: "m 0 r i r")
+  const single = (k: number, start: number) => raw[k]!.text.length === 1 && (isLetter(raw[k]!.text) || (k > start && raw[k]!.text in LEET));
   let i = 0;
   while (i < raw.length) {
     // A run of single letters: "k i l l", "k.i.l.l", "d-i-e".
     let j = i;
-    // (a leet digit counts as a letter inside such a run: "m 0 r i r")
-    const single = (k: number) => raw[k]!.text.length === 1 && (isLetter(raw[k]!.text) || (k > i && raw[k]!.text in LEET));
-    while (j < raw.length && single(j) && (j === i || !raw[j]!.brk)) j++;
+    while (j < raw.length && single(j, i) && (j === i || !raw[j]!.brk)) j++;
     if (j - i >= 3) {
       // Dotted or dashed runs separate words with a space; spaced runs with a wider gap.
       const dotted = raw.slice(i + 1, j).some((p) => p.spelled);
@@ -243,17 +252,18 @@ export function tokenize(input: string): Token[] {
     const word = deLeet(piece.text);
     const apostrophe = word.indexOf("'");
     const parts = apostrophe > 0 ? (contraction(word.slice(0, apostrophe), word.slice(apostrophe + 1)) ?? [word.slice(0, apostrophe), word.slice(apostrophe + 1)]) : (SPELLING[word] ?? [word]);
-    parts.forEach((part, index) => {
-      if (!part) return;
+    for (let index = 0; index < parts.length; index++) {
+      const part = parts[index]!;
+      if (!part) continue;
       const token: Token = { w: part, brk: index === 0 && piece.brk, comma: index === 0 && piece.comma };
-      if ([...part].some((c) => MASK.has(c))) {
+      if (hasMask(part)) {
         token.masked = true;
         token.w = [...part].map((c) => (MASK.has(c) ? "?" : c)).join("");
       }
       const sq = squeeze(token.w);
       if (sq) token.sq = sq;
       tokens.push(token);
-    });
+    }
     i++;
   }
   return tokens;
