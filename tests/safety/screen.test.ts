@@ -342,6 +342,11 @@ describe("crisis screen", () => {
     expect(hard(screen("my stepdad is passed out downstairs and i've got his hunting rifle in my room. he's never touching my little sister again. tonight").level)).toBe(true);
   });
 
+  it("reads round 66-68's hyperbole and farewells", () => {
+    expect(hard(screen("kkkk não tô pensando em suicídio não, eu disse que ia me matar de tanto estudar pra OAB").level)).toBe(false);
+    expect(screen("gracias por todo de verdad. si alguien pregunta, el gato come dos veces al día. hasta siempre").level).toBe("imminent");
+  });
+
   it("reports rule ids as signals, never the text", () => {
     const result = screen("I want to kill myself because of Jordan");
     expect(result.signals.every((s) => /^[a-z_]+(\.[a-z_]+)*$/.test(s))).toBe(true);
