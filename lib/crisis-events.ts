@@ -9,7 +9,7 @@ import { describeError, log } from "./log.js";
 import { enqueue, PermanentStepError, type StepHandler } from "./outbox.js";
 import type { RecordsStore } from "./records/index.js";
 import { resolveUserIds } from "./reflections.js";
-import type { SafetyLevel } from "./safety/levels.js";
+import { levelRank, SAFETY_LEVELS, type SafetyLevel } from "./safety/levels.js";
 
 /** The operator's alert webhook (a Slack-style incoming webhook), when set, and the repeat window. */
 const alertConfig = defineConfig(
@@ -48,8 +48,6 @@ export async function enqueueCrisisEvent(kv: Kv, event: CrisisEventPayload): Pro
   return ids;
 }
 
-const LEVELS_AT_OR_ABOVE: Record<string, SafetyLevel[]> = { high: ["high", "imminent"], imminent: ["imminent"] };
-
 /**
  * Whether this hard stop repeats one already recorded for the same person, at the same or a higher
  * level, within CRISIS_REPEAT_WINDOW_MINUTES (default 30; 0 records every one). One person in
@@ -61,8 +59,8 @@ export async function isRepeat(kv: Kv, event: CrisisEventPayload): Promise<boole
   const minutes = repeatWindowMinutes();
   if (!event.subject || minutes === 0) return false;
   const key = (level: SafetyLevel) => `crisis:seen:${event.subject}:${level}`;
-  const levels = LEVELS_AT_OR_ABOVE[event.level] ?? [event.level];
-  for (const level of levels.slice(1)) if (await kv.get(key(level))) return countRepeat(kv, event, minutes);
+  const higher = SAFETY_LEVELS.filter((level) => levelRank(level) > levelRank(event.level));
+  for (const level of higher) if (await kv.get(key(level))) return countRepeat(kv, event, minutes);
   if (await kv.setIfAbsent(key(event.level), event.eventId, { ttlSeconds: minutes * 60 })) return false;
   return countRepeat(kv, event, minutes);
 }
