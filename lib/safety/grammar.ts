@@ -311,9 +311,9 @@ export function analyze(text: string, options: { framed?: boolean } = {}): Analy
   if (msg.has("distress")) raise("low", "rule.distress");
   if (scoped.some((m) => m.framed)) signals.add("modifier.frame");
 
-  if (ideation || passive || euph || attempt || lethality || meansNow || placeNow || takeAll || gathered || (farewells > 0 && levelRank(level) >= levelRank("high"))) categories.add("suicidal_ideation");
+  if (ideation || passive || euph || attempt || lethality || meansNow || placeNow || takeAll || gathered || ((farewells > 0 || msg.has("prep")) && levelRank(level) >= levelRank("high"))) categories.add("suicidal_ideation");
   if (harm || (past && scoped.some((m) => m.past && m.concept === "selfharm"))) categories.add("self_harm");
-  if (harmOthers) categories.add("harm_to_others");
+  if (harmOthers || armed) categories.add("harm_to_others");
   if (msg.has("ed")) categories.add("eating_disorder");
   if (danger) categories.add("abuse_or_danger");
   if (third) categories.add("concern_for_other");

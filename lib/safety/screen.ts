@@ -80,7 +80,9 @@ export function screen(text: string, options: ScreenOptions = {}): ScreenResult 
   let decidedBy: ScreenResult["decidedBy"] = level === "none" ? "none" : "grammar";
   const signals = new Set(current.signals);
   const categories = new Set(current.categories);
-  const raise = (to: SafetyLevel, signal: string, layer: Layer, from: readonly Analysis[] = earlier) => {
+  // A raise from the conversation takes its categories from the turns that carried the risk, read alone or together.
+  const carried: readonly Analysis[] = together ? [...earlier, together] : earlier;
+  const raise = (to: SafetyLevel, signal: string, layer: Layer, from: readonly Analysis[] = carried) => {
     signals.add(signal);
     if (levelRank(to) <= levelRank(level)) return;
     level = to;

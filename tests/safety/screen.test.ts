@@ -347,6 +347,13 @@ describe("crisis screen", () => {
     expect(screen("gracias por todo de verdad. si alguien pregunta, el gato come dos veces al día. hasta siempre").level).toBe("imminent");
   });
 
+  it("names a category for every hard stop: a preparation with a time, a weapon with a target, a risk carried by the conversation", () => {
+    expect(screen("I wrote the notes. tonight, after everyone is asleep").categories).toContain("suicidal_ideation");
+    expect(screen("mein ex kommt gleich, ich hab das messer in der jackentasche. heute kriegt er was ab").categories).toContain("harm_to_others");
+    const history = ["the oxy from my knee surgery is still in the drawer", "took it all out and put it on the table"];
+    expect(screen("ok thanks for the chat earlier. bye", { history }).categories).toContain("suicidal_ideation");
+  });
+
   it("reports rule ids as signals, never the text", () => {
     const result = screen("I want to kill myself because of Jordan");
     expect(result.signals.every((s) => /^[a-z_]+(\.[a-z_]+)*$/.test(s))).toBe(true);
