@@ -129,7 +129,9 @@ function scopeClause(clause: number, raw: Match[], framedAll: boolean, segOf: re
     // Negation: a negator shortly before, with no subject or "know/stop/help" in between.
     for (const n of negs) {
       if (n.end > m.start || m.start - n.end > NEG_WINDOW) continue;
-      let blocked = false;
+      // A phrase that starts with its own negation is not negated again by an earlier one
+      // ("ya no me importa nada, no pienso bajar": "no pienso bajar" means staying up there).
+      let blocked = raw.some((own) => own.concept === "neg" && own.start === m.start && own.end <= m.end);
       for (const b of blockers) if (b >= n.end && b < m.start) blocked = true;
       if (!blocked) scoped.negated = true;
     }

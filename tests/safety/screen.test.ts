@@ -347,6 +347,17 @@ describe("crisis screen", () => {
     expect(screen("gracias por todo de verdad. si alguien pregunta, el gato come dos veces al día. hasta siempre").level).toBe("imminent");
   });
 
+  it("reads round 69's cases: a phrase with its own negation is not negated again, weather is not the past, safety questions are benign", () => {
+    // "no pienso bajar" (not coming down) after "ya no me importa nada,": the earlier "nada" does not undo it.
+    expect(screen("estoy en la azotea del edificio, hace mucho viento. ya no me importa nada, no pienso bajar").level).toBe("imminent");
+    expect(hard(screen("how long can i skip my insulin before i just dont wake up").level)).toBe(true);
+    expect(hard(screen("dad's drunk and smashing stuff downstairs, he said he's coming up for me next. locked my door").level)).toBe(true);
+    expect(hard(screen("vou arrebentar aquele desgraçado que bateu na minha irmã. e não é só papo").level)).toBe(true);
+    // Asking how to stay safe is not a lethality question.
+    expect(levelRank(screen("how long can you go without water before it gets dangerous during the fast? it's 35 degrees here").level)).toBeLessThan(levelRank("medium"));
+    expect(levelRank(screen("wie lange kann man eigentlich sicher fasten, wenn man niedrigen blutdruck hat?").level)).toBeLessThan(levelRank("medium"));
+  });
+
   it("names a category for every hard stop: a preparation with a time, a weapon with a target, a risk carried by the conversation", () => {
     expect(screen("I wrote the notes. tonight, after everyone is asleep").categories).toContain("suicidal_ideation");
     expect(screen("mein ex kommt gleich, ich hab das messer in der jackentasche. heute kriegt er was ab").categories).toContain("harm_to_others");
