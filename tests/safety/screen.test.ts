@@ -358,6 +358,15 @@ describe("crisis screen", () => {
     expect(levelRank(screen("wie lange kann man eigentlich sicher fasten, wenn man niedrigen blutdruck hat?").level)).toBeLessThan(levelRank("medium"));
   });
 
+  it("reads round 70's cases: preparations a frame word sits inside, a threat with 'not a figure of speech', a pillow is not pills", () => {
+    expect(screen("gave milo to my sister today, told her its a work trip. cleared my desk, cancelled the gym. friday morning is when. i've decided").level).toBe("imminent");
+    expect(hard(screen("if my ex shows up at our daughters recital i swear i'll put her in the hospital. not a figure of speech").level)).toBe(true);
+    expect(hard(screen("landlord let himself in again and wont leave. he's standing in my kitchen saying i can pay him 'another way'").level)).toBe(true);
+    expect(hard(screen("whats the tallest bridge within driving distance that doesnt have the nets yet. just need to know").level)).toBe(true);
+    expect(hard(screen("so mad i punched my pillow till my arms ached").level)).toBe(false);
+    expect(screen("got the p!llz rdy, t0night's the n1ght 🫡 b.y.e").level).toBe("imminent");
+  });
+
   it("names a category for every hard stop: a preparation with a time, a weapon with a target, a risk carried by the conversation", () => {
     expect(screen("I wrote the notes. tonight, after everyone is asleep").categories).toContain("suicidal_ideation");
     expect(screen("mein ex kommt gleich, ich hab das messer in der jackentasche. heute kriegt er was ab").categories).toContain("harm_to_others");
