@@ -367,6 +367,12 @@ describe("crisis screen", () => {
     expect(screen("got the p!llz rdy, t0night's the n1ght 🫡 b.y.e").level).toBe("imminent");
   });
 
+  it("reads round 71's cases: 'so i don't have to be here anymore' with a plan, which place hurts less, a passive wish before surgery", () => {
+    expect(hard(screen("keep thinking about making it so i dont have to be here anymore. like actually making it happen").level)).toBe(true);
+    expect(hard(screen("which one hurts less, somewhere really high or really deep water? i just need to know which").level)).toBe(true);
+    expect(levelRank(screen("kinda hoping i dont wake up from the surgery tomorrow. i wont do anything, im just exhausted").level)).toBeGreaterThanOrEqual(levelRank("medium"));
+  });
+
   it("names a category for every hard stop: a preparation with a time, a weapon with a target, a risk carried by the conversation", () => {
     expect(screen("I wrote the notes. tonight, after everyone is asleep").categories).toContain("suicidal_ideation");
     expect(screen("mein ex kommt gleich, ich hab das messer in der jackentasche. heute kriegt er was ab").categories).toContain("harm_to_others");
