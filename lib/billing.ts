@@ -109,7 +109,7 @@ export function parseStripeEvent(value: unknown): { ok: true; parsed: ParsedStri
   const handledType = type as BillingEvent["type"];
   const data = z.looseObject({ object: OBJECT_SHAPES[handledType] }).safeParse(envelope.data.data);
   if (!data.success) return { ok: false, problem: shapeProblem(data.error, "data") };
-  return { ok: true, parsed: { handled: true, event: { id, type: handledType, created, object: data.data.object as Record<string, unknown> } } };
+  return { ok: true, parsed: { handled: true, event: { id, type: handledType, created, object: data.data.object } } };
 }
 
 /** Stripe's own tolerance: a signature older than this is refused, and so (here) is one from the future. */
@@ -143,7 +143,7 @@ export async function enqueueBillingEvent(kv: Kv, event: BillingEvent): Promise<
 }
 
 const id = (value: unknown): string | undefined =>
-  typeof value === "string" ? value : typeof (value as { id?: unknown })?.id === "string" ? ((value as { id: string }).id as string) : undefined;
+  typeof value === "string" ? value : typeof (value as { id?: unknown })?.id === "string" ? ((value as { id: string }).id) : undefined;
 
 /** The subscription an invoice belongs to, across API versions (top level, or parent details). */
 function invoiceSubscription(invoice: Record<string, unknown>): string | undefined {

@@ -55,7 +55,7 @@ const journeysConfig = defineConfig(
         ctx.addIssue({ code: "custom", path: [variable], message: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") });
         return z.NEVER;
       }
-      return { ...DEFAULT_JOURNEYS, ...parsed.data } as Record<JourneyEvent, JourneyActions>;
+      return { ...DEFAULT_JOURNEYS, ...parsed.data };
     }),
 );
 
