@@ -8,7 +8,7 @@ import { defineConfig, lazyAsync } from "./config/env.js";
 import { emitJourneyEvent } from "./journeys.js";
 import { getJson, hashKey, setJson, type Kv } from "./kv/index.js";
 import { ApiError } from "./http/errors.js";
-import { log } from "./log.js";
+import { log, warnAndReturn } from "./log.js";
 import { enqueue, FinalOutcome, PermanentStepError, type StepHandler } from "./outbox.js";
 import type { RecordsStore, StoredRecord } from "./records/index.js";
 import { PLANS, SUBSCRIPTION_STATUSES } from "./records/schema.js";
@@ -155,11 +155,11 @@ const planKey = (name: string) => `plan:${hashKey(name)}`;
 
 /** The participant's plan for rate limits: kv cache first, then Users.Plan; free when unknown. */
 export async function planOf(ctx: { kv: Kv | null; records: () => Promise<RecordsStore> }, healingName: string): Promise<Plan> {
-  const cached = await ctx.kv?.get(planKey(healingName)).catch(() => null);
+  const cached = await ctx.kv?.get(planKey(healingName)).catch(warnAndReturn("billing.plan_cache_unavailable", null));
   if (cached === "member" || cached === "free") return cached;
   const [user] = await (await ctx.records()).find("Users", { "Healing Name": healingName }, { limit: 1 });
   const plan: Plan = user?.fields.Plan === "member" ? "member" : "free";
-  await ctx.kv?.set(planKey(healingName), plan, { ttlSeconds: 600 }).catch(() => undefined);
+  await ctx.kv?.set(planKey(healingName), plan, { ttlSeconds: 600 }).catch(warnAndReturn("billing.plan_cache_unavailable", undefined));
   return plan;
 }
 

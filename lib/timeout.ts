@@ -2,6 +2,8 @@
 // its eventual failure is swallowed here so it never becomes an unhandled rejection.
 export async function within<T>(work: Promise<T>, ms: number, onTimeout: () => T | Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
+  // Only so a failure after the timeout is not an unhandled rejection: before it, the caller gets
+  // the failure from the race below; after it, the caller has moved on to its fallback.
   work.catch(() => undefined);
   const timeout = new Promise<"timeout">((resolve) => {
     timer = setTimeout(() => resolve("timeout"), ms);
