@@ -205,5 +205,5 @@ export function intakeStepHandlers(ctx: () => Promise<{ records: RecordsStore; k
       });
     },
   };
-  return { [INTAKE_USER_STEP]: user as StepHandler<never>, [INTAKE_REJECTED_STEP]: rejected as StepHandler<never> };
+  return { [INTAKE_USER_STEP]: user, [INTAKE_REJECTED_STEP]: rejected };
 }

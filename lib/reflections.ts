@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { ConfigError, defineConfig, intFromEnv } from "./config/env.js";
 import { ApiError } from "./http/errors.js";
-import { describeError, log } from "./log.js";
+import { describeError, log, warnAndReturn } from "./log.js";
 import { hashKey, type Kv } from "./kv/index.js";
 import { enqueue, type StepHandler } from "./outbox.js";
 import { within } from "./timeout.js";
@@ -60,7 +60,7 @@ const userCacheKey = (name: string) => `user-id:${hashKey(name)}`;
  * 10 reflections instead of two.
  */
 export async function rememberUserId(kv: Kv, name: string, id: string): Promise<void> {
-  await kv.set(userCacheKey(name), id, { ttlSeconds: USER_CACHE_TTL_SECONDS }).catch(() => undefined);
+  await kv.set(userCacheKey(name), id, { ttlSeconds: USER_CACHE_TTL_SECONDS }).catch(warnAndReturn("reflections.user_cache_unavailable", undefined));
 }
 
 /** Record ids of Users for each Healing Name, creating a Users record holding only the name if none exists. */
@@ -68,7 +68,7 @@ export async function resolveUserIds(names: string[], ctx: { records: RecordsSto
   const ids = new Map<string, string>();
   const unique = [...new Set(names)];
   for (const name of unique) {
-    const cached = await ctx.kv?.get(userCacheKey(name)).catch(() => null);
+    const cached = await ctx.kv?.get(userCacheKey(name)).catch(warnAndReturn("reflections.user_cache_unavailable", null));
     if (cached) ids.set(name, cached);
   }
   const missing = unique.filter((name) => !ids.has(name));
@@ -82,7 +82,7 @@ export async function resolveUserIds(names: string[], ctx: { records: RecordsSto
     if (created.length) await ctx.records.update("Users", created);
     for (const name of missing) {
       const id = ids.get(name);
-      if (id) await ctx.kv?.set(userCacheKey(name), id, { ttlSeconds: USER_CACHE_TTL_SECONDS }).catch(() => undefined);
+      if (id) await ctx.kv?.set(userCacheKey(name), id, { ttlSeconds: USER_CACHE_TTL_SECONDS }).catch(warnAndReturn("reflections.user_cache_unavailable", undefined));
     }
   }
   return ids;
@@ -120,8 +120,9 @@ export async function writeReflections(
     return new Map(result.records.map((r) => [String(r.fields["Submission ID"]), r.id]));
   } catch (error) {
     // A cached user id can go stale if the operator deletes a Users row: forget it before a retry.
-    if (error instanceof RecordsError && !error.transient) {
-      await Promise.all(payloads.map((p) => ctx.kv?.delete(userCacheKey(p.healingName)).catch(() => 0)));
+    const { kv } = ctx;
+    if (error instanceof RecordsError && !error.transient && kv) {
+      await Promise.all(payloads.map((p) => kv.delete(userCacheKey(p.healingName)).catch(warnAndReturn("reflections.user_cache_unavailable", 0))));
     }
     throw error;
   }
@@ -159,7 +160,7 @@ export async function submitReflection(
   const problem = permanentProblem(payload);
   if (problem) throw new ApiError("unprocessable_entity", `This reflection cannot be stored: ${problem}.`);
   const { REFLECTION_WRITE_BUDGET_MS: budgetMs } = reflectionConfig.load();
-  const kvStore = await ctx.kv().catch(() => null);
+  const kvStore = await ctx.kv().catch(warnAndReturn("reflection.kv_unavailable", null));
   try {
     // The write carries on past the budget; the upsert on Submission ID makes a late landing harmless.
     const write = ctx.records().then((records) => writeReflections([payload], { records, kv: kvStore }));
