@@ -373,6 +373,14 @@ describe("crisis screen", () => {
     expect(levelRank(screen("kinda hoping i dont wake up from the surgery tomorrow. i wont do anything, im just exhausted").level)).toBeGreaterThanOrEqual(levelRank("medium"));
   });
 
+  it("reads round 72's cases: a sworn conditional threat is meant, a quarry edge, Swiss German, a boss is not a game boss in Dutch", () => {
+    expect(hard(screen("vou meter uma facada no meu padrasto se ele encostar na minha irmã de novo, juro por deus").level)).toBe(true);
+    expect(hard(screen("my sister is going to kill me if she finds out i ate her cake").level)).toBe(false);
+    expect(screen("parked up at the top of the quarry road again. dark, nobody about, just me n the edge. cant see the point of driving back down").level).toBe("imminent");
+    expect(screen("ha mini sache verschänkt, de hund isch bi minere schwöschter. am sunntig mach i schluss mit mim läbe").level).toBe("imminent");
+    expect(hard(screen("de baas van het uitzendbureau houdt mijn paspoort en zegt dat hij me slaat als ik wegga. zit nu naast hem in het busje").level)).toBe(true);
+  });
+
   it("names a category for every hard stop: a preparation with a time, a weapon with a target, a risk carried by the conversation", () => {
     expect(screen("I wrote the notes. tonight, after everyone is asleep").categories).toContain("suicidal_ideation");
     expect(screen("mein ex kommt gleich, ich hab das messer in der jackentasche. heute kriegt er was ab").categories).toContain("harm_to_others");
