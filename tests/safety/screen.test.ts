@@ -381,6 +381,14 @@ describe("crisis screen", () => {
     expect(hard(screen("de baas van het uitzendbureau houdt mijn paspoort en zegt dat hij me slaat als ik wegga. zit nu naast hem in het busje").level)).toBe(true);
   });
 
+  it("reads round 73's understated cases: a footbridge before the freight, letters with names on, a wish about a bus is passive, 'how many dead' is an exclamation", () => {
+    expect(hard(screen("on the footbridge by the old mill. the freight comes through in a few min").level)).toBe(true);
+    expect(screen("dog goes to my sister's friday morning, letters are in the desk drawer with everyones names on. friday's the day").level).toBe("imminent");
+    expect(screen("if a bus clipped me tomorrow i wouldn't exactly be gutted about it").level).toBe("medium");
+    expect(screen("ce soir je tire ma révérence pour de bon, j'ai tout ce qu'il faut dans la voiture").level).toBe("imminent");
+    expect(levelRank(screen("ho finito 'il nome della rosa', quanti morti in quel monastero!").level)).toBeLessThan(levelRank("medium"));
+  });
+
   it("names a category for every hard stop: a preparation with a time, a weapon with a target, a risk carried by the conversation", () => {
     expect(screen("I wrote the notes. tonight, after everyone is asleep").categories).toContain("suicidal_ideation");
     expect(screen("mein ex kommt gleich, ich hab das messer in der jackentasche. heute kriegt er was ab").categories).toContain("harm_to_others");
