@@ -389,6 +389,10 @@ describe("crisis screen", () => {
     expect(levelRank(screen("ho finito 'il nome della rosa', quanti morti in quel monastero!").level)).toBeLessThan(levelRank("medium"));
   });
 
+  it("reads round 74's to-do list of preparations with a time", () => {
+    expect(screen("things to do before sunday night:\n- cancel gym\n- give the guitar to jamie\n- finish the note\n- last walk w biscuit\nthen thats it").level).toBe("imminent");
+  });
+
   it("names a category for every hard stop: a preparation with a time, a weapon with a target, a risk carried by the conversation", () => {
     expect(screen("I wrote the notes. tonight, after everyone is asleep").categories).toContain("suicidal_ideation");
     expect(screen("mein ex kommt gleich, ich hab das messer in der jackentasche. heute kriegt er was ab").categories).toContain("harm_to_others");
