@@ -3,6 +3,7 @@
 // name to act under, or none (anonymous), or a clear 401/403/429. Failed attempts are counted per
 // IP and stop being checked at all past the limit, so guessing is pointless as well as hopeless.
 // Error messages never contain the token.
+import { ConfigError } from "../config/env.js";
 import { ApiError } from "../http/errors.js";
 import { hashKey, type Kv } from "../kv/index.js";
 import { describeError, log } from "../log.js";
@@ -136,7 +137,9 @@ export async function chatAs<T extends { healingName?: string; consent?: boolean
   try {
     name = await actingName(request, input.healingName, { ...ctx, withoutToken: "anonymous" });
   } catch (error) {
-    if (!(error instanceof ApiError) || error.code !== "service_unavailable") throw error;
+    // The link cannot be checked (an outage, or no PARTICIPANT_SECRET): answer, anonymously.
+    if (!(error instanceof ConfigError) && !(error instanceof ApiError && error.code === "service_unavailable")) throw error;
+    log.warn("participant.unchecked", describeError(error));
     name = undefined;
   }
   if (name !== undefined) return { ...input, healingName: name };

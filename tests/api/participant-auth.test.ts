@@ -141,6 +141,24 @@ describe("PARTICIPANT_AUTH=required: chat", () => {
   });
 });
 
+describe("on Vercel without PARTICIPANT_SECRET", () => {
+  it("answers chat anonymously and a crisis message in full, and says which variable a reflection with a token needs", async () => {
+    await river();
+    const token = tokenOf(await linkFor());
+    process.env.VERCEL = "1";
+    resetServices();
+    const plain = await chat({ message: "hello", consent: true }, bearer(token));
+    expect(plain.status).toBe(200);
+    expect(kvRows().some((r) => r.key.startsWith("conversation:"))).toBe(false);
+    const crisis = await chat({ message: IMMINENT }, bearer(token));
+    expect(crisis.body.safety.level).toBe("imminent");
+    const { status, body } = await reflect({ healingName: "River", reflection: "I slept well" }, bearer(token));
+    expect(status).toBe(503);
+    expect(body.error.message).toContain("PARTICIPANT_SECRET");
+    expect((await reflect({ healingName: "River", reflection: "I slept well" })).status).toBe(401);
+  });
+});
+
 describe("PARTICIPANT_AUTH=required: reflections", () => {
   it("answers 401 with how to get a link and writes nothing for a reflection under a name without a token", async () => {
     required();
