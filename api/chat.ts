@@ -12,6 +12,8 @@ import { json } from "../lib/http/respond.js";
 import { sseResponse, uiMessageStreamResponse, wantsEventStream } from "../lib/http/sse.js";
 import { chatBodyFromUi, isUiChatBody, writeUiTurn } from "../lib/companion/ui-messages.js";
 import { kv } from "../lib/kv/index.js";
+import { chatAs, IDENTITY_ERROR_CODES } from "../lib/participants/auth.js";
+import { records } from "../lib/records/index.js";
 import { assess, safetyView } from "../lib/safety/assess.js";
 import { screenable } from "../lib/safety/input.js";
 import { levelRank } from "../lib/safety/levels.js";
@@ -24,11 +26,17 @@ export async function POST(request: Request): Promise<Response> {
     const parsed = ChatInput.safeParse(body);
     let session: ChatSession | null;
     try {
-      session = parsed.success ? await startChat(parsed.data, { headers: request.headers, ip: clientIp(request), kv }) : crisisOnly(body, request);
+      // Acting under a Healing Name needs the participant's link (Authorization: Bearer).
+      const input = parsed.success ? await chatAs(request, parsed.data, { kv, records, ip: clientIp(request) }) : null;
+      session = input ? await startChat(input, { headers: request.headers, ip: clientIp(request), kv }) : crisisOnly(body, request);
     } catch (error) {
-      const limited = limitedWithSafety(error, body, request);
+      // A crisis message is answered whatever is wrong with the link: identity never gates it.
+      // The name is not the sender's to use here: the Crisis Event and the reply go without it.
+      const crisis = error instanceof ApiError && IDENTITY_ERROR_CODES.has(error.code) ? crisisOnly({ ...(body as object), healingName: undefined }, request) : null;
+      const limited = crisis ? null : limitedWithSafety(error, body, request);
       if (limited) return limited;
-      throw error;
+      if (!crisis) throw error;
+      session = crisis;
     }
     if (!session) return parseWith(ChatInput, body) as never; // throws the 422 naming the invalid fields
     const turn = session;
@@ -47,13 +55,13 @@ export async function POST(request: Request): Promise<Response> {
   });
 }
 
-/** Over a chat limit, someone at medium risk still gets the resources with the 429 (a hard stop is never limited). */
+/** Over a chat limit or refused a link, someone at medium risk still gets the resources with the 4xx (a hard stop is never refused). */
 function limitedWithSafety(error: unknown, body: unknown, request: Request): Response | null {
-  if (!(error instanceof ApiError) || error.code !== "rate_limited") return null;
+  if (!(error instanceof ApiError) || !IDENTITY_ERROR_CODES.has(error.code)) return null;
   const input = screenable(body, "message");
   const assessment = input && assess({ ...input, source: "chat", headers: request.headers }, { report: () => undefined });
   if (!assessment || levelRank(assessment.level) < levelRank("medium")) return null;
-  return json({ error: { code: error.code, message: error.message }, safety: safetyView(assessment) }, { status: 429, headers: error.headers });
+  return json({ error: { code: error.code, message: error.message }, safety: safetyView(assessment) }, { status: error.status, headers: error.headers });
 }
 
 /** An invalid body whose message is a crisis still gets the crisis answer (nothing is stored). */

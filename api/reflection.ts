@@ -16,6 +16,7 @@ import { assess, safetyView, type Assessment } from "../lib/safety/assess.js";
 import { screenable } from "../lib/safety/input.js";
 import { levelRank } from "../lib/safety/levels.js";
 import { emitMilestone } from "../lib/journeys.js";
+import { authorName } from "../lib/participants/auth.js";
 
 // 20,000 characters of text can be 80 KB of UTF-8, more once JSON-escaped.
 const BODY_LIMIT = 256 * 1024;
@@ -29,8 +30,10 @@ export async function POST(request: Request): Promise<Response> {
     const text = screenable(body, "reflection");
     const assessment = text ? assess({ ...text, history: [], source: "reflection", headers: request.headers, clientIp: clientIp(request) }, { report: reportCrisis }) : null;
     try {
-      const input = parseWith(ReflectionInput, body);
+      const parsed = parseWith(ReflectionInput, body);
       const a = assessment!;
+      // Filed under a name only with that participant's link (PARTICIPANT_AUTH=required): else 401, nothing written.
+      const input = { ...parsed, healingName: await authorName(request, parsed.healingName, { kv, records, ip: clientIp(request) }) };
       if (!a.hardStop) await enforceLimit("reflection:ip", clientIp(request));
       // The milestone journey is queued first: if kv cannot take it, nothing is saved and the answer is 503.
       if (input.milestone) await emitMilestone(kv, { healingName: input.healingName, milestone: input.milestone });

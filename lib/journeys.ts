@@ -12,13 +12,14 @@ import { mailchimpBackend, triggerJourney, updateTags, upsertMember } from "./ma
 import { enqueue, NotReadyYet, type StepHandler } from "./outbox.js";
 import type { RecordsStore } from "./records/index.js";
 import { ApiError } from "./http/errors.js";
+import { withChatLink } from "./participants/links.js";
 
-export const JOURNEY_EVENTS = ["intake.completed", "subscription.active", "subscription.payment_failed", "subscription.canceled", "reflection.milestone"] as const;
+export const JOURNEY_EVENTS = ["intake.completed", "subscription.active", "subscription.payment_failed", "subscription.canceled", "reflection.milestone", "participant.link_reissued"] as const;
 export type JourneyEvent = (typeof JOURNEY_EVENTS)[number];
 
 const Actions = z.strictObject({
   /** Mailchimp merge field → participant attribute. */
-  mergeFields: z.record(z.string().regex(/^[A-Z0-9_]{1,10}$/), z.enum(["healingName", "plan", "milestone"])).default({}),
+  mergeFields: z.record(z.string().regex(/^[A-Z0-9_]{1,10}$/), z.enum(["healingName", "plan", "milestone", "chatLink"])).default({}),
   /** Tag names; `{milestone}` is replaced by the milestone as a slug ("Day 7" → "day-7"). */
   addTags: z.array(z.string().min(1)).default([]),
   removeTags: z.array(z.string().min(1)).default([]),
@@ -27,11 +28,14 @@ const Actions = z.strictObject({
 export type JourneyActions = z.infer<typeof Actions>;
 
 export const DEFAULT_JOURNEYS: Record<JourneyEvent, JourneyActions> = {
-  "intake.completed": { mergeFields: { HNAME: "healingName" }, addTags: ["intake-completed"], removeTags: [] },
+  // CHATLINK: the participant's personal link to the companion, minted when the step is sent.
+  "intake.completed": { mergeFields: { HNAME: "healingName", CHATLINK: "chatLink" }, addTags: ["intake-completed"], removeTags: [] },
   "subscription.active": { mergeFields: { HNAME: "healingName", PLAN: "plan" }, addTags: ["member"], removeTags: ["payment-failed", "canceled"] },
   "subscription.payment_failed": { mergeFields: { HNAME: "healingName" }, addTags: ["payment-failed"], removeTags: [] },
   "subscription.canceled": { mergeFields: { HNAME: "healingName", PLAN: "plan" }, addTags: ["canceled"], removeTags: ["member"] },
   "reflection.milestone": { mergeFields: { HNAME: "healingName" }, addTags: ["reflection-{milestone}"], removeTags: [] },
+  // `npm run participant:link` re-issued the link: Mailchimp's CHATLINK gets the new one.
+  "participant.link_reissued": { mergeFields: { CHATLINK: "chatLink" }, addTags: [], removeTags: [] },
 };
 
 const Overrides = z.partialRecord(z.enum(JOURNEY_EVENTS), Actions);
@@ -77,6 +81,8 @@ export interface JourneyStepPayload {
   healingName: string;
   email?: string;
   mergeFields: Record<string, string>;
+  /** Merge fields that get the participant's personal link when the step is sent (never stored in the outbox). */
+  linkFields?: string[];
   addTags: string[];
   removeTags: string[];
   trigger?: { journeyId: string | number; stepId: string | number };
@@ -113,6 +119,7 @@ export async function emitJourneyEvent(
           .map(([field, attribute]) => [field, attributes[attribute]])
           .filter((entry): entry is [string, string] => Boolean(entry[1])),
       ),
+      linkFields: Object.entries(actions.mergeFields).filter(([, attribute]) => attribute === "chatLink").map(([field]) => field),
       addTags: actions.addTags.map(render),
       removeTags: actions.removeTags.map(render),
       trigger: actions.trigger,
@@ -189,7 +196,8 @@ export function journeyStepHandlers(ctx: () => Promise<{ records: RecordsStore; 
       const { records, kv } = await ctx();
       const email = await emailOf(payload, records, kv);
       if (mailchimpBackend() === "journey-log") {
-        const { event, key, healingName, mergeFields, addTags, removeTags, trigger } = payload;
+        const { event, key, healingName, addTags, removeTags, trigger } = payload;
+        const mergeFields = await withChatLink(payload, { records, kv }, { logOnly: true });
         const detail = action === "member" ? { mergeFields } : action === "tags" ? { addTags, removeTags } : { trigger };
         await kv.zadd(JOURNEY_LOG, JSON.stringify({ at: new Date().toISOString(), action, event, key, healingName, email, ...detail }), Date.now());
         return;
@@ -199,7 +207,7 @@ export function journeyStepHandlers(ctx: () => Promise<{ records: RecordsStore; 
   });
 
   return {
-    [MEMBER_STEP]: step("member", (email, p) => upsertMember({ email, mergeFields: p.mergeFields })),
+    [MEMBER_STEP]: step("member", async (email, p) => upsertMember({ email, mergeFields: await withChatLink(p, await ctx()) })),
     [TAGS_STEP]: step("tags", (email, p) => updateTags({ email, add: p.addTags, remove: p.removeTags })),
     [TRIGGER_STEP]: step("trigger", (email, p) => triggerJourney({ email, journeyId: p.trigger!.journeyId, stepId: p.trigger!.stepId })),
   };

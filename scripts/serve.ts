@@ -12,6 +12,9 @@ import { settleBackground } from "../lib/background.js";
 import { createApp, loadRoutes, withClientAddress } from "../lib/dev-server.js";
 import { loadHeaderRules } from "../lib/dev-static.js";
 import { activeBackends } from "../lib/health.js";
+import { kv } from "../lib/kv/index.js";
+import { demoLink } from "../lib/participants/reissue.js";
+import { records } from "../lib/records/index.js";
 
 const SHUTDOWN_GRACE_MS = 5000;
 
@@ -39,6 +42,7 @@ async function main(): Promise<void> {
       for (const [service, backend] of Object.entries(backends)) console.log(`  ${service.padEnd(10)} ${backend}`);
       for (const problem of problems) console.log(`  ! ${problem}`);
       for (const warning of warnings) console.log(`  ! WARNING ${warning}`);
+      void printDemoLink(info.port);
     },
   ) as Server;
 
@@ -63,6 +67,16 @@ async function main(): Promise<void> {
   };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
+}
+
+/** A personal link for the local demo participant, so the signed-in page is one click away. */
+async function printDemoLink(port: number): Promise<void> {
+  try {
+    const { healingName, token } = await demoLink({ records: await records(), kv: await kv().catch(() => null) });
+    console.log(`Signed in as the demo participant "${healingName}": http://localhost:${port}/?p=${token}`);
+  } catch (error) {
+    console.log(`  (no demo link: ${error instanceof Error ? error.message : String(error)})`);
+  }
 }
 
 main().catch((error: unknown) => {

@@ -65,6 +65,8 @@ export const SCHEMA: Record<TableName, TableSpec> = {
       Plan: { type: "singleSelect", choices: PLANS },
       "Subscription Status": { type: "singleSelect", choices: SUBSCRIPTION_STATUSES },
       "Stripe Customer ID": { type: "singleLineText", maxLength: 255 },
+      // Every personal link carries this value; a new one (re-issue, erasure) revokes all earlier links. Never the token itself.
+      "Link Version": { type: "singleLineText", maxLength: 64 },
     },
   },
   Reflections: {

@@ -2,6 +2,7 @@
 // delta, done), hands a crisis answer to the crisis panel (crisis.js) instead of the conversation,
 // and keeps whatever the participant typed until the companion has answered it.
 import { describeFailure, fillCountries, loadConfig, OFFLINE_TEXT, remember, remembered, UNREACHABLE_TEXT, wireHealingName } from "./common.js";
+import { authHeaders, showParticipant } from "./participant.js";
 
 const HARD_STOP = new Set(["high", "imminent"]);
 const HISTORY_TURNS = 20;
@@ -39,6 +40,7 @@ field.addEventListener("keydown", (event) => {
 stopButton.addEventListener("click", () => inFlight?.abort());
 
 wireHealingName(nameInput, document.getElementById("forget-name"), status);
+void showParticipant({ nameInput, forgetButton: document.getElementById("forget-name"), note: document.getElementById("signed-in"), status });
 consent.checked = remembered(KEY.consent) === "on";
 syncDeleteButton();
 
@@ -175,7 +177,7 @@ async function send() {
   try {
     const response = await fetch("/api/chat", {
       method: "POST",
-      headers: { "content-type": "application/json", accept: "text/event-stream" },
+      headers: { "content-type": "application/json", accept: "text/event-stream", ...authHeaders() },
       body: JSON.stringify(body),
       signal: controller.signal,
     });

@@ -2,6 +2,7 @@
 // both "saved" to the participant. One submissionId per draft, so sending again after an error can
 // never make a second record. What they wrote stays in the box until it is saved.
 import { describeFailure, loadConfig, OFFLINE_TEXT, remembered, UNREACHABLE_TEXT, wireHealingName } from "./common.js";
+import { authHeaders, showParticipant } from "./participant.js";
 
 const HARD_STOP = new Set(["high", "imminent"]);
 const form = document.getElementById("reflection-form");
@@ -19,6 +20,7 @@ function newSubmissionId() {
 }
 
 wireHealingName(nameInput, document.getElementById("forget-name"), status);
+void showParticipant({ nameInput, forgetButton: document.getElementById("forget-name"), note: document.getElementById("signed-in"), status });
 
 const count = () => {
   const used = [...text.value].length;
@@ -61,7 +63,7 @@ form.addEventListener("submit", async (event) => {
   try {
     const response = await fetch("/api/reflection", {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", ...authHeaders() },
       body: JSON.stringify({ healingName, reflection, submissionId, ...(milestone.value ? { milestone: milestone.value } : {}), ...(country && country !== "ZZ" ? { country } : {}) }),
     });
     if (response.status === 201 || response.status === 202) {

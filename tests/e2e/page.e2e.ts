@@ -388,3 +388,60 @@ describe("without credentials", () => {
     }
   });
 });
+
+describe("the personal link", () => {
+  it("opens the chat page signed in: the token leaves the address bar, goes as a Bearer header, and the participant's choices count (PARTICIPANT_AUTH=required)", async () => {
+    const strict = await startServer({ PARTICIPANT_AUTH: "required" });
+    try {
+      await expect.poll(() => strict.output(), { timeout: 15_000 }).toMatch(/Signed in as the demo participant "Demo": http:\/\/localhost:\d+\/\?p=\S+/);
+      const link = /Signed in as the demo participant "Demo": (\S+)/.exec(strict.output())![1]!;
+      const token = new URL(link).searchParams.get("p")!;
+      const context = await newContext(browser, DESKTOP);
+      contexts.push(context);
+      const page = await context.newPage();
+      const sent: { url: string; authorization?: string }[] = [];
+      page.on("request", (request) => void sent.push({ url: request.url(), authorization: request.headers().authorization }));
+      await page.goto(link);
+
+      const note = page.getByText(/^Signed in as Demo with your personal link/);
+      await note.waitFor();
+      const name = page.getByRole("textbox", { name: "Healing Name" });
+      expect(await name.inputValue()).toBe("Demo");
+      expect(await name.getAttribute("readonly")).not.toBeNull();
+      expect(page.url()).toBe(strict.origin + "/");
+      expect(await page.evaluate(() => sessionStorage.getItem("hc.participantToken"))).toBe(token);
+
+      await page.getByRole("checkbox", { name: "Keep this conversation" }).check();
+      await sendMessage(page, "I had a calmer morning today");
+      await expect.poll(() => log(page).innerText(), { timeout: 15_000 }).toMatch(/Demo/);
+      expect(sent.filter((r) => r.url.endsWith("/api/chat")).map((r) => r.authorization)).toEqual([`Bearer ${token}`]);
+
+      // Same tab, other page: still signed in, and the reflection is filed under Demo.
+      await page.getByRole("link", { name: "Reflection" }).click();
+      await page.getByText(/^Signed in as Demo/).waitFor();
+      await page.getByRole("textbox", { name: "Reflection" }).fill("A quiet week");
+      await page.getByRole("button", { name: "Save reflection" }).click();
+      await expect.poll(() => status(page).innerText()).toContain("is saved");
+      await expect.poll(() => {
+        const db = new Database(path.join(strict.dataDir, "records.db"), { readonly: true });
+        try {
+          const user = db.prepare(`SELECT "Consent to Data Storage" AS consent FROM "Users" WHERE "Healing Name" = 'Demo'`).get() as { consent: unknown };
+          const reflections = db.prepare(`SELECT "Healing Name" AS name FROM "Reflections"`).all();
+          return { consent: Boolean(user?.consent), reflections };
+        } finally {
+          db.close();
+        }
+      }, { timeout: 10_000 }).toEqual({ consent: true, reflections: [{ name: "Demo" }] });
+
+      // Signed out, the page is anonymous again, and a name alone files nothing.
+      await page.getByRole("button", { name: "Sign out" }).click();
+      await page.getByRole("textbox", { name: "Reflection" }).fill("Another week");
+      await page.getByRole("button", { name: "Save reflection" }).click();
+      await expect.poll(() => status(page).innerText()).toContain("personal link");
+      // The demo line is the only place the server ever printed the token: no request log has it.
+      expect(strict.output().split(token.split(".")[2]!).length - 1).toBe(1);
+    } finally {
+      await strict.stop();
+    }
+  });
+});

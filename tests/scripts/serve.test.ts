@@ -55,6 +55,8 @@ describe("npm start", () => {
       expect(children[0]).toMatch(/^\s*\d+ node --import tsx scripts\/serve\.ts$/);
       const server = Number(children[0]!.trim().split(" ")[0]);
       expect(await connects(port)).toBe(true);
+      // A ready personal link for the demo participant, so the signed-in page is one click away.
+      await until(() => /Signed in as the demo participant "Demo": http:\/\/localhost:\d+\/\?p=[\w-]+\.[\w-]+\.[\w-]+\n/.test(output.out()), "the demo link");
 
       npm.kill("SIGTERM");
       await until(() => !alive(server), "the server process to exit");
