@@ -90,8 +90,9 @@ function prune(matches: Match[]): Match[] {
   return matches.filter((m) => {
     // A frame word inside a longer risk phrase is part of that phrase ("cancelled my phone contract" is no phone).
     if (m.concept === "frame" && risky.some((r) => r.start <= m.start && m.end <= r.end && r.end - r.start > m.end - m.start)) return false;
-    // A passive phrase is read whole: "sparire" inside "sparire per un po'" is not a euphemism for dying.
-    if (m.concept === "euph" && passives.some((p) => p.start <= m.start && m.end <= p.end && p.end - p.start > m.end - m.start)) return false;
+    // A passive phrase is read whole: "sparire" inside "sparire per un po'" is not a euphemism for dying,
+    // and "si me pasa algo" inside "me da igual si me pasa algo" is no farewell.
+    if ((m.concept === "euph" || m.concept === "farewell") && passives.some((p) => p.start <= m.start && m.end <= p.end && p.end - p.start > m.end - m.start)) return false;
     // An idiom swallows what starts inside it, and what ends inside it ("i cut" in "i cut my finger"),
     // except intent that begins before it ("want to die" in "want to die for real").
     if (!SCOPE_ONLY.has(m.concept) && idioms.some((i) => (i.start <= m.start && m.start < i.end && !(i.start === m.start && m.end > i.end)) || (m.start < i.start && m.end > i.start && m.end <= i.end && m.concept !== "killself" && m.concept !== "want"))) return false;

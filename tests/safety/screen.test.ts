@@ -393,6 +393,14 @@ describe("crisis screen", () => {
     expect(screen("things to do before sunday night:\n- cancel gym\n- give the guitar to jamie\n- finish the note\n- last walk w biscuit\nthen thats it").level).toBe("imminent");
   });
 
+  it("reads round 75's cases: a strap and a branch, papers for a spouse with a spot picked, a game's last life, a passive phrase with 'if something happens to me' inside", () => {
+    expect(screen("in the woods behind the retreat centre with the tow strap from my car. found a good branch").level).toBe("imminent");
+    expect(screen("spent today putting passwords + the will in one folder on the desk for my wife so she isnt stuck. it'll be done by friday, ive picked the spot").level).toBe("imminent");
+    expect(hard(screen("finally beat the final boss, killed him with the knife on my last life 🔪🎮").level)).toBe(false);
+    expect(hard(screen("no quiero morirme, pero a veces me da igual si me pasa algo. estoy muy cansada de todo").level)).toBe(false);
+    expect(hard(screen("nee hoor, ik wil niemand vermoorden, mijn collega moet gewoon stoppen met smakken 🙃").level)).toBe(false);
+  });
+
   it("names a category for every hard stop: a preparation with a time, a weapon with a target, a risk carried by the conversation", () => {
     expect(screen("I wrote the notes. tonight, after everyone is asleep").categories).toContain("suicidal_ideation");
     expect(screen("mein ex kommt gleich, ich hab das messer in der jackentasche. heute kriegt er was ab").categories).toContain("harm_to_others");
