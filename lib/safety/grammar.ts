@@ -286,6 +286,9 @@ export function analyze(text: string, options: { framed?: boolean } = {}): Analy
   if (soft && meansKnown) raise("imminent", "rule.wish_with_means");
   if (gathered) raise(msg.has("all") || msg.has("soon") || msg.has("hold") ? "imminent" : "high", "rule.gathered_means");
   if (msg.has("prep") && msg.has("soon")) raise("imminent", "rule.preparation_with_time");
+  // "I have everything I need … tonight when everyone's asleep, then I'll do it": means at hand, a
+  // time and a decided act, with no death word anywhere.
+  if (meansKnown && msg.has("soon") && msg.has("plan")) raise("imminent", "rule.means_plan_time");
   if (msg.has("prep") && (soft || farewells > 0 || msg.has("plan"))) raise("high", "rule.preparation");
   if (farewells > 2 || (farewells > 0 && (msg.has("soon") || msg.has("plan")) && (farewells > 1 || soft || msg.has("prep")))) raise("imminent", "rule.farewell_with_time");
   if (farewells > 1 || (farewells > 0 && (soft || msg.has("plan") || msg.has("soon")))) raise("high", "rule.farewell");

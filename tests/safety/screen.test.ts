@@ -401,6 +401,14 @@ describe("crisis screen", () => {
     expect(hard(screen("nee hoor, ik wil niemand vermoorden, mijn collega moet gewoon stoppen met smakken 🙃").level)).toBe(false);
   });
 
+  it("reads round 76's cases: everything needed, a time and 'then I'll do it' in six languages, with no death word", () => {
+    expect(screen("hab heute alles besorgt was ich brauche. heute nacht um drei wenn alle schlafen, dann mach ich's").level).toBe("imminent");
+    expect(screen("zit in de auto bij de dijk met alles wat ik nodig heb. als het donker wordt doe ik het").level).toBe("imminent");
+    expect(screen("sta al tot mijn borst in de zee bij scheveningen. het is zo koud. ik loop gewoon door").level).toBe("imminent");
+    expect(screen("deixei a carta pro meu filho debaixo do travesseiro dele, o thor ficou com a vizinha. amanhã de manhã quando ele sair pra escola eu faço").level).toBe("imminent");
+    expect(screen("paid the council tax, cancelled the gym, emailed my sister the passwords spreadsheet and where the will is. sunday while everyone's at the match").level).toBe("imminent");
+  });
+
   it("names a category for every hard stop: a preparation with a time, a weapon with a target, a risk carried by the conversation", () => {
     expect(screen("I wrote the notes. tonight, after everyone is asleep").categories).toContain("suicidal_ideation");
     expect(screen("mein ex kommt gleich, ich hab das messer in der jackentasche. heute kriegt er was ab").categories).toContain("harm_to_others");
