@@ -4,16 +4,16 @@
 // A body that fails validation is still screened: a person at risk gets the crisis answer whatever
 // else is wrong with the request.
 import { ChatInput, hardStopSession, startChat, type ChatSession } from "../lib/companion/chat.js";
-import { reportCrisis } from "../lib/drain.js";
-import { ApiError } from "../lib/http/errors.js";
-import { parseWith, readJson } from "../lib/http/body.js";
-import { clientIp, handle } from "../lib/http/handler.js";
-import { json } from "../lib/http/respond.js";
-import { sseResponse, uiMessageStreamResponse, wantsEventStream } from "../lib/http/sse.js";
+import { reportCrisis } from "../lib/delivery/drain.js";
+import { ApiError } from "../lib/platform/http/errors.js";
+import { parseWith, readJson } from "../lib/platform/http/body.js";
+import { clientIp, handle } from "../lib/platform/http/handler.js";
+import { json } from "../lib/platform/http/respond.js";
+import { sseResponse, uiMessageStreamResponse, wantsEventStream } from "../lib/platform/http/sse.js";
 import { chatBodyFromUi, isUiChatBody, writeUiTurn } from "../lib/companion/ui-messages.js";
-import { kv } from "../lib/kv/index.js";
+import { kv } from "../lib/platform/kv/index.js";
 import { chatAs, IDENTITY_ERROR_CODES } from "../lib/participants/auth.js";
-import { records } from "../lib/records/index.js";
+import { records } from "../lib/platform/records/index.js";
 import { assess, safetyView } from "../lib/safety/assess.js";
 import { screenable } from "../lib/safety/input.js";
 import { levelRank } from "../lib/safety/levels.js";

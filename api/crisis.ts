@@ -2,19 +2,19 @@
 // Accepts the chat body as it is (unknown keys ignored). The screen runs before the rate limiter,
 // and every answer — a 429 or a refused body included — carries the resources for the person's country.
 // GET /api/crisis?country=DE (or a name: ?country=Germany) — the crisis resources for a country.
-import { runAfter } from "../lib/background.js";
-import type { CrisisEventPayload } from "../lib/crisis-events.js";
-import { ApiError } from "../lib/http/errors.js";
-import { readJson } from "../lib/http/body.js";
-import { clientIp, handle } from "../lib/http/handler.js";
-import { json } from "../lib/http/respond.js";
+import { runAfter } from "../lib/platform/background.js";
+import type { CrisisEventPayload } from "../lib/crisis-events/crisis-events.js";
+import { ApiError } from "../lib/platform/http/errors.js";
+import { readJson } from "../lib/platform/http/body.js";
+import { clientIp, handle } from "../lib/platform/http/handler.js";
+import { json } from "../lib/platform/http/respond.js";
 import { assessWithJudge, type Assessment } from "../lib/safety/assess.js";
 import { defaultCountry } from "../lib/safety/config.js";
 import { requireScreenable } from "../lib/safety/input.js";
 import { countryFromParam, resolveCountry, resourcesFor } from "../lib/safety/resources.js";
 
 /** The Crisis Event and alert, after the answer; the outbox and stores load only when one is needed. */
-const report = (event: CrisisEventPayload) => runAfter("crisis.report", async () => (await import("../lib/drain.js")).reportCrisis(event));
+const report = (event: CrisisEventPayload) => runAfter("crisis.report", async () => (await import("../lib/delivery/drain.js")).reportCrisis(event));
 
 const answer = (a: Assessment) => ({ level: a.level, categories: a.categories, decidedBy: a.decidedBy, resources: a.resources, response: a.reply });
 
@@ -41,7 +41,7 @@ async function assessRequest(request: Request): Promise<Response> {
   // A person at risk is never rate limited; anyone else still gets the resources with the 429.
   if (!assessment.hardStop) {
     try {
-      const { enforceLimit } = await import("../lib/ratelimit.js");
+      const { enforceLimit } = await import("../lib/platform/ratelimit.js");
       await enforceLimit("crisis:ip", clientIp(request));
     } catch (error) {
       if (!(error instanceof ApiError) || error.code !== "rate_limited") throw error;

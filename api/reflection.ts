@@ -2,20 +2,20 @@
 // It is assessed first, before validation of the other fields, the rate limiter or any store: at
 // any level it is still saved (the person asked for that); at high or imminent the answer carries
 // crisis resources and a safe reply, whatever else happens, and a Crisis Event is recorded.
-import { ConfigError } from "../lib/config/env.js";
-import { reportCrisis, drainSoon } from "../lib/drain.js";
-import { ApiError, errorBody } from "../lib/http/errors.js";
-import { parseWith, readJson } from "../lib/http/body.js";
-import { clientIp, handle } from "../lib/http/handler.js";
-import { json } from "../lib/http/respond.js";
-import { kv } from "../lib/kv/index.js";
-import { enforceLimit } from "../lib/ratelimit.js";
-import { records } from "../lib/records/index.js";
-import { ReflectionInput, submitReflection } from "../lib/reflections.js";
+import { ConfigError } from "../lib/platform/config/env.js";
+import { reportCrisis, drainSoon } from "../lib/delivery/drain.js";
+import { ApiError, errorBody } from "../lib/platform/http/errors.js";
+import { parseWith, readJson } from "../lib/platform/http/body.js";
+import { clientIp, handle } from "../lib/platform/http/handler.js";
+import { json } from "../lib/platform/http/respond.js";
+import { kv } from "../lib/platform/kv/index.js";
+import { enforceLimit } from "../lib/platform/ratelimit.js";
+import { records } from "../lib/platform/records/index.js";
+import { ReflectionInput, submitReflection } from "../lib/reflections/reflections.js";
 import { assess, safetyView, type Assessment } from "../lib/safety/assess.js";
 import { screenable } from "../lib/safety/input.js";
 import { levelRank } from "../lib/safety/levels.js";
-import { emitMilestone } from "../lib/journeys.js";
+import { emitMilestone } from "../lib/journeys/journeys.js";
 import { authorName } from "../lib/participants/auth.js";
 
 // 20,000 characters of text can be 80 KB of UTF-8, more once JSON-escaped.

@@ -1,12 +1,12 @@
 // POST /api/billing/webhook — Stripe events that keep each participant's plan in sync and start
 // the subscription journeys. Verified on the raw body; duplicates and ignored types answer 200.
-import { billingConfig, enqueueBillingEvent, verifyStripeEvent } from "../../lib/billing.js";
-import { drainBriefly } from "../../lib/drain.js";
-import { ApiError } from "../../lib/http/errors.js";
-import { readText } from "../../lib/http/body.js";
-import { handle } from "../../lib/http/handler.js";
-import { json } from "../../lib/http/respond.js";
-import { processOnce } from "../../lib/webhooks.js";
+import { billingConfig, enqueueBillingEvent, verifyStripeEvent } from "../../lib/billing/billing.js";
+import { drainBriefly } from "../../lib/delivery/drain.js";
+import { ApiError } from "../../lib/platform/http/errors.js";
+import { readText } from "../../lib/platform/http/body.js";
+import { handle } from "../../lib/platform/http/handler.js";
+import { json } from "../../lib/platform/http/respond.js";
+import { processOnce } from "../../lib/platform/webhooks.js";
 
 export async function POST(request: Request): Promise<Response> {
   return handle("billing.webhook", async () => {

@@ -1,9 +1,9 @@
 // GET /api/cron/drain — Vercel cron: run the outbox steps that are due (deferred writes, effects),
 // and answer with what is left: queue depth, oldest pending age, the records pace.
-import { authorizeCron } from "../../lib/cron.js";
-import { drainOutbox } from "../../lib/drain.js";
-import { handle } from "../../lib/http/handler.js";
-import { json } from "../../lib/http/respond.js";
+import { authorizeCron } from "../../lib/platform/cron.js";
+import { drainOutbox } from "../../lib/delivery/drain.js";
+import { handle } from "../../lib/platform/http/handler.js";
+import { json } from "../../lib/platform/http/respond.js";
 
 export async function GET(request: Request): Promise<Response> {
   return handle("cron.drain", async () => {

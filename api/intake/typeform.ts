@@ -1,16 +1,16 @@
 // POST /api/intake/typeform — Typeform's signed webhook: a new participant, their consent, and the
 // intake.completed journey. It never answers 404 or 410 (either disables the webhook): problems
 // with the submission are recorded and answered 200, and only a kv outage answers 503 (retried).
-import { drainBriefly } from "../../lib/drain.js";
-import { ApiError } from "../../lib/http/errors.js";
-import { readText } from "../../lib/http/body.js";
-import { handle } from "../../lib/http/handler.js";
-import { json } from "../../lib/http/respond.js";
-import { enqueueIntake, enqueueRejection, readParticipant, TypeformPayload, typeformConfig, verifyTypeformSignature } from "../../lib/intake.js";
-import { emitJourneyEvent } from "../../lib/journeys.js";
-import { hashKey } from "../../lib/kv/index.js";
-import { log } from "../../lib/log.js";
-import { processOnce } from "../../lib/webhooks.js";
+import { drainBriefly } from "../../lib/delivery/drain.js";
+import { ApiError } from "../../lib/platform/http/errors.js";
+import { readText } from "../../lib/platform/http/body.js";
+import { handle } from "../../lib/platform/http/handler.js";
+import { json } from "../../lib/platform/http/respond.js";
+import { enqueueIntake, enqueueRejection, readParticipant, TypeformPayload, typeformConfig, verifyTypeformSignature } from "../../lib/intake/intake.js";
+import { emitJourneyEvent } from "../../lib/journeys/journeys.js";
+import { hashKey } from "../../lib/platform/kv/index.js";
+import { log } from "../../lib/platform/log.js";
+import { processOnce } from "../../lib/platform/webhooks.js";
 
 export async function POST(request: Request): Promise<Response> {
   return handle("intake.typeform", async () => {

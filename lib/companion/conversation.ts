@@ -1,7 +1,7 @@
 // Consented conversation turns in kv, with a TTL that restarts at every message. Nothing is
 // stored without consent, and `consent: false` on a known conversation deletes what was stored.
 import { randomBytes } from "node:crypto";
-import { getJson, setJson, type Kv } from "../kv/index.js";
+import { getJson, setJson, type Kv } from "../platform/kv/index.js";
 import type { Turn } from "./persona.js";
 
 const MAX_TURNS = 40;

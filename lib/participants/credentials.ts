@@ -9,10 +9,10 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { ConfigError, defineConfig, intFromEnv, onReset } from "../config/env.js";
-import { hashKey, type Kv } from "../kv/index.js";
-import { RecordsError, type RecordsStore } from "../records/index.js";
-import { resolveUserIds } from "../reflections.js";
+import { ConfigError, defineConfig, intFromEnv, onReset } from "../platform/config/env.js";
+import { hashKey, type Kv } from "../platform/kv/index.js";
+import { RecordsError, type RecordsStore } from "../platform/records/index.js";
+import { resolveUserIds } from "../reflections/reflections.js";
 
 /** The Users field holding the version every valid token must carry. */
 export const LINK_VERSION_FIELD = "Link Version";
