@@ -1,7 +1,6 @@
 // Typeform intake: verify the signature on the raw body, read answers by `field.ref` through one
 // configurable map, and turn a submission into outbox steps — the Users upsert by Email and the
 // `intake.completed` journey — or into an Intake Rejection the operator can see.
-import { createHmac, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { defineConfig } from "../platform/config/env.js";
 import type { Kv } from "../platform/kv/index.js";
@@ -41,13 +40,6 @@ export const typeformConfig = defineConfig(
 );
 
 /** `Typeform-Signature: sha256=<base64 HMAC-SHA256(secret, raw body)>`, compared in constant time. */
-export function verifyTypeformSignature(raw: string, header: string | null, secret: string): boolean {
-  if (!header) return false;
-  const expected = Buffer.from(`sha256=${createHmac("sha256", secret).update(raw, "utf8").digest("base64")}`);
-  const given = Buffer.from(header.trim());
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
-
 const Answer = z.looseObject({
   type: z.string(),
   field: z.looseObject({ id: z.string().optional(), ref: z.string().optional(), type: z.string().optional() }),
