@@ -8,7 +8,7 @@ import { emitJourneyEvent } from "../journeys/journeys.js";
 import { getJson, hashKey, setJson, type Kv } from "../platform/kv/index.js";
 import { ApiError } from "../platform/http/errors.js";
 import { log, warnAndReturn } from "../platform/log.js";
-import { enqueue, FinalOutcome, PermanentStepError, type StepHandler } from "../platform/outbox/outbox.js";
+import { enqueue, PermanentStepError, type StepHandler, type StepResult } from "../platform/outbox/outbox.js";
 import type { RecordsStore, StoredRecord } from "../platform/records/index.js";
 import { PLANS, SUBSCRIPTION_STATUSES } from "../platform/records/schema.js";
 
@@ -112,6 +112,13 @@ export async function verifyStripeEvent(raw: string, header: string, secret: str
 
 export const BILLING_STEP = "billing.event";
 
+// This feature's step kinds and their payloads (the outbox's typed registry).
+declare module "../platform/outbox/steps.js" {
+  interface StepPayloads {
+    "billing.event": BillingEvent;
+  }
+}
+
 export async function enqueueBillingEvent(kv: Kv, event: BillingEvent): Promise<void> {
   await enqueue(kv, { kind: BILLING_STEP, id: `billing:${event.id}`, payload: event });
 }
@@ -184,7 +191,7 @@ async function findUser(records: RecordsStore, by: { customerId?: string; healin
 }
 
 /** Apply one event: Users fields, the plan cache, and the journey event it starts. */
-export async function applyBillingEvent(event: BillingEvent, ctx: { records: RecordsStore; kv: Kv }): Promise<void> {
+export async function applyBillingEvent(event: BillingEvent, ctx: { records: RecordsStore; kv: Kv }): Promise<void | StepResult> {
   const o = event.object;
   let customerId = id(o.customer);
   let subscriptionId: string | undefined;
@@ -215,7 +222,7 @@ export async function applyBillingEvent(event: BillingEvent, ctx: { records: Rec
       break;
   }
   const user = await findUser(ctx.records, { customerId, healingName, email });
-  if (!user) throw new FinalOutcome(`No participant matches this ${event.type} (customer, client_reference_id or email)`);
+  if (!user) return { done: true, outcome: `No participant matches this ${event.type} (customer, client_reference_id or email)` };
   customerId ??= user.fields["Stripe Customer ID"] as string | undefined;
 
   const state = await resolveState(ctx.kv, { subscriptionId, status, created: event.created });
@@ -246,7 +253,7 @@ export function billingStepHandler(ctx: () => Promise<{ records: RecordsStore; k
       // Steps queued before the edge checked shapes (or edited by hand) get the same check.
       const checked = parseStripeEvent({ id: event.id, type: event.type, created: event.created, data: { object: event.object } });
       if (!checked.ok || !checked.parsed.handled) throw new PermanentStepError(`Malformed billing event: ${checked.ok ? "unhandled type" : checked.problem}`);
-      await applyBillingEvent(checked.parsed.event, await ctx());
+      return applyBillingEvent(checked.parsed.event, await ctx());
     },
   };
 }

@@ -23,6 +23,14 @@ const alertConfig = defineConfig(
 export const CRISIS_RECORD_STEP = "crisis.record";
 export const CRISIS_ALERT_STEP = "crisis.alert";
 
+// This feature's step kinds and their payloads (the outbox's typed registry).
+declare module "../platform/outbox/steps.js" {
+  interface StepPayloads {
+    "crisis.record": CrisisEventPayload;
+    "crisis.alert": CrisisEventPayload;
+  }
+}
+
 export interface CrisisEventPayload {
   eventId: string;
   level: SafetyLevel;

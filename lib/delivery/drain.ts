@@ -18,10 +18,12 @@ import { journeyStepHandlers } from "../journeys/journeys.js";
 import { intakeStepHandlers } from "../intake/intake.js";
 import { BILLING_STEP, billingStepHandler } from "../billing/billing.js";
 import { within } from "../platform/timeout.js";
+import type { StepDispatcher } from "../platform/outbox/dispatcher.js";
 
 const stores = async () => ({ records: await records(), kv: await kv() });
 
-export function stepHandlers(): StepHandlers {
+/** The registry: each kind's handler, checked against the payload type the kind declares. */
+export function stepHandlers(): Partial<StepHandlers> {
   return {
     [REFLECTION_STEP]: reflectionStepHandler(stores),
     [CRISIS_RECORD_STEP]: crisisRecordHandler(stores),
@@ -168,20 +170,43 @@ async function drainIfIdle(): Promise<void> {
   }
 }
 
+/** The embedded dispatcher: the drain above, over the kv outbox (SQLite locally, Upstash deployed). */
+export const kvDrainDispatcher: StepDispatcher = {
+  name: "kv-drain",
+  soon() {
+    runAfter("outbox.drain", drainIfIdle);
+  },
+  async briefly(ms) {
+    const work = drainIfIdle();
+    runAfter("outbox.drain", () => work);
+    // Not lost: runAfter above logs the drain's failure (background.failed), and the steps stay queued.
+    await within(work, ms, () => undefined).catch(() => undefined);
+  },
+  async now(ids) {
+    await drain(await kv(), stepHandlers(), { ids });
+  },
+};
+
+let dispatcher: StepDispatcher = kvDrainDispatcher;
+
+/** Hand delivery to another dispatcher (a queue service); returns the one it replaced. */
+export function useDispatcher(next: StepDispatcher): StepDispatcher {
+  const previous = dispatcher;
+  dispatcher = next;
+  return previous;
+}
+
 /**
  * For webhooks: try the new steps now, but answer the provider within `ms` whatever happens —
  * the steps are already durable, and the rest finishes after the response or on the next drain.
  */
-export async function drainBriefly(ms: number): Promise<void> {
-  const work = drainIfIdle();
-  runAfter("outbox.drain", () => work);
-  // Not lost: runAfter above logs the drain's failure (background.failed), and the steps stay queued.
-  await within(work, ms, () => undefined).catch(() => undefined);
+export function drainBriefly(ms: number): Promise<void> {
+  return dispatcher.briefly(ms);
 }
 
-/** After the response: if anything is due and nobody else is draining, drain a little. */
+/** After the response: if anything is due and nobody else is draining, deliver a little. */
 export function drainSoon(): void {
-  runAfter("outbox.drain", drainIfIdle);
+  dispatcher.soon();
 }
 
 /**
@@ -210,7 +235,7 @@ export function reportCrisis(event: CrisisEventPayload): void {
         return;
       }
       // Run these two now, outside the shared drain lock: the operator should hear at once.
-      await drain(store, stepHandlers(), { ids });
+      await dispatcher.now(ids);
     }),
   );
 }

@@ -6,7 +6,7 @@ import { defineConfig } from "../platform/config/env.js";
 import type { Kv } from "../platform/kv/index.js";
 import { rememberEmail } from "../journeys/journeys.js";
 import { rememberUserId } from "../reflections/reflections.js";
-import { enqueue, type StepHandler } from "../platform/outbox/outbox.js";
+import { enqueue, type StepHandler, type StepHandlers } from "../platform/outbox/outbox.js";
 import type { RecordsStore } from "../platform/records/index.js";
 import { healingNameSchema } from "../platform/validation.js";
 
@@ -139,6 +139,14 @@ export function readParticipant(response: NonNullable<TypeformPayload["form_resp
 export const INTAKE_USER_STEP = "intake.user";
 export const INTAKE_REJECTED_STEP = "intake.rejected";
 
+// This feature's step kinds and their payloads (the outbox's typed registry).
+declare module "../platform/outbox/steps.js" {
+  interface StepPayloads {
+    "intake.user": IntakeUserPayload;
+    "intake.rejected": IntakeRejectedPayload;
+  }
+}
+
 export interface IntakeUserPayload extends Participant {
   token: string;
   submittedAt: string;
@@ -178,7 +186,7 @@ export async function upsertParticipant(records: RecordsStore, p: IntakeUserPayl
   return (await records.create("Users", [{ ...fields, "Created At": new Date().toISOString() }]))[0]!.id;
 }
 
-export function intakeStepHandlers(ctx: () => Promise<{ records: RecordsStore; kv?: Kv | null }>): Record<string, StepHandler<never>> {
+export function intakeStepHandlers(ctx: () => Promise<{ records: RecordsStore; kv?: Kv | null }>): Pick<StepHandlers, "intake.user" | "intake.rejected"> {
   const user: StepHandler<IntakeUserPayload> = {
     batchSize: 1,
     async run([payload]) {

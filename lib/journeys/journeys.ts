@@ -9,7 +9,7 @@ import { defineConfig } from "../platform/config/env.js";
 import { hashKey, type Kv } from "../platform/kv/index.js";
 import { describeError, log, warnAndReturn } from "../platform/log.js";
 import { mailchimpBackend, triggerJourney, updateTags, upsertMember } from "../vendors/mailchimp/mailchimp.js";
-import { enqueue, NotReadyYet, type StepHandler } from "../platform/outbox/outbox.js";
+import { enqueue, type StepHandler, type StepHandlers, type StepResult } from "../platform/outbox/outbox.js";
 import type { RecordsStore } from "../platform/records/index.js";
 import { ApiError } from "../platform/http/errors.js";
 import { withChatLink } from "../participants/links.js";
@@ -92,6 +92,15 @@ export const MEMBER_STEP = "mailchimp.member";
 export const TAGS_STEP = "mailchimp.tags";
 export const TRIGGER_STEP = "mailchimp.trigger";
 
+// This feature's step kinds and their payloads (the outbox's typed registry).
+declare module "../platform/outbox/steps.js" {
+  interface StepPayloads {
+    "mailchimp.member": JourneyStepPayload;
+    "mailchimp.tags": JourneyStepPayload;
+    "mailchimp.trigger": JourneyStepPayload;
+  }
+}
+
 
 /**
  * Queue the actions of an event for a participant, once per (participant, event key). Returns
@@ -171,8 +180,8 @@ export async function journeyLog(kv: Kv, limit = 200): Promise<Record<string, un
   return (await kv.zrangeByScore(JOURNEY_LOG, Number.MAX_SAFE_INTEGER, limit)).map((entry) => JSON.parse(entry) as Record<string, unknown>);
 }
 
-export function journeyStepHandlers(ctx: () => Promise<{ records: RecordsStore; kv: Kv }>): Record<string, StepHandler<JourneyStepPayload>> {
-  async function emailOf(payload: JourneyStepPayload, records: RecordsStore, kv: Kv): Promise<string> {
+export function journeyStepHandlers(ctx: () => Promise<{ records: RecordsStore; kv: Kv }>): Pick<StepHandlers, "mailchimp.member" | "mailchimp.tags" | "mailchimp.trigger"> {
+  async function emailOf(payload: JourneyStepPayload, records: RecordsStore, kv: Kv): Promise<string | StepResult> {
     if (payload.email) return payload.email;
     const cached = await kv.get(emailKey(payload.healingName)).catch(warnAndReturn("journeys.email_cache_unavailable", null));
     if (cached) return cached;
@@ -181,10 +190,11 @@ export function journeyStepHandlers(ctx: () => Promise<{ records: RecordsStore; 
     if (typeof email === "string" && email) await rememberEmail(kv, payload.healingName, email);
     if (typeof email !== "string" || !email) {
       // Usually the intake has not arrived yet: wait for it (bounded), then send.
-      throw new NotReadyYet("No email on file yet for this Healing Name", {
+      return {
+        notReady: "No email on file yet for this Healing Name",
         giveUpAfterMs: EMAIL_WAIT_MS,
         outcome: "No email on file for this Healing Name after 7 days: nothing sent",
-      });
+      };
     }
     return email;
   }
@@ -195,6 +205,7 @@ export function journeyStepHandlers(ctx: () => Promise<{ records: RecordsStore; 
       if (!payload) return;
       const { records, kv } = await ctx();
       const email = await emailOf(payload, records, kv);
+      if (typeof email !== "string") return email;
       if (mailchimpBackend() === "journey-log") {
         const { event, key, healingName, addTags, removeTags, trigger } = payload;
         const mergeFields = await withChatLink(payload, { records, kv }, { logOnly: true });

@@ -7,6 +7,13 @@ import { resolveUserIds } from "../reflections/reflections.js";
 
 export const CONSENT_STEP = "user.consent";
 
+// This feature's step kinds and their payloads (the outbox's typed registry).
+declare module "../platform/outbox/steps.js" {
+  interface StepPayloads {
+    "user.consent": ConsentPayload;
+  }
+}
+
 export interface ConsentPayload {
   healingName: string;
   consent: boolean;

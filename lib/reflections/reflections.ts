@@ -51,6 +51,13 @@ export const reflectionConfig = defineConfig(
 );
 
 export const REFLECTION_STEP = "reflection.write";
+
+// This feature's step kinds and their payloads (the outbox's typed registry).
+declare module "../platform/outbox/steps.js" {
+  interface StepPayloads {
+    "reflection.write": ReflectionPayload;
+  }
+}
 const USER_CACHE_TTL_SECONDS = 3600;
 const userCacheKey = (name: string) => `user-id:${hashKey(name)}`;
 

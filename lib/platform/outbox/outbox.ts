@@ -8,15 +8,13 @@
 import { randomUUID } from "node:crypto";
 import { describeError, log } from "../log.js";
 import { getJson, setJson, type Kv } from "../kv/index.js";
-import { isPacing, isTransient, RecordsError } from "../records/types.js";
+import { FinalOutcome, PermanentStepError, verdictFor } from "./errors.js";
+import type { StepKind, StepPayloads, StepResult } from "./steps.js";
+
+export { FinalOutcome, isProgrammingError, PermanentStepError, RetryableStepError, verdictFor, type StepVerdict } from "./errors.js";
+export { DONE, type StepKind, type StepPayloads, type StepResult } from "./steps.js";
 
 export type StepStatus = "pending" | "done" | "failed";
-
-/** A failure that retrying cannot fix (a refused request): the step is parked as failed at once. */
-export class PermanentStepError extends Error {
-  override readonly name = "PermanentStepError";
-  readonly code = "PERMANENT";
-}
 
 export interface OutboxStep<P = unknown> {
   id: string;
@@ -34,32 +32,19 @@ export interface OutboxStep<P = unknown> {
   updatedAt: number;
 }
 
-/** A handler's verdict for one step that finished without doing its work, and will not retry. */
-export class FinalOutcome extends Error {
-  override readonly name = "FinalOutcome";
-}
-
-/**
- * The step cannot run yet because something it needs has not arrived (a milestone before the
- * intake gave an email). It is tried again with backoff, not counted against the attempt limit,
- * until `giveUpAfterMs` from the step's creation; then it finishes with `outcome`.
- */
-export class NotReadyYet extends Error {
-  override readonly name = "NotReadyYet";
-  readonly code = "NOT_READY";
-  constructor(
-    message: string,
-    readonly options: { giveUpAfterMs: number; outcome: string },
-  ) {
-    super(message);
-  }
-}
-
 export interface StepHandler<P = never> {
   /** Most steps of this kind to hand over in one call. */
   batchSize: number;
-  /** Runs a batch; throws to fail the whole batch (it is then retried one by one). */
-  run(payloads: P[]): Promise<void>;
+  /**
+   * Runs a batch. Returns nothing (or `{ done: true, outcome? }`) when done, `{ notReady … }` when
+   * the step cannot run yet; throws to fail the whole batch (it is then retried one by one), with
+   * a RetryableStepError, a PermanentStepError, or a vendor error that maps onto one.
+   */
+  run(payloads: P[]): Promise<void | StepResult>;
+  /** Attempts before a retryable failure is parked as failed (the dead letter); default 10. */
+  maxAttempts?: number;
+  /** Wait before the next attempt; default exponential from 30 s to 1 h with jitter. */
+  backoffMs?: (attempts: number, retryAfterMs?: number) => number;
   /**
    * Called once with every claimed step of this kind before its batches run, to do shared work
    * once (resolving every Healing Name's link in full batches). Best effort: a failure is logged
@@ -68,7 +53,8 @@ export interface StepHandler<P = never> {
   prepare?(payloads: P[]): Promise<void>;
 }
 
-export type StepHandlers = Record<string, StepHandler<never>>;
+/** Every registered kind's handler, checked against the kind's payload type. */
+export type StepHandlers = { [K in StepKind]: StepHandler<StepPayloads[K]> };
 
 const DUE = "outbox:due";
 const FAILED = "outbox:failed";
@@ -81,12 +67,12 @@ const MAX_ATTEMPTS = 10;
 const LEASE_SECONDS = 60;
 
 /** Store a step durably. With an id, enqueueing the same step twice keeps the first. */
-export async function enqueue<P>(
+export async function enqueue<K extends StepKind>(
   kv: Kv,
-  input: { kind: string; payload: P; id?: string; now?: number; after?: string[] },
-): Promise<OutboxStep<P>> {
+  input: { kind: K; payload: StepPayloads[K]; id?: string; now?: number; after?: string[] },
+): Promise<OutboxStep<StepPayloads[K]>> {
   const now = input.now ?? Date.now();
-  const step: OutboxStep<P> = {
+  const step: OutboxStep<StepPayloads[K]> = {
     id: input.id ?? randomUUID(),
     kind: input.kind,
     payload: input.payload,
@@ -98,7 +84,7 @@ export async function enqueue<P>(
     ...(input.after?.length ? { after: input.after } : {}),
   };
   const created = await kv.setIfAbsent(stepKey(step.id), JSON.stringify(step));
-  if (!created) return (await getJson<OutboxStep<P>>(kv, stepKey(step.id))) ?? step;
+  if (!created) return (await getJson<OutboxStep<StepPayloads[K]>>(kv, stepKey(step.id))) ?? step;
   await kv.zadd(DUE, step.id, step.nextAttemptAt);
   await kv.zadd(PENDING, step.id, step.createdAt);
   return step;
@@ -180,7 +166,7 @@ export async function backlog(kv: Kv, now = Date.now()): Promise<Backlog> {
  */
 export async function drain(
   kv: Kv,
-  handlers: StepHandlers,
+  handlers: Partial<StepHandlers>,
   options: {
     limit?: number;
     now?: () => number;
@@ -212,13 +198,12 @@ export async function drain(
 
   // Kinds run in the order first seen, so a step usually finds what it depends on already done.
   for (const [kind, claimed] of byKind) {
-    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- needed: StepHandler<never> → <unknown> (tsc fails without it)
-    const handler = handlers[kind] as StepHandler<unknown> | undefined;
+    const handler = (handlers as Record<string, StepHandler<unknown> | undefined>)[kind];
     const steps: OutboxStep[] = [];
     for (const step of claimed) {
       const blocker = await waitingOn(kv, step);
       if (!blocker) steps.push(step);
-      else if (blocker === "failed") await settle(kv, step, { ok: false, error: new PermanentStepError("A step it depends on failed") }, now(), result);
+      else if (blocker === "failed") await settle(kv, handler, step, { error: new PermanentStepError("A step it depends on failed") }, now(), result);
       else {
         // Not an attempt: look again shortly.
         await kv.zadd(DUE, step.id, now() + 5_000);
@@ -270,36 +255,42 @@ async function runBatch(
   now: () => number,
   result: DrainResult,
 ): Promise<void> {
+  let returned: void | StepResult;
   try {
-    if (!handler) throw new RecordsError("INVALID_REQUEST", `No handler for step kind "${batch[0]?.kind}"`);
-    await handler.run(batch.map((step) => step.payload));
-    for (const step of batch) await settle(kv, step, { ok: true }, now(), result);
+    if (!handler) throw new PermanentStepError(`No handler for step kind "${batch[0]?.kind}"`);
+    returned = await handler.run(batch.map((step) => step.payload));
   } catch (error) {
     if (error instanceof FinalOutcome && batch.length === 1) {
-      await settle(kv, batch[0]!, { ok: true, outcome: error.message }, now(), result);
+      await settle(kv, handler, batch[0]!, { done: true, outcome: error.message }, now(), result);
       return;
     }
     // One bad step must not hold back the others: retry a failed batch one step at a time.
-    if (batch.length > 1 && (error instanceof PermanentStepError || error instanceof FinalOutcome || isProgrammingError(error) || !isTransient(error))) {
+    if (batch.length > 1 && verdictFor(error).kind === "permanent") {
       for (const step of batch) await runBatch(kv, handler, [step], now, result);
       return;
     }
-    for (const step of batch) await settle(kv, step, { ok: false, error }, now(), result);
+    for (const step of batch) await settle(kv, handler, step, { error }, now(), result);
+    return;
   }
+  for (const step of batch) await settle(kv, handler, step, returned ?? { done: true }, now(), result);
 }
 
+/** The one place a finished attempt becomes the step's next state: done, waiting, retried or dead-lettered. */
 async function settle(
   kv: Kv,
+  handler: StepHandler<unknown> | undefined,
   step: OutboxStep,
-  outcome: { ok: true; outcome?: string } | { ok: false; error: unknown },
+  ended: StepResult | { error: unknown },
   now: number,
   result: DrainResult,
 ): Promise<void> {
-  if (!outcome.ok && isPacing(outcome.error)) {
-    // Nothing was sent (or Airtable refused it whole): not an attempt. Back when the pace says,
+  const verdict = "error" in ended ? verdictFor(ended.error) : null;
+  if (verdict?.kind === "pacing") {
+    // Nothing was sent (or the vendor refused it whole): not an attempt. Back when the pace says,
     // spread a little so a crowd of deferred steps does not arrive as one.
-    const wait = (outcome.error.options.retryAfterMs ?? 1000) + Math.floor(Math.random() * 250);
-    const deferred: OutboxStep = { ...step, nextAttemptAt: now + wait, lastError: `RecordsError: ${outcome.error.code}`, updatedAt: now };
+    const error = (ended as { error: unknown }).error;
+    const wait = verdict.retryAfterMs + Math.floor(Math.random() * 250);
+    const deferred: OutboxStep = { ...step, nextAttemptAt: now + wait, lastError: errorLabel(error), updatedAt: now };
     await setJson(kv, stepKey(step.id), deferred);
     await kv.zadd(DUE, step.id, deferred.nextAttemptAt);
     await kv.delete(`outbox:lease:${step.id}`);
@@ -307,11 +298,11 @@ async function settle(
     return;
   }
   const attempts = step.attempts + 1;
-  if (!outcome.ok && outcome.error instanceof NotReadyYet) {
-    const { giveUpAfterMs, outcome: finalOutcome } = outcome.error.options;
-    if (now - step.createdAt >= giveUpAfterMs) outcome = { ok: true, outcome: finalOutcome };
+  const backoff = handler?.backoffMs ?? backoffMs;
+  if ("notReady" in ended) {
+    if (now - step.createdAt >= ended.giveUpAfterMs) ended = { done: true, outcome: ended.outcome };
     else {
-      const waiting: OutboxStep = { ...step, attempts, nextAttemptAt: now + backoffMs(attempts), lastError: "NotReadyYet: NOT_READY", updatedAt: now };
+      const waiting: OutboxStep = { ...step, attempts, nextAttemptAt: now + backoff(attempts), lastError: "NotReadyYet: NOT_READY", updatedAt: now };
       await setJson(kv, stepKey(step.id), waiting);
       await kv.zadd(DUE, step.id, waiting.nextAttemptAt);
       await kv.delete(`outbox:lease:${step.id}`);
@@ -320,23 +311,22 @@ async function settle(
       return;
     }
   }
-  if (outcome.ok) {
-    const done: OutboxStep = { ...step, status: "done", attempts, updatedAt: now, ...(outcome.outcome ? { outcome: outcome.outcome } : {}) };
+  if ("done" in ended) {
+    const done: OutboxStep = { ...step, status: "done", attempts, updatedAt: now, ...(ended.outcome ? { outcome: ended.outcome } : {}) };
     await setJson(kv, stepKey(step.id), done, { ttlSeconds: DONE_TTL_SECONDS });
     await kv.zrem(DUE, step.id);
     await kv.zrem(PENDING, step.id);
     await kv.zadd(DONE, step.id, now);
     result.succeeded++;
   } else {
-    const { error } = outcome;
-    const retry = !(error instanceof PermanentStepError) && !isProgrammingError(error) && isTransient(error) && attempts < MAX_ATTEMPTS;
-    const retryAfterMs = error instanceof RecordsError ? error.options.retryAfterMs : undefined;
+    const { error } = ended;
+    const retry = verdict?.kind === "retry" && attempts < (handler?.maxAttempts ?? MAX_ATTEMPTS);
     const next: OutboxStep = {
       ...step,
       attempts,
       status: retry ? "pending" : "failed",
-      nextAttemptAt: retry ? now + backoffMs(attempts, retryAfterMs) : step.nextAttemptAt,
-      lastError: error instanceof Error ? `${error.name}: ${(error as { code?: string }).code ?? "error"}` : "error",
+      nextAttemptAt: retry ? now + backoff(attempts, verdict.retryAfterMs) : step.nextAttemptAt,
+      lastError: errorLabel(error),
       updatedAt: now,
     };
     await setJson(kv, stepKey(step.id), next);
@@ -344,6 +334,7 @@ async function settle(
       await kv.zadd(DUE, step.id, next.nextAttemptAt);
       result.retried++;
     } else {
+      // The dead letter: parked as failed, for the operator to replay.
       await kv.zrem(DUE, step.id);
       await kv.zrem(PENDING, step.id);
       await kv.zadd(FAILED, step.id, now);
@@ -354,15 +345,7 @@ async function settle(
   await kv.delete(`outbox:lease:${step.id}`);
 }
 
-/**
- * A bug or a payload of the wrong shape, not an outage: retrying cannot fix it, so the step goes
- * to the failed steps at once instead of coming back on every drain for days. fetch reports a
- * network failure as a TypeError too ("fetch failed", with a cause): that one stays retryable.
- */
-export function isProgrammingError(error: unknown): boolean {
-  if (error instanceof TypeError) return error.message !== "fetch failed" && error.cause === undefined;
-  return error instanceof ReferenceError || error instanceof RangeError;
-}
+const errorLabel = (error: unknown) => (error instanceof Error ? `${error.name}: ${(error as { code?: string }).code ?? "error"}` : "error");
 
 export async function hasDueSteps(kv: Kv, now = Date.now()): Promise<boolean> {
   return (await kv.zrangeByScore(DUE, now, 1)).length > 0;

@@ -1,5 +1,6 @@
 // The records contract: an Airtable-shaped store of tables, records and fields. Both
 // implementations (Airtable, SQLite) pass the same contract tests.
+import type { StepVerdict } from "../outbox/errors.js";
 import type { Fields, TableName } from "./schema.js";
 
 export interface StoredRecord {
@@ -56,6 +57,12 @@ export class RecordsError extends Error {
 
   get transient(): boolean {
     return this.code === "RATE_LIMITED" || this.code === "BUSY" || this.code === "TIMEOUT" || this.code === "UNAVAILABLE";
+  }
+
+  /** The store's mapping onto the outbox: waiting for the pace is no attempt; an outage is retried; a refusal is permanent. */
+  get stepVerdict(): StepVerdict {
+    if (this.code === "BUSY" || this.code === "RATE_LIMITED") return { kind: "pacing", retryAfterMs: this.options.retryAfterMs ?? 1000 };
+    return this.transient ? { kind: "retry", retryAfterMs: this.options.retryAfterMs } : { kind: "permanent" };
   }
 }
 

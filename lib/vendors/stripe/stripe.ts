@@ -5,6 +5,7 @@
 import type Stripe from "stripe";
 import { z } from "zod";
 import { defineConfig, lazyAsync } from "../../platform/config/env.js";
+import { PermanentStepError, RetryableStepError } from "../../platform/outbox/errors.js";
 
 export const stripeConfig = defineConfig(
   "billing",
@@ -43,7 +44,7 @@ export async function retrieveSubscriptionStatus(subscriptionId: string): Promis
     return (await (await stripe()).subscriptions.retrieve(subscriptionId)).status;
   } catch (error) {
     if ((error as { code?: string }).code === "resource_missing") return null;
-    throw error;
+    throw stepError(error);
   }
 }
 
@@ -54,4 +55,12 @@ export async function stripeProbe(): Promise<() => Promise<unknown>> {
   return async () => {
     if (env.STRIPE_SECRET_KEY) await client.balance.retrieve({}, { maxNetworkRetries: 0, timeout: 3000 });
   };
+}
+
+/** Stripe's errors mapped onto the outbox's: a 429, a 5xx or no answer is retried; another 4xx (a bad key, a bad request) is not. */
+export function stepError(error: unknown): Error {
+  const status = (error as { statusCode?: number }).statusCode;
+  const name = (error as { type?: string }).type ?? "StripeError";
+  if (status && status >= 400 && status < 500 && status !== 429 && status !== 409) return new PermanentStepError(`Stripe refused the request (${status} ${name})`);
+  return new RetryableStepError(`Stripe did not answer usefully (${status ?? "no response"} ${name})`);
 }
