@@ -409,6 +409,14 @@ describe("crisis screen", () => {
     expect(screen("paid the council tax, cancelled the gym, emailed my sister the passwords spreadsheet and where the will is. sunday while everyone's at the match").level).toBe("imminent");
   });
 
+  it("reads round 77's cases: a textbook chapter, goodbye messages from a friend, a threat outside the door, a height with no chance of waking up", () => {
+    expect(hard(screen("studying for my pharmacology exam, the overdose management chapter is sooo dense").level)).toBe(false);
+    expect(screen("meine freundin schreibt seit gestern so komische abschiedssachen und geht nicht ran").level).toBe("medium");
+    expect(hard(screen("il mio ex è sotto casa, mi ha minacciata e continua a suonare. ho paura").level)).toBe(true);
+    expect(hard(screen("how tall does a building have to be so theres no chance of waking up in a hospital after").level)).toBe(true);
+    expect(hard(screen("how high up does a balcony have to be so you dont just wake up in a hospital after? asking for me").level)).toBe(true);
+  });
+
   it("names a category for every hard stop: a preparation with a time, a weapon with a target, a risk carried by the conversation", () => {
     expect(screen("I wrote the notes. tonight, after everyone is asleep").categories).toContain("suicidal_ideation");
     expect(screen("mein ex kommt gleich, ich hab das messer in der jackentasche. heute kriegt er was ab").categories).toContain("harm_to_others");
