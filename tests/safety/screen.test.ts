@@ -417,6 +417,13 @@ describe("crisis screen", () => {
     expect(hard(screen("how high up does a balcony have to be so you dont just wake up in a hospital after? asking for me").level)).toBe(true);
   });
 
+  it("reads round 78's cases: a sworn threat 'not venting', a plate thrown and a threat if I call anyone, cleaning product already drunk", () => {
+    expect(hard(screen("if my stepdad lays one more hand on my mom im going to put him in the ground. i mean it. not venting").level)).toBe(true);
+    expect(hard(screen("my bf just threw a plate at my head and said if i call anyone itll be worse. im in the bathroom").level)).toBe(true);
+    expect(screen("já bebi o produto que tava na lavanderia. tô com muito enjoo e medo agora").level).toBe("imminent");
+    expect(hard(screen("if i call anyone about the job it will be worse lol").level)).toBe(false);
+  });
+
   it("names a category for every hard stop: a preparation with a time, a weapon with a target, a risk carried by the conversation", () => {
     expect(screen("I wrote the notes. tonight, after everyone is asleep").categories).toContain("suicidal_ideation");
     expect(screen("mein ex kommt gleich, ich hab das messer in der jackentasche. heute kriegt er was ab").categories).toContain("harm_to_others");
