@@ -424,6 +424,13 @@ describe("crisis screen", () => {
     expect(hard(screen("if i call anyone about the job it will be worse lol").level)).toBe(false);
   });
 
+  it("reads round 79's cases: 'once everyone's asleep' is a time not the past, a named person with a plan to find them, a building's top in Portuguese", () => {
+    expect(screen("gave my gaming pc to my clanmate and cancelled my phone contract from the 1st. tonight once everyones asleep. its fine im weirdly calm about it").level).toBe("imminent");
+    expect(hard(screen("i'm going to hurt kyle from the team so bad he never plays again. i know where he parks after practice").level)).toBe(true);
+    expect(hard(screen("tô no alto do prédio da faculdade. daqui de cima dá pra ter certeza que não acordo no hospital?").level)).toBe(true);
+    expect(hard(screen("if my mum makes me do one more family quiz this holiday i'm gonna die of cringe").level)).toBe(false);
+  });
+
   it("names a category for every hard stop: a preparation with a time, a weapon with a target, a risk carried by the conversation", () => {
     expect(screen("I wrote the notes. tonight, after everyone is asleep").categories).toContain("suicidal_ideation");
     expect(screen("mein ex kommt gleich, ich hab das messer in der jackentasche. heute kriegt er was ab").categories).toContain("harm_to_others");
