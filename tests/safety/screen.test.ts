@@ -431,6 +431,12 @@ describe("crisis screen", () => {
     expect(hard(screen("if my mum makes me do one more family quiz this holiday i'm gonna die of cringe").level)).toBe(false);
   });
 
+  it("reads round 80's cases: a sworn threat with a bat, no future I can picture, being pushed against a wall (Spanish)", () => {
+    expect(hard(screen("if kyle says one more word at practice i'm bringing my brother's bat and wrecking his face. dead serious").level)).toBe(true);
+    expect(screen("i can't see a future for me at all. like i literally can't picture being 30").level).toBe("medium");
+    expect(hard(screen("mi pareja me revisa el celular y ayer me empujó contra la pared. hoy está en casa y tengo miedo de lo que haga").level)).toBe(true);
+  });
+
   it("names a category for every hard stop: a preparation with a time, a weapon with a target, a risk carried by the conversation", () => {
     expect(screen("I wrote the notes. tonight, after everyone is asleep").categories).toContain("suicidal_ideation");
     expect(screen("mein ex kommt gleich, ich hab das messer in der jackentasche. heute kriegt er was ab").categories).toContain("harm_to_others");
