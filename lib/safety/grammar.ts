@@ -94,8 +94,9 @@ function prune(matches: Match[]): Match[] {
     // and "si me pasa algo" inside "me da igual si me pasa algo" is no farewell.
     if ((m.concept === "euph" || m.concept === "farewell") && passives.some((p) => p.start <= m.start && m.end <= p.end && p.end - p.start > m.end - m.start)) return false;
     // An idiom swallows what starts inside it, and what ends inside it ("i cut" in "i cut my finger"),
-    // except intent that begins before it ("want to die" in "want to die for real").
-    if (!SCOPE_ONLY.has(m.concept) && idioms.some((i) => (i.start <= m.start && m.start < i.end && !(i.start === m.start && m.end > i.end)) || (m.start < i.start && m.end > i.start && m.end <= i.end && m.concept !== "killself" && m.concept !== "want"))) return false;
+    // except intent or a reported threat that begins before it ("want to die" in "want to die for real",
+    // "dice que si no abro me mata" around "me mata").
+    if (!SCOPE_ONLY.has(m.concept) && idioms.some((i) => (i.start <= m.start && m.start < i.end && !(i.start === m.start && m.end > i.end)) || (m.start < i.start && m.end > i.start && m.end <= i.end && m.concept !== "killself" && m.concept !== "want" && m.concept !== "danger"))) return false;
     if (m.concept === "self" && others.some((o) => o.start <= m.start && m.end <= o.end)) return false;
     if (m.concept === "neg" && risky.some((r) => r.start <= m.start && m.end <= r.end && r.end - r.start > m.end - m.start)) return false;
     return true;
