@@ -12,6 +12,9 @@ import { within } from "./timeout.js";
 import { countrySchema, healingNameSchema, label, trimmedText } from "./validation.js";
 import { fieldProblem, RecordsError, type Fields, type RecordsStore } from "./records/index.js";
 import type { SafetyLevel } from "./safety/levels.js";
+import { consentOf } from "./participants/consent.js";
+
+const findUserByName = async (records: RecordsStore, name: string) => (await records.find("Users", { "Healing Name": name }, { limit: 1 }))[0];
 
 export const ReflectionInput = z.strictObject({
   healingName: healingNameSchema,
@@ -88,12 +91,13 @@ export async function resolveUserIds(names: string[], ctx: { records: RecordsSto
   return ids;
 }
 
-function reflectionFields(p: ReflectionPayload, userId: string): Fields {
+function reflectionFields(p: ReflectionPayload, userId: string, keepText = true): Fields {
   return {
     "Submission ID": p.submissionId,
     User: [userId],
     "Healing Name": p.healingName,
-    "Reflection Text": p.reflection,
+    // Without consent (the participant withdrew it) the reflection is recorded without its text.
+    "Reflection Text": keepText ? p.reflection : undefined,
     Date: p.date,
     Milestone: p.milestone,
     "Crisis Level": p.crisisLevel,
@@ -112,10 +116,11 @@ export async function writeReflections(
   ctx: { records: RecordsStore; kv: Kv | null },
 ): Promise<Map<string, string>> {
   const userIds = await resolveUserIds(payloads.map((p) => p.healingName), ctx);
+  const consent = await consentOf(payloads.map((p) => p.healingName), { ...ctx, find: findUserByName });
   try {
     const result = await ctx.records.upsert("Reflections", {
       mergeOn: ["Submission ID"],
-      records: payloads.map((p) => reflectionFields(p, userIds.get(p.healingName)!)),
+      records: payloads.map((p) => reflectionFields(p, userIds.get(p.healingName)!, consent.get(p.healingName) !== false)),
     });
     return new Map(result.records.map((r) => [String(r.fields["Submission ID"]), r.id]));
   } catch (error) {

@@ -94,7 +94,7 @@ export async function startChat(
     runAfter("chat.forget", () => forgetConversation(store, input.conversationId!));
   }
   if (input.healingName && typeof input.consent === "boolean" && store) {
-    const change = { healingName: input.healingName, consent: input.consent };
+    const change = { healingName: input.healingName, consent: input.consent, at: new Date().toISOString() };
     runAfter("chat.consent", async () => (await syncConsent(store, change)) && drainSoon());
   }
 
