@@ -5,7 +5,8 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { defineConfig } from "./config/env.js";
 import type { Kv } from "./kv/index.js";
-import { rememberEmail } from "./journeys.js";
+import { emitJourneyEvent, rememberEmail } from "./journeys.js";
+import { assignName, nameKey } from "./participants/names.js";
 import { rememberUserId } from "./reflections.js";
 import { enqueue, type StepHandler } from "./outbox.js";
 import type { RecordsStore, StoredRecord } from "./records/index.js";
@@ -174,9 +175,12 @@ export async function enqueueRejection(kv: Kv, payload: IntakeRejectedPayload): 
  */
 export async function upsertParticipant(records: RecordsStore, p: IntakeUserPayload): Promise<StoredRecord> {
   const [byEmail] = await records.find("Users", { Email: p.email }, { limit: 1 });
-  const target = byEmail ?? (await records.find("Users", { "Healing Name": p.healingName, Email: "" }, { limit: 1 }))[0];
+  // Names are unique (case- and accent-insensitively): someone else's gets a free variant.
+  const assigned = await assignName(records, { healingName: p.healingName, ownRecordId: byEmail?.id });
+  const target = byEmail ?? assigned.holder;
   const fields = {
-    "Healing Name": p.healingName,
+    "Healing Name": assigned.healingName,
+    "Name Key": nameKey(assigned.healingName),
     Email: p.email,
     // A late intake never overrides a newer consent decision (say, a withdrawal in chat).
     ...consentFields(target, { consent: p.consent, at: p.submittedAt }),
@@ -195,9 +199,12 @@ export function intakeStepHandlers(ctx: () => Promise<{ records: RecordsStore; k
       const { records, kv } = await ctx();
       const user = await upsertParticipant(records, payload);
       const consent = recordConsent(user);
+      const healingName = String(user.fields["Healing Name"]);
       if (kv) {
-        await Promise.all([rememberUserId(kv, payload.healingName, user.id), rememberEmail(kv, payload.healingName, payload.email)]);
-        if (consent) await rememberConsent(kv, payload.healingName, consent).catch(() => false);
+        await Promise.all([rememberUserId(kv, healingName, user.id), rememberEmail(kv, healingName, payload.email)]);
+        if (consent) await rememberConsent(kv, healingName, consent).catch(() => false);
+        // After the name is assigned, so Mailchimp's HNAME tells the participant the name they have.
+        await emitJourneyEvent(kv, { event: "intake.completed", key: "intake", email: payload.email, healingName });
       }
     },
   };

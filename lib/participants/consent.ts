@@ -1,8 +1,9 @@
 // Consent to data storage is monotonic in time: every change carries when the participant made it
 // (the intake's submitted_at, the chat request's arrival), and the newest wins in every store —
 // the kv consent cache and Users — whatever order the intake, chat and billing events arrive in.
-import { hashKey, type Kv } from "../kv/index.js";
-import type { RecordsStore, StoredRecord } from "../records/index.js";
+import type { Kv } from "../kv/index.js";
+import { participantKey } from "./names.js";
+import type { StoredRecord } from "../records/index.js";
 
 export interface ConsentState {
   consent: boolean;
@@ -12,7 +13,7 @@ export interface ConsentState {
 
 const CACHE_TTL_SECONDS = 30 * 86_400;
 export const consentCacheKey = (participant: string) => `consent:${participant}`;
-const keyOf = (name: string) => consentCacheKey(hashKey(name));
+const keyOf = (name: string) => consentCacheKey(participantKey(name));
 
 /** Whether a change made at `at` is newer than one made at `than` (an unknown time is oldest). */
 export function isNewer(at: string, than: string | undefined | null): boolean {
@@ -59,26 +60,4 @@ export function consentFields(current: StoredRecord | undefined | null, change: 
   const held = recordConsent(current);
   if (held && !isNewer(change.at, held.at)) return {};
   return { "Consent to Data Storage": change.consent, "Consent Updated At": change.at };
-}
-
-/**
- * What each participant last decided, for the reflection write: the kv cache first, then Users.
- * Undefined when they never said (no intake, no chat choice).
- */
-export async function consentOf(
-  names: string[],
-  ctx: { records: RecordsStore; kv: Kv | null; find: (records: RecordsStore, name: string) => Promise<StoredRecord | undefined> },
-): Promise<Map<string, boolean | undefined>> {
-  const out = new Map<string, boolean | undefined>();
-  for (const name of new Set(names)) {
-    const cached = ctx.kv ? await cachedConsent(ctx.kv, name).catch(() => null) : null;
-    if (cached) {
-      out.set(name, cached.consent);
-      continue;
-    }
-    const held = recordConsent(await ctx.find(ctx.records, name));
-    out.set(name, held?.consent);
-    if (held && ctx.kv) await rememberConsent(ctx.kv, name, held).catch(() => false);
-  }
-  return out;
 }

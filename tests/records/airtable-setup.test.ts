@@ -37,7 +37,7 @@ describe("npm run setup:airtable", () => {
       }
       expect(table.fields[0]!.name).toBe(SCHEMA[name].primary);
     }
-    expect(printed).toContain("+ table Users (10 fields)");
+    expect(printed).toContain("+ table Users (11 fields)");
     expect(printed).toContain("  + field Reflections.User (multipleRecordLinks)");
 
     vi.advanceTimersByTime(2000);
@@ -81,7 +81,7 @@ describe("npm run setup:airtable", () => {
     });
     expect(users.status).toBe(200);
     const result = await run();
-    expect(result.createdTables).toEqual(["Reflections", "Crisis Events", "Intake Rejections"]);
+    expect(result.createdTables).toEqual(["Reflections", "Crisis Events", "Intake Rejections", "Privacy Requests"]);
     expect(result.createdFields).toContain("Users.Email");
     expect(result.createdFields).not.toContain("Users.Plan");
     expect(result.warnings).toEqual(["Users.Plan is singleLineText, expected singleSelect — left as it is"]);
