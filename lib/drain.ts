@@ -18,6 +18,7 @@ import { journeyStepHandlers } from "./journeys.js";
 import { intakeStepHandlers } from "./intake.js";
 import { BILLING_STEP, billingStepHandler } from "./billing.js";
 import { within } from "./timeout.js";
+import { ERASE_STEP, eraseStepHandler } from "./privacy/erase.js";
 
 const stores = async () => ({ records: await records(), kv: await kv() });
 
@@ -30,6 +31,7 @@ export function stepHandlers(): StepHandlers {
     ...journeyStepHandlers(stores),
     ...intakeStepHandlers(stores),
     [BILLING_STEP]: billingStepHandler(stores),
+    [ERASE_STEP]: eraseStepHandler(stores),
   };
 }
 

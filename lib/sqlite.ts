@@ -31,5 +31,12 @@ export function openDatabase(name: string): Database {
   db.pragma("journal_mode = WAL");
   db.pragma("busy_timeout = 5000");
   db.pragma("synchronous = NORMAL");
+  // Deleted rows are overwritten with zeros, not left in free pages (erasure, retention).
+  db.pragma("secure_delete = ON");
   return db;
+}
+
+/** Copy the write-ahead log into the file and truncate it: erased text must not linger in the WAL. */
+export function checkpoint(db: Database): void {
+  db.pragma("wal_checkpoint(TRUNCATE)");
 }

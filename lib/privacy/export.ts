@@ -2,6 +2,7 @@
 // labelled with where it came from. Recorded in Privacy Requests (who asked, when; not whom).
 import { randomUUID } from "node:crypto";
 import type { Kv } from "../kv/index.js";
+import { ApiError } from "../http/errors.js";
 import { getMember, mailchimpBackend } from "../mailchimp.js";
 import type { RecordsStore } from "../records/index.js";
 import { loadTurns } from "../companion/conversation.js";
@@ -59,7 +60,9 @@ export async function exportParticipant(
   });
   parts.push({ source: "kv:journey log (local, without Mailchimp)", backend: kb, items: (await journeyLogEntries(kv, subject)).map((e) => JSON.parse(e)) });
   if (mailchimpBackend() === "mailchimp" && subject.email) {
-    const held = await getMember(subject.email);
+    const held = await getMember(subject.email).catch((error: unknown) => {
+      throw new ApiError("service_unavailable", "Mailchimp did not answer; the export needs it. Try again in a minute.", { "retry-after": "60" }, error);
+    });
     parts.push({ source: "mailchimp:member", backend: "mailchimp", items: held ? [held.member] : [] });
     parts.push({ source: "mailchimp:tags", backend: "mailchimp", items: held ? held.tags : [] });
   }

@@ -4,7 +4,7 @@
 // on (LOOKUP_FIELDS) has an expression index, and lookups reuse their prepared statements, so a
 // write costs the same at 100,000 rows as in an empty file.
 import { randomBytes } from "node:crypto";
-import { openDatabase, type Database } from "../sqlite.js";
+import { checkpoint, openDatabase, type Database } from "../sqlite.js";
 import type { Statement } from "better-sqlite3";
 import { LOOKUP_FIELDS, SCHEMA, TABLE_NAMES, fieldProblem, isEmptyCell, type Fields, type TableName } from "./schema.js";
 import { RecordsError, type RecordsStore, type StoredRecord, type UpsertResult } from "./types.js";
@@ -101,6 +101,9 @@ export function createSqliteRecords(db: Database = openDatabase("records")): Rec
     },
     async delete(table, ids) {
       return db.transaction(() => ids.filter((id) => remove.run(table, id).changes > 0))();
+    },
+    async compact() {
+      checkpoint(db);
     },
   };
 }

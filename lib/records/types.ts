@@ -28,6 +28,8 @@ export interface RecordsStore {
   /** Every record of a table, oldest first (paged under the hood). */
   list(table: TableName): Promise<StoredRecord[]>;
   delete(table: TableName, ids: string[]): Promise<string[]>;
+  /** Embedded store only: fold the write-ahead log into the file and truncate it, so deleted text is gone from disk. */
+  compact?(): Promise<void>;
 }
 
 export type RecordsErrorCode =

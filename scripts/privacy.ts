@@ -1,0 +1,38 @@
+// npm run privacy -- export --healing-name X [--email E] | erase --healing-name X [--email E] | backfill-name-keys
+// The operator's side of a participant's data rights (lib/privacy); erasure runs through the outbox.
+import { runScript } from "./run.js";
+import { drainOutbox } from "../lib/drain.js";
+import { kv } from "../lib/kv/index.js";
+import { backfillNameKeys } from "../lib/participants/names.js";
+import { exportParticipant } from "../lib/privacy/export.js";
+import { requestErasure } from "../lib/privacy/erase.js";
+import { records, withPaceWait } from "../lib/records/index.js";
+
+const option = (name: string) => {
+  const at = process.argv.indexOf(name);
+  return at >= 0 ? process.argv[at + 1] : undefined;
+};
+
+async function main(): Promise<void> {
+  const command = process.argv[2];
+  const stores = { records: await records(), kv: await kv() };
+  if (command === "backfill-name-keys") {
+    console.log(JSON.stringify(await withPaceWait(10_000, () => backfillNameKeys(stores.records))));
+    return;
+  }
+  const healingName = option("--healing-name");
+  const email = option("--email")?.trim().toLowerCase();
+  if ((command !== "export" && command !== "erase") || !healingName) {
+    throw new Error("Usage: npm run privacy -- export|erase --healing-name <name> [--email <email>] | backfill-name-keys");
+  }
+  const requestedBy = `cli:${process.env.USER ?? "operator"}`;
+  if (command === "export") {
+    console.log(JSON.stringify(await withPaceWait(10_000, () => exportParticipant({ healingName, email, requestedBy }, stores)), null, 2));
+    return;
+  }
+  const { requestId } = await withPaceWait(10_000, () => requestErasure({ healingName, email, requestedBy }, stores));
+  const drained = await drainOutbox();
+  console.log(`Erasure ${requestId} queued; drained ${drained.succeeded} steps. Follow it in Privacy Requests or with npm run outbox.`);
+}
+
+runScript(main);
