@@ -8,7 +8,7 @@ import { defineConfig, lazyAsync } from "./config/env.js";
 import { emitJourneyEvent } from "./journeys.js";
 import { getJson, setJson, type Kv } from "./kv/index.js";
 import { ApiError } from "./http/errors.js";
-import { log } from "./log.js";
+import { log, warnAndReturn } from "./log.js";
 import { enqueue, FinalOutcome, PermanentStepError, type StepHandler } from "./outbox.js";
 import type { RecordsStore, StoredRecord } from "./records/index.js";
 import { PLANS, SUBSCRIPTION_STATUSES } from "./records/schema.js";
@@ -110,7 +110,7 @@ export function parseStripeEvent(value: unknown): { ok: true; parsed: ParsedStri
   const handledType = type as BillingEvent["type"];
   const data = z.looseObject({ object: OBJECT_SHAPES[handledType] }).safeParse(envelope.data.data);
   if (!data.success) return { ok: false, problem: shapeProblem(data.error, "data") };
-  return { ok: true, parsed: { handled: true, event: { id, type: handledType, created, object: data.data.object as Record<string, unknown> } } };
+  return { ok: true, parsed: { handled: true, event: { id, type: handledType, created, object: data.data.object } } };
 }
 
 /** Stripe's own tolerance: a signature older than this is refused, and so (here) is one from the future. */
@@ -144,7 +144,7 @@ export async function enqueueBillingEvent(kv: Kv, event: BillingEvent): Promise<
 }
 
 const id = (value: unknown): string | undefined =>
-  typeof value === "string" ? value : typeof (value as { id?: unknown })?.id === "string" ? ((value as { id: string }).id as string) : undefined;
+  typeof value === "string" ? value : typeof (value as { id?: unknown })?.id === "string" ? ((value as { id: string }).id) : undefined;
 
 /** The subscription an invoice belongs to, across API versions (top level, or parent details). */
 function invoiceSubscription(invoice: Record<string, unknown>): string | undefined {
@@ -156,11 +156,11 @@ export const planKey = (name: string) => `plan:${participantKey(name)}`;
 
 /** The participant's plan for rate limits: kv cache first, then Users.Plan; free when unknown. */
 export async function planOf(ctx: { kv: Kv | null; records: () => Promise<RecordsStore> }, healingName: string): Promise<Plan> {
-  const cached = await ctx.kv?.get(planKey(healingName)).catch(() => null);
+  const cached = await ctx.kv?.get(planKey(healingName)).catch(warnAndReturn("billing.plan_cache_unavailable", null));
   if (cached === "member" || cached === "free") return cached;
   const user = await findUserByName(await ctx.records(), healingName);
   const plan: Plan = user?.fields.Plan === "member" ? "member" : "free";
-  await ctx.kv?.set(planKey(healingName), plan, { ttlSeconds: 600 }).catch(() => undefined);
+  await ctx.kv?.set(planKey(healingName), plan, { ttlSeconds: 600 }).catch(warnAndReturn("billing.plan_cache_unavailable", undefined));
   return plan;
 }
 

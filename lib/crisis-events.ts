@@ -74,7 +74,9 @@ async function countRepeat(kv: Kv, event: CrisisEventPayload, minutes: number): 
 function repeatWindowMinutes(): number {
   try {
     return alertConfig.load().CRISIS_REPEAT_WINDOW_MINUTES;
-  } catch {
+  } catch (error) {
+    // Recording a crisis never fails on configuration: the default window, and a reason in the log.
+    log.warn("crisis.config_invalid", describeError(error));
     return 30;
   }
 }

@@ -86,6 +86,7 @@ export function withClientAddress(request: Request, address: string): Request {
     request.headers.set("x-forwarded-for", address);
     return request;
   } catch {
+    // Immutable headers (a standard Request): not a failure, the slower way instead.
     const headers = new Headers(request.headers);
     headers.set("x-forwarded-for", address);
     return new Request(request, { headers });

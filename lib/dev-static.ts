@@ -69,6 +69,7 @@ export function staticFile(publicDir: string, pathname: string): string | null {
   try {
     decoded = decodeURIComponent(pathname);
   } catch {
+    // A malformed %-escape names no file: 404.
     return null;
   }
   const root = path.resolve(publicDir);

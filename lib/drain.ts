@@ -7,7 +7,7 @@ import { z } from "zod";
 import { runAfter } from "./background.js";
 import { defineConfig, intFromEnv } from "./config/env.js";
 import { CRISIS_ALERT_STEP, CRISIS_RECORD_STEP, crisisAlertHandler, crisisRecordHandler, enqueueCrisisEvent, isRepeat, type CrisisEventPayload } from "./crisis-events.js";
-import { describeError, log } from "./log.js";
+import { describeError, log, warnAndReturn } from "./log.js";
 import { kv } from "./kv/index.js";
 import { drain, hasDueSteps, type Backlog, type DrainResult, type StepHandlers } from "./outbox.js";
 import { outboxStatus } from "./outbox-status.js";
@@ -77,7 +77,7 @@ async function drainRounds(
   const maxMs = options.maxMs ?? env.OUTBOX_DRAIN_MAX_MS;
   let lastProgress = started;
   const dateStarted = Date.now();
-  const pace = await recordsPace().catch(() => null);
+  const pace = await recordsPace().catch(warnAndReturn("records.pace_unavailable", null));
   const firstSeen = new Map<string, number>();
   const holdPartial = (steps: { id: string }[]) => {
     const t = performance.now();
@@ -102,7 +102,7 @@ async function drainRounds(
     // A lockout (30 s) is waited out rather than left to the next cron tick: its end is known.
     // It is measured on Date: if Date does not keep up with real time (stepped back, or frozen
     // by a test), stop instead of waiting for an end that never comes.
-    const lockedForMs = (await pace?.status().catch(() => null))?.lockedForMs ?? 0;
+    const lockedForMs = (await pace?.status().catch(warnAndReturn("records.pace_unavailable", null)))?.lockedForMs ?? 0;
     if (lockedForMs > 0 && options.waitOutLockout === false) break;
     const realMs = performance.now() - started;
     if (lockedForMs > 0 && realMs > 500 && Date.now() - dateStarted < realMs / 2) break;
@@ -177,6 +177,7 @@ async function drainIfIdle(): Promise<void> {
 export async function drainBriefly(ms: number): Promise<void> {
   const work = drainIfIdle();
   runAfter("outbox.drain", () => work);
+  // Not lost: runAfter above logs the drain's failure (background.failed), and the steps stay queued.
   await within(work, ms, () => undefined).catch(() => undefined);
 }
 

@@ -66,6 +66,7 @@ function safeLoad<T>(read: () => T): T | undefined {
   try {
     return read();
   } catch {
+    // An invalid config is reported by that service's own check; here it only counts as unset.
     return undefined;
   }
 }
@@ -134,7 +135,7 @@ export async function deepHealth(): Promise<BackendReport & { status: "ok" | "de
   const names = Object.keys(PROBES);
   const [results, outbox] = await Promise.all([
     Promise.all(names.map((name) => runProbe(name, budgetMs))),
-    // Only kv reads; left out when kv cannot answer in time (its own check says why).
+    // Only kv reads; left out when kv cannot answer in time or fails (its own check says why).
     within(outboxStatus().catch(() => undefined), budgetMs, () => undefined),
   ]);
   const checks = Object.fromEntries(names.map((name, i) => [name, results[i]!]));

@@ -5,6 +5,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { defineConfig } from "./config/env.js";
 import type { Kv } from "./kv/index.js";
+import { warnAndReturn } from "./log.js";
 import { emitJourneyEvent, rememberEmail } from "./journeys.js";
 import { assignName, nameKey } from "./participants/names.js";
 import { rememberUserId } from "./reflections.js";
@@ -202,7 +203,7 @@ export function intakeStepHandlers(ctx: () => Promise<{ records: RecordsStore; k
       const healingName = String(user.fields["Healing Name"]);
       if (kv) {
         await Promise.all([rememberUserId(kv, healingName, user.id), rememberEmail(kv, healingName, payload.email)]);
-        if (consent) await rememberConsent(kv, healingName, consent).catch(() => false);
+        if (consent) await rememberConsent(kv, healingName, consent).catch(warnAndReturn("intake.consent_cache_unavailable", false));
         // After the name is assigned, so Mailchimp's HNAME tells the participant the name they have.
         await emitJourneyEvent(kv, { event: "intake.completed", key: "intake", email: payload.email, healingName });
       }
@@ -217,5 +218,5 @@ export function intakeStepHandlers(ctx: () => Promise<{ records: RecordsStore; k
       });
     },
   };
-  return { [INTAKE_USER_STEP]: user as StepHandler<never>, [INTAKE_REJECTED_STEP]: rejected as StepHandler<never> };
+  return { [INTAKE_USER_STEP]: user, [INTAKE_REJECTED_STEP]: rejected };
 }

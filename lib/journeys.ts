@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { defineConfig } from "./config/env.js";
 import { hashKey, type Kv } from "./kv/index.js";
-import { describeError, log } from "./log.js";
+import { describeError, log, warnAndReturn } from "./log.js";
 import { mailchimpBackend, triggerJourney, updateTags, upsertMember } from "./mailchimp.js";
 import { enqueue, NotReadyYet, type StepHandler } from "./outbox.js";
 import type { RecordsStore } from "./records/index.js";
@@ -56,7 +56,7 @@ const journeysConfig = defineConfig(
         ctx.addIssue({ code: "custom", path: [variable], message: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") });
         return z.NEVER;
       }
-      return { ...DEFAULT_JOURNEYS, ...parsed.data } as Record<JourneyEvent, JourneyActions>;
+      return { ...DEFAULT_JOURNEYS, ...parsed.data };
     }),
 );
 
@@ -127,7 +127,8 @@ export async function emitJourneyEvent(
     if (payload.trigger) await enqueue(kv, { kind: TRIGGER_STEP, id: `${base}:trigger`, payload, after });
     return true;
   } catch (error) {
-    await kv.delete(marker).catch(() => 0);
+    // The marker must go, or the event's retry is taken for a duplicate until the marker expires.
+    await kv.delete(marker).catch(warnAndReturn("journeys.marker_not_released", 0, { event: input.event }));
     throw error;
   }
 }
@@ -156,7 +157,7 @@ export const emailKey = (name: string) => `email:${participantKey(name)}`;
  * its emails. Kept as long as a step waits for an email.
  */
 export async function rememberEmail(kv: Kv, name: string, email: string): Promise<void> {
-  await kv.set(emailKey(name), email, { ttlSeconds: EMAIL_WAIT_MS / 1000 }).catch(() => undefined);
+  await kv.set(emailKey(name), email, { ttlSeconds: EMAIL_WAIT_MS / 1000 }).catch(warnAndReturn("journeys.email_cache_unavailable", undefined));
 }
 /** How long a journey step waits for the intake to give the participant's email. */
 const EMAIL_WAIT_MS = 7 * 86_400_000;
@@ -169,7 +170,7 @@ export async function journeyLog(kv: Kv, limit = 200): Promise<Record<string, un
 export function journeyStepHandlers(ctx: () => Promise<{ records: RecordsStore; kv: Kv }>): Record<string, StepHandler<JourneyStepPayload>> {
   async function emailOf(payload: JourneyStepPayload, records: RecordsStore, kv: Kv): Promise<string> {
     if (payload.email) return payload.email;
-    const cached = await kv.get(emailKey(payload.healingName)).catch(() => null);
+    const cached = await kv.get(emailKey(payload.healingName)).catch(warnAndReturn("journeys.email_cache_unavailable", null));
     if (cached) return cached;
     const user = await findUserByName(records, payload.healingName);
     const email = user?.fields.Email;

@@ -54,3 +54,15 @@ export const log = {
   warn: (event: string, fields?: Fields) => write("warn", event, fields),
   error: (event: string, fields?: Fields) => write("error", event, fields),
 };
+
+/**
+ * A `.catch` for work that has a fallback (a cache, the shared pace): logs `event` at warn with
+ * the error's name and code — never its text — and answers `fallback`, so a degraded path is
+ * never a silent one.
+ */
+export function warnAndReturn<T>(event: string, fallback: T, fields: Fields = {}): (error: unknown) => T {
+  return (error) => {
+    log.warn(event, { ...fields, ...describeError(error) });
+    return fallback;
+  };
+}

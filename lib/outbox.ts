@@ -212,6 +212,7 @@ export async function drain(
 
   // Kinds run in the order first seen, so a step usually finds what it depends on already done.
   for (const [kind, claimed] of byKind) {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- needed: StepHandler<never> → <unknown> (tsc fails without it)
     const handler = handlers[kind] as StepHandler<unknown> | undefined;
     const steps: OutboxStep[] = [];
     for (const step of claimed) {

@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { ConfigError, defineConfig, intFromEnv } from "./config/env.js";
 import { ApiError } from "./http/errors.js";
-import { describeError, log } from "./log.js";
+import { describeError, log, warnAndReturn } from "./log.js";
 import type { Kv } from "./kv/index.js";
 import { enqueue, type StepHandler } from "./outbox.js";
 import { within } from "./timeout.js";
@@ -62,7 +62,7 @@ export const userCacheKey = (name: string) => `user-id:${participantKey(name)}`;
  * 10 reflections instead of two.
  */
 export async function rememberUserId(kv: Kv, name: string, id: string): Promise<void> {
-  await kv.set(userCacheKey(name), JSON.stringify({ id, name }), { ttlSeconds: USER_CACHE_TTL_SECONDS }).catch(() => undefined);
+  await kv.set(userCacheKey(name), JSON.stringify({ id, name }), { ttlSeconds: USER_CACHE_TTL_SECONDS }).catch(warnAndReturn("reflections.user_cache_unavailable", undefined));
 }
 
 function parseCached(raw: string | null | undefined, name: string): { id: string; name: string } | null {
@@ -99,7 +99,7 @@ export async function resolveUsers(names: string[], ctx: { records: RecordsStore
   const users = new Map<string, ResolvedUser>();
   const unique = [...new Set(names)];
   for (const name of unique) {
-    const cached = parseCached(await ctx.kv?.get(userCacheKey(name)).catch(() => null), name);
+    const cached = parseCached(await ctx.kv?.get(userCacheKey(name)).catch(warnAndReturn("reflections.user_cache_unavailable", null)), name);
     if (cached) users.set(name, cached);
   }
   const missing = unique.filter((name) => !users.has(name));
@@ -119,11 +119,11 @@ export async function resolveUsers(names: string[], ctx: { records: RecordsStore
     for (const name of missing) {
       const record = byKey.get(nameKey(name));
       if (!record) continue;
-      const registered = created.has(record.id) ? keys.get(nameKey(name))! : String(record.fields["Healing Name"] ?? name);
+      const registered = created.has(record.id) ? keys.get(nameKey(name))! : (typeof record.fields["Healing Name"] === "string" ? record.fields["Healing Name"] : name);
       const consent = recordConsent(record);
       users.set(name, { id: record.id, name: registered, consent });
-      if (consent && ctx.kv) await rememberConsent(ctx.kv, name, consent).catch(() => false);
-      await ctx.kv?.set(userCacheKey(name), JSON.stringify({ id: record.id, name: registered }), { ttlSeconds: USER_CACHE_TTL_SECONDS }).catch(() => undefined);
+      if (consent && ctx.kv) await rememberConsent(ctx.kv, name, consent).catch(warnAndReturn("reflections.consent_cache_unavailable", false));
+      await ctx.kv?.set(userCacheKey(name), JSON.stringify({ id: record.id, name: registered }), { ttlSeconds: USER_CACHE_TTL_SECONDS }).catch(warnAndReturn("reflections.user_cache_unavailable", undefined));
     }
   }
   return users;
@@ -157,7 +157,7 @@ export async function writeReflections(
   // The newest decision: the kv cache (chat and intake keep it), else what Users held when read.
   const consent = new Map<string, boolean | undefined>();
   for (const name of new Set(payloads.map((p) => p.healingName))) {
-    const cached = ctx.kv ? await cachedConsent(ctx.kv, name).catch(() => null) : null;
+    const cached = ctx.kv ? await cachedConsent(ctx.kv, name).catch(warnAndReturn("reflections.consent_cache_unavailable", null)) : null;
     consent.set(name, (cached ?? users.get(name)?.consent)?.consent);
   }
   try {
@@ -171,8 +171,9 @@ export async function writeReflections(
     return new Map(result.records.map((r) => [String(r.fields["Submission ID"]), r.id]));
   } catch (error) {
     // A cached user id can go stale if the operator deletes a Users row: forget it before a retry.
-    if (error instanceof RecordsError && !error.transient) {
-      await Promise.all(payloads.map((p) => ctx.kv?.delete(userCacheKey(p.healingName)).catch(() => 0)));
+    const { kv } = ctx;
+    if (error instanceof RecordsError && !error.transient && kv) {
+      await Promise.all(payloads.map((p) => kv.delete(userCacheKey(p.healingName)).catch(warnAndReturn("reflections.user_cache_unavailable", 0))));
     }
     throw error;
   }
@@ -210,7 +211,7 @@ export async function submitReflection(
   const problem = permanentProblem(payload);
   if (problem) throw new ApiError("unprocessable_entity", `This reflection cannot be stored: ${problem}.`);
   const { REFLECTION_WRITE_BUDGET_MS: budgetMs } = reflectionConfig.load();
-  const kvStore = await ctx.kv().catch(() => null);
+  const kvStore = await ctx.kv().catch(warnAndReturn("reflection.kv_unavailable", null));
   try {
     // The write carries on past the budget; the upsert on Submission ID makes a late landing harmless.
     const write = ctx.records().then((records) => writeReflections([payload], { records, kv: kvStore }));

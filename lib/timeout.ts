@@ -2,13 +2,15 @@
 // its eventual failure is swallowed here so it never becomes an unhandled rejection.
 export async function within<T>(work: Promise<T>, ms: number, onTimeout: () => T | Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
+  // Only so a failure after the timeout is not an unhandled rejection: before it, the caller gets
+  // the failure from the race below; after it, the caller has moved on to its fallback.
   work.catch(() => undefined);
   const timeout = new Promise<"timeout">((resolve) => {
     timer = setTimeout(() => resolve("timeout"), ms);
   });
   try {
     const winner = await Promise.race([work, timeout]);
-    return winner === "timeout" ? await onTimeout() : (winner as T);
+    return winner === "timeout" ? await onTimeout() : winner;
   } finally {
     clearTimeout(timer);
   }
@@ -19,7 +21,7 @@ export async function within<T>(work: Promise<T>, ms: number, onTimeout: () => T
  * what is left (never less than a few ms, so a local store still answers), and falls back when
  * it runs out.
  */
-export function deadline(ms: number, floorMs = 15): { within<T>(work: Promise<T>, onTimeout: () => T | Promise<T>): Promise<T> } {
+export function deadline(ms: number, floorMs = 15): { within: <T>(work: Promise<T>, onTimeout: () => T | Promise<T>) => Promise<T> } {
   const end = performance.now() + ms;
   return {
     within: (work, onTimeout) => within(work, Math.max(floorMs, end - performance.now()), onTimeout),

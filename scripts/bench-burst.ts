@@ -41,14 +41,14 @@ async function startEmulatedAirtable(): Promise<{ url: string; emulator: Emulato
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", async () => {
+    req.on("end", () => void (async () => {
       const headers = new Headers();
       for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value);
       const body = req.method === "GET" || req.method === "HEAD" || req.method === "DELETE" ? undefined : Buffer.concat(chunks);
       const response = (await getResponse(emulator!.handlers, new Request(`${url}${req.url}`, { method: req.method, headers, body }))) ?? new Response("{}", { status: 404 });
       res.writeHead(response.status, { "content-type": response.headers.get("content-type") ?? "application/json" });
       res.end(Buffer.from(await response.arrayBuffer()));
-    });
+    })());
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -70,9 +70,9 @@ async function startRunner(env: Record<string, string>): Promise<Runner> {
     env: { ...process.env, PORT: String(port), LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "silent", ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });
-  if (process.env.BENCH_LOG_LEVEL) child.stdout!.on("data", (chunk: Buffer) => process.stderr.write(chunk));
+  if (process.env.BENCH_LOG_LEVEL) child.stdout.on("data", (chunk: Buffer) => process.stderr.write(chunk));
   await new Promise<void>((resolve, reject) => {
-    child.stdout!.on("data", (chunk: Buffer) => chunk.toString().includes("Backends:") && resolve());
+    child.stdout.on("data", (chunk: Buffer) => chunk.toString().includes("Backends:") && resolve());
     child.once("exit", () => reject(new Error("runner exited")));
     setTimeout(() => reject(new Error("runner did not start in 30 s")), 30_000).unref();
   });

@@ -41,7 +41,7 @@ async function startRunner(openai: EmulatedOpenAI): Promise<Runner> {
     stdio: ["ignore", "pipe", "inherit"],
   });
   await new Promise<void>((resolve, reject) => {
-    child.stdout!.on("data", (chunk: Buffer) => chunk.toString().includes("Backends:") && resolve());
+    child.stdout.on("data", (chunk: Buffer) => chunk.toString().includes("Backends:") && resolve());
     child.once("exit", () => reject(new Error("server exited")));
     setTimeout(() => reject(new Error("server did not start in 30 s")), 30_000).unref();
   });
@@ -55,7 +55,7 @@ async function startRunner(openai: EmulatedOpenAI): Promise<Runner> {
 // The runner takes the client's address from the connection (as Vercel does), so requests come
 // from many loopback addresses to keep the per-IP limit out of the measurement.
 // 600 addresses × 30 a minute: enough for the memory run's pace.
-const agents = Array.from({ length: 600 }, (_, i) => new Agent({ keepAlive: true, localAddress: `127.1.${i >> 7}.${(i & 127) + 2}` } as ConstructorParameters<typeof Agent>[0]));
+const agents = Array.from({ length: 600 }, (_, i) => new Agent({ keepAlive: true, localAddress: `127.1.${i >> 7}.${(i & 127) + 2}` }));
 
 /** POST JSON from one of many loopback addresses; resolves with the status once the body is read. */
 export function postFromLoopback(port: number, path: string, body: unknown, i: number): Promise<number> {
@@ -134,7 +134,10 @@ export async function chatOverhead(): Promise<void> {
         // Interleaved, so drift in the machine's load hits both alike; the first 20 warm up.
         const d = await directOnce(client);
         const c = await chatOnce(runner.port, delay * 10_000 + i, { stream: true });
-        if (i >= 20) (direct.push(d), chat.push(c));
+        if (i >= 20) {
+          direct.push(d);
+          chat.push(c);
+        }
       }
       for (const [label, pick] of [["first text", (t: Timing) => t.firstText], ["total", (t: Timing) => t.total]] as const) {
         const d = direct.map(pick);

@@ -62,7 +62,7 @@ async function screenLatency(): Promise<void> {
       return `${ms.toFixed(2)} (${((ms / kb) * 10).toFixed(2)})`.padStart(16);
     };
     const turn = fill(unit, 8000);
-    console.log(`${name.padEnd(24)} ${cell(fill(unit, 2048))} ${cell(fill(unit, 20_000))} ${cell(turn, Array(20).fill(turn)).padStart(24)}`);
+    console.log(`${name.padEnd(24)} ${cell(fill(unit, 2048))} ${cell(fill(unit, 20_000))} ${cell(turn, Array<string>(20).fill(turn)).padStart(24)}`);
   }
 }
 

@@ -75,7 +75,7 @@ async function latencyTable(): Promise<void> {
   });
   try {
     await new Promise<void>((resolve, reject) => {
-      server.stdout!.on("data", (chunk: Buffer) => chunk.toString().includes("Backends:") && resolve());
+      server.stdout.on("data", (chunk: Buffer) => chunk.toString().includes("Backends:") && resolve());
       server.on("exit", () => reject(new Error("server exited")));
       setTimeout(() => reject(new Error("server did not start in 30 s")), 30_000);
     });

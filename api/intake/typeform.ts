@@ -48,6 +48,7 @@ function safeJson(raw: string): unknown {
   try {
     return JSON.parse(raw);
   } catch {
+    // Not JSON: the payload check above answers 400.
     return undefined;
   }
 }

@@ -9,7 +9,7 @@ import { planOf } from "../billing.js";
 import { records } from "../records/index.js";
 import { drainSoon, reportCrisis } from "../drain.js";
 import type { Kv } from "../kv/index.js";
-import { describeError, log } from "../log.js";
+import { describeError, log, warnAndReturn } from "../log.js";
 import { enforceLimit } from "../ratelimit.js";
 import { countrySchema, healingNameSchema, trimmedText } from "../validation.js";
 import { assess, safetyView, settle, type AssessInput, type Assessment } from "../safety/assess.js";
@@ -67,6 +67,7 @@ function backendBudgetMs(): number {
   try {
     return companionConfig.load().CHAT_BACKEND_BUDGET_MS;
   } catch {
+    // An invalid companion config is reported where it is loaded for the reply, and by /api/health.
     return 200;
   }
 }
@@ -76,7 +77,7 @@ export async function startChat(
   ctx: { headers: Headers; ip: string; kv: () => Promise<Kv> },
 ): Promise<ChatSession> {
   const conversationId = input.conversationId ?? newConversationId();
-  const store = await ctx.kv().catch(() => null);
+  const store = await ctx.kv().catch(warnAndReturn("chat.kv_unavailable", null));
   const consented = input.consent === true;
   // Every backend call before the reply shares one small budget (a kv or Airtable that accepts
   // connections and never answers must not hold the reply up); each falls back when it runs out.
@@ -125,7 +126,7 @@ export async function startChat(
   // A message that screens high or imminent is answered whatever the limits; everything else is limited.
   // The participant's plan picks their daily allowance; unknown or unreachable means free.
   const plan = input.healingName
-    ? budget.within(planOf({ kv: store, records }, input.healingName), () => "free" as const).catch(() => "free" as const)
+    ? budget.within(planOf({ kv: store, records }, input.healingName), () => "free" as const).catch(warnAndReturn("chat.plan_unavailable", "free" as const))
     : undefined;
   await enforceLimit("chat:ip", ctx.ip, { within: budget.within });
   // Counted per participant (any spelling of the name), under a hash: no name in a limiter key.

@@ -45,6 +45,8 @@ export async function companionReply(input: {
     signal: controller.signal,
     onDelta: (text) => (released ? emit(text) : held.push(text)),
   });
+  // Its failure reaches the caller where it is awaited below; this only keeps one that comes
+  // earlier (or after a hard stop, which never awaits it) from being an unhandled rejection.
   generation.catch(() => undefined);
   // A plain controller and one timer, both released as soon as moderation answers: an
   // AbortSignal.timeout per turn (and a race timer left to run out) is held by Node's

@@ -28,7 +28,7 @@ export function isUiChatBody(body: unknown): body is { id?: unknown; messages: u
 function textOf(message: UiMessageLike): string {
   if (Array.isArray(message.parts)) {
     return message.parts
-      .filter((part): part is { type: "text"; text: string } => typeof part === "object" && part !== null && part.type === "text" && typeof part.text === "string")
+      .filter((part: unknown): part is { type: "text"; text: string } => typeof part === "object" && part !== null && (part as { type?: unknown }).type === "text" && typeof (part as { text?: unknown }).text === "string")
       .map((part) => part.text)
       .join("");
   }

@@ -18,6 +18,7 @@ export async function readText(request: Request, limit = DEFAULT_BODY_LIMIT): Pr
     if (done) break;
     size += value.byteLength;
     if (size > limit) {
+      // Best effort: the answer is 413 whether or not the rest of the upload can be cancelled.
       await reader.cancel().catch(() => undefined);
       throw tooLarge(limit);
     }

@@ -21,6 +21,7 @@ function eventStream({ name, produce, headers, end = "" }: { name: string; produ
         try {
           controller.enqueue(encoder.encode(text));
         } catch {
+          // The client has gone (the stream is closed or cancelled): stop writing, nothing to report.
           open = false;
         }
       };

@@ -58,7 +58,7 @@ export async function exportParticipant(
     backend: kb,
     items: (await outboxStepsAbout(kv, subject)).map(({ id, kind, status, payload, createdAt }) => ({ id, kind, status, payload, createdAt: new Date(createdAt).toISOString() })),
   });
-  parts.push({ source: "kv:journey log (local, without Mailchimp)", backend: kb, items: (await journeyLogEntries(kv, subject)).map((e) => JSON.parse(e)) });
+  parts.push({ source: "kv:journey log (local, without Mailchimp)", backend: kb, items: (await journeyLogEntries(kv, subject)).map((e): unknown => JSON.parse(e)) });
   if (mailchimpBackend() === "mailchimp" && subject.email) {
     const held = await getMember(subject.email).catch((error: unknown) => {
       throw new ApiError("service_unavailable", "Mailchimp did not answer; the export needs it. Try again in a minute.", { "retry-after": "60" }, error);

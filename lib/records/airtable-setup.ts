@@ -67,6 +67,7 @@ export async function setupAirtableBase(options: SetupOptions): Promise<SetupRes
       await sleep(30_000);
       return call<T>(method, url, body, attempt + 1);
     }
+    // A body that is not JSON (a proxy's error page) still reports the status below.
     const payload = (await response.json().catch(() => ({}))) as { error?: { type?: string; message?: string } | string };
     if (!response.ok) {
       const error = typeof payload.error === "string" ? { type: payload.error } : (payload.error ?? {});

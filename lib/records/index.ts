@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { bothOrNeither, defineConfig, intFromEnv, lazyAsync, urlFromEnv } from "../config/env.js";
 import { kv } from "../kv/index.js";
+import { warnAndReturn } from "../log.js";
 import { createPace, type Pace } from "./pace.js";
 import type { RecordsStore } from "./types.js";
 
@@ -52,7 +53,7 @@ async function build(): Promise<RecordsStore> {
   if (env.AIRTABLE_API_KEY && env.AIRTABLE_BASE_ID) {
     const { createAirtableRecords } = await import("./airtable.js");
     // Without kv the store still works, pacing this instance alone.
-    const pace = await recordsPace().catch(() => undefined);
+    const pace = await recordsPace().catch(warnAndReturn("records.pace_unavailable", undefined));
     return createAirtableRecords({
       apiKey: env.AIRTABLE_API_KEY,
       baseId: env.AIRTABLE_BASE_ID,

@@ -4,7 +4,7 @@
 // A caller says how long it may wait for its slot: a request path waits briefly and otherwise
 // queues its write in the outbox, the drain waits for as long as its batch is worth.
 import { AsyncLocalStorage } from "node:async_hooks";
-import { describeError, log } from "../log.js";
+import { describeError, log, warnAndReturn } from "../log.js";
 import type { Kv } from "../kv/index.js";
 import { RecordsError } from "./types.js";
 
@@ -81,7 +81,7 @@ export function createPace(options: PaceOptions): Pace {
         const done = clock();
         fastestMs = Math.min(fastestMs, done - startedAt);
         const arrived = Math.round(done - fastestMs);
-        if (arrived > recorded) void options.kv.confirmSlot(key, recorded, arrived).catch(() => undefined);
+        if (arrived > recorded) void options.kv.confirmSlot(key, recorded, arrived).catch(warnAndReturn("records.pace_unavailable", undefined));
       },
     };
   }
@@ -122,7 +122,7 @@ export function createPace(options: PaceOptions): Pace {
         if (wait > 0) {
           await sleep(wait);
           // Someone may have hit a 429 while this caller waited: never send into the lockout.
-          const { lockedUntil } = await options.kv.readSlots(key).catch(() => ({ lockedUntil: 0 }));
+          const { lockedUntil } = await options.kv.readSlots(key).catch(warnAndReturn("records.pace_unavailable", { lockedUntil: 0 }));
           if (lockedUntil > now()) throw locked(lockedUntil - now());
         }
         // Woken too late (a busy event loop): sent now, this request could land within a second

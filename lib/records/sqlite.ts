@@ -29,7 +29,7 @@ export function createSqliteRecords(db: Database = openDatabase("records")): Rec
   const save = db.prepare("UPDATE records SET fields = ? WHERE tbl = ? AND id = ?");
   const remove = db.prepare("DELETE FROM records WHERE tbl = ? AND id = ?");
 
-  const toRecord = (row: Row): StoredRecord => ({ id: row.id, createdTime: row.created_time, fields: JSON.parse(row.fields) });
+  const toRecord = (row: Row): StoredRecord => ({ id: row.id, createdTime: row.created_time, fields: JSON.parse(row.fields) as Fields });
 
   function check(table: TableName, fields: Fields): void {
     const problem = fieldProblem(table, fields);
@@ -45,7 +45,7 @@ export function createSqliteRecords(db: Database = openDatabase("records")): Rec
   function updateOne(table: TableName, id: string, fields: Fields): StoredRecord {
     const row = byId.get(table, id);
     if (!row) throw new RecordsError("NOT_FOUND", `Record ${id} does not exist in ${table}`, { status: 404 });
-    const merged = compact({ ...JSON.parse(row.fields), ...fields });
+    const merged = compact({ ...(JSON.parse(row.fields) as Fields), ...fields });
     save.run(JSON.stringify(merged), table, id);
     return { id, createdTime: row.created_time, fields: merged };
   }

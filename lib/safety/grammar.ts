@@ -129,7 +129,9 @@ function scopeClause(clause: number, raw: Match[], framedAll: boolean, segOf: re
     // Negation: a negator shortly before, with no subject or "know/stop/help" in between.
     for (const n of negs) {
       if (n.end > m.start || m.start - n.end > NEG_WINDOW) continue;
-      let blocked = false;
+      // A phrase that starts with its own negation is not negated again by an earlier one
+      // ("ya no me importa nada, no pienso bajar": "no pienso bajar" means staying up there).
+      let blocked = raw.some((own) => own.concept === "neg" && own.start === m.start && own.end <= m.end);
       for (const b of blockers) if (b >= n.end && b < m.start) blocked = true;
       if (!blocked) scoped.negated = true;
     }
@@ -154,11 +156,15 @@ function scopeClause(clause: number, raw: Match[], framedAll: boolean, segOf: re
   return out;
 }
 
+/** The message says it is meant ("not joking", "juro por deus"), unless that phrase is itself negated ("no va en serio"). */
+function isEarnest(all: readonly Match[]): boolean {
+  return all.some((m) => m.concept === "earnest" && !all.some((n) => n.concept === "neg" && n.end <= m.start && m.start - n.end <= 1));
+}
+
 function scope(list: readonly string[], breaks: readonly boolean[], commas: readonly boolean[], all: Match[], framedAll: boolean): Scoped[] {
   // "gonna unalive myself lol. not even joking": a message that says it is meant sets no frame.
   // "no va en serio" (not meant) is the opposite: an earnest phrase right after a negation does not count.
-  const earnest = all.some((m) => m.concept === "earnest" && !all.some((n) => n.concept === "neg" && n.end <= m.start && m.start - n.end <= 1));
-  const matches = earnest ? all.filter((m) => m.concept !== "frame") : all;
+  const matches = isEarnest(all) ? all.filter((m) => m.concept !== "frame") : all;
   const clauseOf = clauses(list, breaks, matches);
   const segOf: number[] = [];
   let seg = 0;
@@ -216,9 +222,12 @@ export function analyze(text: string, options: { framed?: boolean } = {}): Analy
   for (const o of scoped) if (o.concept === "other" || o.concept === "anyone") objectsByClause.set(o.clause, [...(objectsByClause.get(o.clause) ?? []), o]);
 
   // Harm to someone else: a harm verb with a person as its object, and intent, a weapon or a time.
+  // A condition after it makes it hyperbole ("I'll kill him if he eats my fries") unless the message
+  // swears it is meant ("se ele encostar na minha irmã de novo, juro por deus").
+  const sworn = isEarnest(matches);
   const harmOthers =
     !options.framed &&
-    active.some((k) => k.concept === "kill" && (objectsByClause.get(k.clause) ?? []).some((o) => (o.start >= k.end && o.start - k.end <= 2) || (o.lang !== "en" && o.end <= k.start && k.start - o.end <= 2)) && !(condsByClause.get(k.clause) ?? []).some((start) => start > k.end && start - k.end <= 5)) &&
+    active.some((k) => k.concept === "kill" && (objectsByClause.get(k.clause) ?? []).some((o) => (o.start >= k.end && o.start - k.end <= 2) || (o.lang !== "en" && o.end <= k.start && k.start - o.end <= 2)) && (sworn || !(condsByClause.get(k.clause) ?? []).some((start) => start > k.end && start - k.end <= 5))) &&
     (msg.has("want") || msg.has("soon") || msg.has("weapon") || msg.has("plan") || msg.has("at"));
   const ideation = any((f) => f.has("killself") || (f.has("want") && (f.has("die") || f.has("euph"))));
   const passive = any((f) => f.has("passive") || (f.has("wishp") && (f.has("die") || f.has("euph") || f.has("killself"))));

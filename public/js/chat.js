@@ -208,7 +208,7 @@ async function send() {
     }
     if (!finished) throw new Error("stream ended early");
     if (!crisis) say("");
-  } catch (error) {
+  } catch {
     if (crisis) {
       // The crisis answer had started: show it with whatever arrived.
       showCrisis(crisis, crisis.reply);

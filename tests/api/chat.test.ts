@@ -124,7 +124,7 @@ describe("POST /api/chat — companion", () => {
     ["a 500", { failWith: 500 }, {}],
     ["a timeout", { delayMs: 3000 }, { OPENAI_TIMEOUT_MS: "1000", OPENAI_MAX_RETRIES: "0" }],
   ])("gives a gentle fallback reply on %s, with the safety behaviour unchanged", async (_name, options, env) => {
-    useOpenAi(options as OpenAiEmulatorOptions, env as Record<string, string>);
+    useOpenAi(options, env);
     const ordinary = await chat({ message: "I feel hopeless", healingName: "River" });
     expect(ordinary.status).toBe(200);
     expect(ordinary.body).toMatchObject({ model: "fallback", safety: { level: "medium" } });

@@ -347,6 +347,40 @@ describe("crisis screen", () => {
     expect(screen("gracias por todo de verdad. si alguien pregunta, el gato come dos veces al día. hasta siempre").level).toBe("imminent");
   });
 
+  it("reads round 69's cases: a phrase with its own negation is not negated again, weather is not the past, safety questions are benign", () => {
+    // "no pienso bajar" (not coming down) after "ya no me importa nada,": the earlier "nada" does not undo it.
+    expect(screen("estoy en la azotea del edificio, hace mucho viento. ya no me importa nada, no pienso bajar").level).toBe("imminent");
+    expect(hard(screen("how long can i skip my insulin before i just dont wake up").level)).toBe(true);
+    expect(hard(screen("dad's drunk and smashing stuff downstairs, he said he's coming up for me next. locked my door").level)).toBe(true);
+    expect(hard(screen("vou arrebentar aquele desgraçado que bateu na minha irmã. e não é só papo").level)).toBe(true);
+    // Asking how to stay safe is not a lethality question.
+    expect(levelRank(screen("how long can you go without water before it gets dangerous during the fast? it's 35 degrees here").level)).toBeLessThan(levelRank("medium"));
+    expect(levelRank(screen("wie lange kann man eigentlich sicher fasten, wenn man niedrigen blutdruck hat?").level)).toBeLessThan(levelRank("medium"));
+  });
+
+  it("reads round 70's cases: preparations a frame word sits inside, a threat with 'not a figure of speech', a pillow is not pills", () => {
+    expect(screen("gave milo to my sister today, told her its a work trip. cleared my desk, cancelled the gym. friday morning is when. i've decided").level).toBe("imminent");
+    expect(hard(screen("if my ex shows up at our daughters recital i swear i'll put her in the hospital. not a figure of speech").level)).toBe(true);
+    expect(hard(screen("landlord let himself in again and wont leave. he's standing in my kitchen saying i can pay him 'another way'").level)).toBe(true);
+    expect(hard(screen("whats the tallest bridge within driving distance that doesnt have the nets yet. just need to know").level)).toBe(true);
+    expect(hard(screen("so mad i punched my pillow till my arms ached").level)).toBe(false);
+    expect(screen("got the p!llz rdy, t0night's the n1ght 🫡 b.y.e").level).toBe("imminent");
+  });
+
+  it("reads round 71's cases: 'so i don't have to be here anymore' with a plan, which place hurts less, a passive wish before surgery", () => {
+    expect(hard(screen("keep thinking about making it so i dont have to be here anymore. like actually making it happen").level)).toBe(true);
+    expect(hard(screen("which one hurts less, somewhere really high or really deep water? i just need to know which").level)).toBe(true);
+    expect(levelRank(screen("kinda hoping i dont wake up from the surgery tomorrow. i wont do anything, im just exhausted").level)).toBeGreaterThanOrEqual(levelRank("medium"));
+  });
+
+  it("reads round 72's cases: a sworn conditional threat is meant, a quarry edge, Swiss German, a boss is not a game boss in Dutch", () => {
+    expect(hard(screen("vou meter uma facada no meu padrasto se ele encostar na minha irmã de novo, juro por deus").level)).toBe(true);
+    expect(hard(screen("my sister is going to kill me if she finds out i ate her cake").level)).toBe(false);
+    expect(screen("parked up at the top of the quarry road again. dark, nobody about, just me n the edge. cant see the point of driving back down").level).toBe("imminent");
+    expect(screen("ha mini sache verschänkt, de hund isch bi minere schwöschter. am sunntig mach i schluss mit mim läbe").level).toBe("imminent");
+    expect(hard(screen("de baas van het uitzendbureau houdt mijn paspoort en zegt dat hij me slaat als ik wegga. zit nu naast hem in het busje").level)).toBe(true);
+  });
+
   it("names a category for every hard stop: a preparation with a time, a weapon with a target, a risk carried by the conversation", () => {
     expect(screen("I wrote the notes. tonight, after everyone is asleep").categories).toContain("suicidal_ideation");
     expect(screen("mein ex kommt gleich, ich hab das messer in der jackentasche. heute kriegt er was ab").categories).toContain("harm_to_others");

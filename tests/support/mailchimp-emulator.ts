@@ -104,7 +104,10 @@ export function mailchimpEmulator() {
         if (!member) return problem(404, "Resource Not Found", "The requested resource could not be found.");
         const body = (await request.json()) as { tags: { name: string; status: string }[] };
         tagCalls.push({ hash: String(params.hash), tags: body.tags });
-        for (const tag of body.tags) tag.status === "active" ? member.tags.add(tag.name) : member.tags.delete(tag.name);
+        for (const tag of body.tags) {
+          if (tag.status === "active") member.tags.add(tag.name);
+          else member.tags.delete(tag.name);
+        }
         return new HttpResponse(null, { status: 204 });
       }),
     ),

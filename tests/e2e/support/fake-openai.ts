@@ -18,7 +18,8 @@ export async function startFakeOpenAi(options: { chunkDelayMs: number }): Promis
   const server = http.createServer((request, response) => {
     let raw = "";
     request.on("data", (chunk: Buffer) => (raw += chunk.toString()));
-    request.on("end", async () => {
+    // The handler is async; `void` hands its promise to nobody on purpose (it cannot reject).
+    request.on("end", () => void (async () => {
       if (request.url?.endsWith("/moderations")) {
         const categoryScores = { "self-harm": 0.001, "self-harm/intent": 0.001, "self-harm/instructions": 0.001 };
         response.writeHead(200, { "content-type": "application/json" });
@@ -39,7 +40,7 @@ export async function startFakeOpenAi(options: { chunkDelayMs: number }): Promis
         await new Promise((resolve) => setTimeout(resolve, options.chunkDelayMs));
       }
       response.end("data: [DONE]\n\n");
-    });
+    })());
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
