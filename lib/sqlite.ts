@@ -13,12 +13,18 @@ export type Database = BetterSqlite3.Database;
 const config = defineConfig("sqlite", z.object({ DATA_DIR: z.string().optional(), VERCEL: z.string().optional() }));
 const require = createRequire(import.meta.url);
 
-/** The file a store uses, under DATA_DIR (":memory:" keeps everything in memory). */
-export function databasePath(name: string): string {
+/** The directory of the embedded files (DATA_DIR, resolved), or ":memory:". */
+export function dataDirectory(): string {
   const env = config.load();
   // A Vercel function may only write to /tmp (and loses it on the next cold start: see /api/health).
   const dir = env.DATA_DIR ?? (env.VERCEL ? "/tmp/healing-companion" : ".data");
-  return dir === ":memory:" ? ":memory:" : path.resolve(dir, `${name}.db`);
+  return dir === ":memory:" ? dir : path.resolve(dir);
+}
+
+/** The file a store uses, under DATA_DIR (":memory:" keeps everything in memory). */
+export function databasePath(name: string): string {
+  const dir = dataDirectory();
+  return dir === ":memory:" ? ":memory:" : path.join(dir, `${name}.db`);
 }
 
 export function openDatabase(name: string): Database {

@@ -6,6 +6,7 @@
 // final step deletes it. Crisis Events are kept for the operator's duty of care, unlinked and
 // stripped of the Healing Name.
 import { randomUUID } from "node:crypto";
+import { forgetConversation } from "../companion/conversation.js";
 import { getJson, setJson, type Kv } from "../kv/index.js";
 import { deleteMemberPermanently, mailchimpBackend } from "../mailchimp.js";
 import { enqueue, FinalOutcome, getStep, type StepHandler } from "../outbox.js";
@@ -85,7 +86,7 @@ async function erasePart(part: ErasePart, plan: ErasePlan, ctx: { records: Recor
     }
     case "kv": {
       for (const { index, ids } of await conversationIds(kv, plan)) {
-        if (ids.length) await kv.delete(...ids.map((id) => `conversation:${id}`));
+        for (const id of ids) await forgetConversation(kv, id);
         await kv.zremRangeByScore(index, ALL);
       }
       for (const { index, keys } of await journeyMarkers(kv, plan)) {
