@@ -19,6 +19,7 @@ import { intakeStepHandlers } from "./intake.js";
 import { BILLING_STEP, billingStepHandler } from "./billing.js";
 import { within } from "./timeout.js";
 import { ERASE_STEP, eraseStepHandler } from "./privacy/erase.js";
+import { RETENTION_STEP, retentionStepHandler } from "./privacy/retention.js";
 
 const stores = async () => ({ records: await records(), kv: await kv() });
 
@@ -32,6 +33,7 @@ export function stepHandlers(): StepHandlers {
     ...intakeStepHandlers(stores),
     [BILLING_STEP]: billingStepHandler(stores),
     [ERASE_STEP]: eraseStepHandler(stores),
+    [RETENTION_STEP]: retentionStepHandler(stores),
   };
 }
 

@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { checkpoint, openDatabase, type Database } from "../sqlite.js";
 import type { Statement } from "better-sqlite3";
 import { LOOKUP_FIELDS, SCHEMA, TABLE_NAMES, fieldProblem, isEmptyCell, type Fields, type TableName } from "./schema.js";
-import { RecordsError, type RecordsStore, type StoredRecord, type UpsertResult } from "./types.js";
+import { dateField, RecordsError, type RecordsStore, type StoredRecord, type UpsertResult } from "./types.js";
 
 interface Row {
   id: string;
@@ -91,6 +91,12 @@ export function createSqliteRecords(db: Database = openDatabase("records")): Rec
     },
     async find(table, where, options = {}) {
       return findSync(table, where, options.limit);
+    },
+    async olderThan(table, field, before, options = {}) {
+      const sql = `SELECT id, created_time, fields FROM records WHERE tbl = ? AND julianday(${fieldPath(dateField(table, field))}) < julianday(?) ORDER BY seq${
+        options.limit ? ` LIMIT ${Math.floor(options.limit)}` : ""
+      }`;
+      return db.prepare<unknown[], Row>(sql).all(table, new Date(before).toISOString()).map(toRecord);
     },
     async get(table, id) {
       const row = byId.get(table, id);
