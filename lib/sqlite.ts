@@ -1,6 +1,6 @@
 // Opens the embedded SQLite files used when no vendor is configured. better-sqlite3 is imported
 // lazily so endpoints that never touch a store do not load the native module.
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import type BetterSqlite3 from "better-sqlite3";
@@ -45,4 +45,33 @@ export function openDatabase(name: string): Database {
 /** Copy the write-ahead log into the file and truncate it: erased text must not linger in the WAL. */
 export function checkpoint(db: Database): void {
   db.pragma("wal_checkpoint(TRUNCATE)");
+}
+
+/**
+ * An online backup of a store's file to `destination` (SQLite's backup API: a consistent copy
+ * while other connections keep writing). False when the store has no file (":memory:" or never used).
+ */
+export async function backupDatabase(name: string, destination: string): Promise<boolean> {
+  const file = databasePath(name);
+  if (file === ":memory:" || !existsSync(file)) return false;
+  const db = openDatabase(name);
+  try {
+    // All remaining pages in one step: a step copies from one read snapshot, whereas many small
+    // steps start over whenever another connection writes, and a busy store would never finish.
+    await db.backup(destination, { progress: () => 0x7fffffff });
+    return true;
+  } finally {
+    db.close();
+  }
+}
+
+/** SQLite's own integrity check of a database file ("ok" when sound). */
+export function checkDatabaseFile(file: string): string {
+  const Driver = require("better-sqlite3") as typeof BetterSqlite3;
+  const db = new Driver(file, { readonly: true, fileMustExist: true });
+  try {
+    return String(db.pragma("integrity_check", { simple: true }));
+  } finally {
+    db.close();
+  }
 }
