@@ -5,8 +5,8 @@
 // request, and the caller falls back to the outbox.
 import Airtable from "airtable";
 import { paceWait, type Pace } from "./pace.js";
-import { SCHEMA, type Fields, type TableName } from "./schema.js";
-import { dateField, RecordsError, type RecordsStore, type StoredRecord, type UpsertResult } from "./types.js";
+import { dateField, SCHEMA, type Fields, type TableName } from "./schema.js";
+import { RecordsError, type RecordsStore, type StoredRecord, type UpsertResult } from "./types.js";
 
 export const AIRTABLE_BATCH = 10;
 export const AIRTABLE_LOCKOUT_MS = 30_000;

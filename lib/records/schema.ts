@@ -3,6 +3,7 @@
 // design's, so existing bases keep working.
 import { characterCount } from "../validation.js";
 import { SAFETY_LEVELS } from "../safety/levels.js";
+import { RecordsError } from "./types.js";
 
 export const PLANS = ["free", "member"] as const;
 export const SUBSCRIPTION_STATUSES = [
@@ -188,4 +189,12 @@ export function isEmptyCell(value: unknown): boolean {
   return (
     value === null || value === undefined || value === "" || value === false || (Array.isArray(value) && value.length === 0)
   );
+}
+
+/** A dateTime field of the table, or the error Airtable would give for an unknown one. */
+export function dateField(table: TableName, name: string): string {
+  const spec = SCHEMA[table].fields[name];
+  if (!spec) throw new RecordsError("UNKNOWN_FIELD_NAME", `Unknown field name: "${name}"`, { status: 422 });
+  if (spec.type !== "dateTime") throw new RecordsError("INVALID_REQUEST", `"${name}" is not a date field`);
+  return name;
 }

@@ -6,8 +6,8 @@
 import { randomBytes } from "node:crypto";
 import { checkpoint, openDatabase, type Database } from "../sqlite.js";
 import type { Statement } from "better-sqlite3";
-import { LOOKUP_FIELDS, SCHEMA, TABLE_NAMES, fieldProblem, isEmptyCell, type Fields, type TableName } from "./schema.js";
-import { dateField, RecordsError, type RecordsStore, type StoredRecord, type UpsertResult } from "./types.js";
+import { dateField, LOOKUP_FIELDS, SCHEMA, TABLE_NAMES, fieldProblem, isEmptyCell, type Fields, type TableName } from "./schema.js";
+import { RecordsError, type RecordsStore, type StoredRecord, type UpsertResult } from "./types.js";
 
 interface Row {
   id: string;

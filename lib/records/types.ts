@@ -1,6 +1,6 @@
 // The records contract: an Airtable-shaped store of tables, records and fields. Both
 // implementations (Airtable, SQLite) pass the same contract tests.
-import { SCHEMA, type Fields, type TableName } from "./schema.js";
+import type { Fields, TableName } from "./schema.js";
 
 export interface StoredRecord {
   id: string;
@@ -70,12 +70,4 @@ export function isPacing(error: unknown): error is RecordsError {
 
 export function isTransient(error: unknown): boolean {
   return error instanceof RecordsError ? error.transient : true;
-}
-
-/** A dateTime field of the table, or the error Airtable would give for an unknown one. */
-export function dateField(table: TableName, name: string): string {
-  const spec = SCHEMA[table].fields[name];
-  if (!spec) throw new RecordsError("UNKNOWN_FIELD_NAME", `Unknown field name: "${name}"`, { status: 422 });
-  if (spec.type !== "dateTime") throw new RecordsError("INVALID_REQUEST", `"${name}" is not a date field`);
-  return name;
 }
