@@ -6,12 +6,13 @@ import type Stripe from "stripe";
 import { z } from "zod";
 import { defineConfig, lazyAsync } from "./config/env.js";
 import { emitJourneyEvent } from "./journeys.js";
-import { getJson, hashKey, setJson, type Kv } from "./kv/index.js";
+import { getJson, setJson, type Kv } from "./kv/index.js";
 import { ApiError } from "./http/errors.js";
 import { log, warnAndReturn } from "./log.js";
 import { enqueue, FinalOutcome, PermanentStepError, type StepHandler } from "./outbox.js";
 import type { RecordsStore, StoredRecord } from "./records/index.js";
 import { PLANS, SUBSCRIPTION_STATUSES } from "./records/schema.js";
+import { findUserByName, participantKey } from "./participants/names.js";
 
 export const billingConfig = defineConfig(
   "billing",
@@ -151,13 +152,13 @@ function invoiceSubscription(invoice: Record<string, unknown>): string | undefin
   return id(invoice.subscription) ?? id(parent?.subscription_details?.subscription);
 }
 
-const planKey = (name: string) => `plan:${hashKey(name)}`;
+export const planKey = (name: string) => `plan:${participantKey(name)}`;
 
 /** The participant's plan for rate limits: kv cache first, then Users.Plan; free when unknown. */
 export async function planOf(ctx: { kv: Kv | null; records: () => Promise<RecordsStore> }, healingName: string): Promise<Plan> {
   const cached = await ctx.kv?.get(planKey(healingName)).catch(warnAndReturn("billing.plan_cache_unavailable", null));
   if (cached === "member" || cached === "free") return cached;
-  const [user] = await (await ctx.records()).find("Users", { "Healing Name": healingName }, { limit: 1 });
+  const user = await findUserByName(await ctx.records(), healingName);
   const plan: Plan = user?.fields.Plan === "member" ? "member" : "free";
   await ctx.kv?.set(planKey(healingName), plan, { ttlSeconds: 600 }).catch(warnAndReturn("billing.plan_cache_unavailable", undefined));
   return plan;
@@ -199,7 +200,7 @@ async function resolveState(kv: Kv, input: { subscriptionId?: string; status: St
 
 async function findUser(records: RecordsStore, by: { customerId?: string; healingName?: string; email?: string }): Promise<StoredRecord | undefined> {
   if (by.healingName) {
-    const [user] = await records.find("Users", { "Healing Name": by.healingName }, { limit: 1 });
+    const user = await findUserByName(records, by.healingName);
     if (user) return user;
   }
   if (by.customerId) {

@@ -18,6 +18,8 @@ import { journeyStepHandlers } from "./journeys.js";
 import { intakeStepHandlers } from "./intake.js";
 import { BILLING_STEP, billingStepHandler } from "./billing.js";
 import { within } from "./timeout.js";
+import { ERASE_STEP, eraseStepHandler } from "./privacy/erase.js";
+import { RETENTION_STEP, retentionStepHandler } from "./privacy/retention.js";
 
 const stores = async () => ({ records: await records(), kv: await kv() });
 
@@ -30,6 +32,8 @@ export function stepHandlers(): StepHandlers {
     ...journeyStepHandlers(stores),
     ...intakeStepHandlers(stores),
     [BILLING_STEP]: billingStepHandler(stores),
+    [ERASE_STEP]: eraseStepHandler(stores),
+    [RETENTION_STEP]: retentionStepHandler(stores),
   };
 }
 

@@ -10,12 +10,15 @@ import { mailchimpBackend, mailchimpProbe } from "./mailchimp.js";
 import { records, recordsBackend, RecordsError, withPaceWait } from "./records/index.js";
 import { within } from "./timeout.js";
 import { outboxStatus } from "./outbox-status.js";
+import { encryptionBackend } from "./privacy/seal.js";
 
 export const SERVICE_PROBES: Record<string, () => string> = {
   records: recordsBackend,
   kv: kvBackend,
   companion: companionBackend,
   mailchimp: mailchimpBackend,
+  // Where the key sealing conversation text comes from; on Vercel a missing key is a problem.
+  encryption: encryptionBackend,
 };
 
 const config = defineConfig(

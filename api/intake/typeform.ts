@@ -7,7 +7,6 @@ import { readText } from "../../lib/http/body.js";
 import { handle } from "../../lib/http/handler.js";
 import { json } from "../../lib/http/respond.js";
 import { enqueueIntake, enqueueRejection, readParticipant, TypeformPayload, typeformConfig, verifyTypeformSignature } from "../../lib/intake.js";
-import { emitJourneyEvent } from "../../lib/journeys.js";
 import { hashKey } from "../../lib/kv/index.js";
 import { log } from "../../lib/log.js";
 import { processOnce } from "../../lib/webhooks.js";
@@ -37,7 +36,6 @@ export async function POST(request: Request): Promise<Response> {
         return { status: "rejected", reason: participant.rejected };
       }
       await enqueueIntake(store, { ...participant, token: response.token, submittedAt: response.submitted_at ?? new Date().toISOString() });
-      await emitJourneyEvent(store, { event: "intake.completed", key: "intake", email: participant.email, healingName: participant.healingName });
       return { status: "accepted" };
     });
     if (outcome.duplicate) return json({ status: "duplicate" });
