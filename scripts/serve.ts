@@ -15,6 +15,7 @@ import { activeBackends } from "../lib/health/health.js";
 import { kv } from "../lib/platform/kv/index.js";
 import { demoLink } from "../lib/participants/reissue.js";
 import { records } from "../lib/platform/records/index.js";
+import { ensureDataKey } from "../lib/privacy/seal.js";
 
 const SHUTDOWN_GRACE_MS = 5000;
 
@@ -23,6 +24,16 @@ async function main(): Promise<void> {
   if (existsSync(path.join(root, ".env"))) process.loadEnvFile(path.join(root, ".env"));
   const port = Number(process.env.PORT?.trim() || 3000);
   const routes = await loadRoutes(path.join(root, "api"));
+  // The key that seals conversation text: generated on the first start when DATA_ENCRYPTION_KEY is unset.
+  let dataKey = "";
+  try {
+    const key = ensureDataKey();
+    const shown = key.file && !path.relative(process.cwd(), key.file).startsWith("..") ? path.relative(process.cwd(), key.file) : key.file;
+    dataKey = shown ? `${key.source} ${shown}, key ${key.keyId}` : `${key.source}, key ${key.keyId}`;
+  } catch (error) {
+    // An invalid key configuration is listed with the other problems below.
+    dataKey = `unavailable (${error instanceof Error ? error.message : String(error)})`;
+  }
   // public/ at `/`, with vercel.json's headers (the page's Content-Security-Policy among them).
   const app = createApp(routes, { publicDir: path.join(root, "public"), headers: loadHeaderRules(path.join(root, "vercel.json")) });
 
@@ -39,7 +50,7 @@ async function main(): Promise<void> {
       console.log("Routes:");
       for (const route of routes) console.log(`  ${Object.keys(route.handlers).join(",").padEnd(10)} ${route.path}`);
       console.log("Backends:");
-      for (const [service, backend] of Object.entries(backends)) console.log(`  ${service.padEnd(10)} ${backend}`);
+      for (const [service, backend] of Object.entries(backends)) console.log(`  ${service.padEnd(10)} ${service === "encryption" ? dataKey : backend}`);
       for (const problem of problems) console.log(`  ! ${problem}`);
       for (const warning of warnings) console.log(`  ! WARNING ${warning}`);
       void printDemoLink(info.port);

@@ -5,12 +5,13 @@
 import { z } from "zod";
 import { constructStripeEvent, retrieveSubscriptionStatus, stripeConfig, stripeProbe } from "../vendors/stripe/stripe.js";
 import { emitJourneyEvent } from "../journeys/journeys.js";
-import { getJson, hashKey, setJson, type Kv } from "../platform/kv/index.js";
+import { getJson, setJson, type Kv } from "../platform/kv/index.js";
 import { ApiError } from "../platform/http/errors.js";
 import { log, warnAndReturn } from "../platform/log.js";
 import { enqueue, PermanentStepError, type StepHandler, type StepResult } from "../platform/outbox/outbox.js";
 import type { RecordsStore, StoredRecord } from "../platform/records/index.js";
 import { PLANS, SUBSCRIPTION_STATUSES } from "../platform/records/schema.js";
+import { findUserByName, participantKey } from "../participants/names.js";
 
 export const billingConfig = stripeConfig;
 
@@ -132,13 +133,13 @@ function invoiceSubscription(invoice: Record<string, unknown>): string | undefin
   return id(invoice.subscription) ?? id(parent?.subscription_details?.subscription);
 }
 
-const planKey = (name: string) => `plan:${hashKey(name)}`;
+export const planKey = (name: string) => `plan:${participantKey(name)}`;
 
 /** The participant's plan for rate limits: kv cache first, then Users.Plan; free when unknown. */
 export async function planOf(ctx: { kv: Kv | null; records: () => Promise<RecordsStore> }, healingName: string): Promise<Plan> {
   const cached = await ctx.kv?.get(planKey(healingName)).catch(warnAndReturn("billing.plan_cache_unavailable", null));
   if (cached === "member" || cached === "free") return cached;
-  const [user] = await (await ctx.records()).find("Users", { "Healing Name": healingName }, { limit: 1 });
+  const user = await findUserByName(await ctx.records(), healingName);
   const plan: Plan = user?.fields.Plan === "member" ? "member" : "free";
   await ctx.kv?.set(planKey(healingName), plan, { ttlSeconds: 600 }).catch(warnAndReturn("billing.plan_cache_unavailable", undefined));
   return plan;
@@ -176,7 +177,7 @@ async function resolveState(kv: Kv, input: { subscriptionId?: string; status: St
 
 async function findUser(records: RecordsStore, by: { customerId?: string; healingName?: string; email?: string }): Promise<StoredRecord | undefined> {
   if (by.healingName) {
-    const [user] = await records.find("Users", { "Healing Name": by.healingName }, { limit: 1 });
+    const user = await findUserByName(records, by.healingName);
     if (user) return user;
   }
   if (by.customerId) {

@@ -15,6 +15,8 @@ import { countrySchema, healingNameSchema, trimmedText } from "../platform/valid
 import { assess, safetyView, settle, type AssessInput, type Assessment } from "../safety/assess.js";
 import { deadline } from "../platform/timeout.js";
 import { syncConsent } from "../participants/consent-sync.js";
+import { participantKey } from "../participants/names.js";
+import { indexConversation } from "../privacy/keys.js";
 import { companionConfig } from "./config.js";
 import { appendTurns, CONVERSATION_ID, forgetConversation, loadTurns, newConversationId } from "./conversation.js";
 import { OFFLINE_MODEL, offlineReply } from "./offline.js";
@@ -95,7 +97,7 @@ export async function startChat(
     runAfter("chat.forget", () => forgetConversation(store, input.conversationId!));
   }
   if (input.healingName && typeof input.consent === "boolean" && store) {
-    const change = { healingName: input.healingName, consent: input.consent };
+    const change = { healingName: input.healingName, consent: input.consent, at: new Date().toISOString() };
     runAfter("chat.consent", async () => (await syncConsent(store, change)) && drainSoon());
   }
 
@@ -112,7 +114,11 @@ export async function startChat(
       { role: "user" as const, content: input.message, at },
       { role: "assistant" as const, content: reply, at },
     ];
-    runAfter("chat.remember", () => appendTurns(store, { conversationId, turns, ttlDays: companionConfig.load().CONVERSATION_TTL_DAYS }));
+    const ttlDays = companionConfig.load().CONVERSATION_TTL_DAYS;
+    runAfter("chat.remember", async () => {
+      await appendTurns(store, { conversationId, turns, ttlDays });
+      if (input.healingName) await indexConversation(store, { healingName: input.healingName, conversationId, ttlDays });
+    });
   };
 
   if (offline.hardStop) return hardStopSession(offline, conversationId, remember);
@@ -123,7 +129,8 @@ export async function startChat(
     ? budget.within(planOf({ kv: store, records }, input.healingName), () => "free" as const).catch(warnAndReturn("chat.plan_unavailable", "free" as const))
     : undefined;
   await enforceLimit("chat:ip", ctx.ip, { within: budget.within });
-  if (input.healingName) await enforceLimit((await plan) === "member" ? "chat:member" : "chat:free", input.healingName, { within: budget.within });
+  // Counted per participant (any spelling of the name), under a hash: no name in a limiter key.
+  if (input.healingName) await enforceLimit((await plan) === "member" ? "chat:member" : "chat:free", participantKey(input.healingName), { within: budget.within });
 
   const env = companionConfig.load();
   const turns = trimHistory([...context, { role: "user", content: input.message }], env.CHAT_HISTORY_CHARS);

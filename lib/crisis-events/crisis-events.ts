@@ -8,7 +8,7 @@ import type { Kv } from "../platform/kv/index.js";
 import { describeError, log } from "../platform/log.js";
 import { enqueue, PermanentStepError, type StepHandler } from "../platform/outbox/outbox.js";
 import type { RecordsStore } from "../platform/records/index.js";
-import { resolveUserIds } from "../reflections/reflections.js";
+import { resolveUserIds, resolveUsers } from "../reflections/reflections.js";
 import { levelRank, SAFETY_LEVELS, type SafetyLevel } from "../safety/levels.js";
 
 /** The operator's alert webhook (a Slack-style incoming webhook), when set, and the repeat window. */
@@ -104,13 +104,13 @@ export function crisisRecordHandler(ctx: () => Promise<{ records: RecordsStore; 
     async run(events) {
       const { records, kv } = await ctx();
       const names = events.map((e) => e.healingName).filter((n): n is string => Boolean(n));
-      const userIds = names.length ? await resolveUserIds(names, { records, kv }) : new Map<string, string>();
+      const users = names.length ? await resolveUsers(names, { records, kv }) : new Map<string, { id: string; name: string }>();
       await records.upsert("Crisis Events", {
         mergeOn: ["Event ID"],
         records: events.map((e) => ({
           "Event ID": e.eventId,
-          User: e.healingName ? [userIds.get(e.healingName)!] : undefined,
-          "Healing Name": e.healingName,
+          User: e.healingName ? [users.get(e.healingName)!.id] : undefined,
+          "Healing Name": e.healingName ? users.get(e.healingName)!.name : undefined,
           Level: e.level,
           Categories: e.categories,
           Source: e.source,

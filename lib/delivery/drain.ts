@@ -19,6 +19,8 @@ import { intakeStepHandlers } from "../intake/intake.js";
 import { BILLING_STEP, billingStepHandler } from "../billing/billing.js";
 import { within } from "../platform/timeout.js";
 import type { StepDispatcher } from "../platform/outbox/dispatcher.js";
+import { ERASE_STEP, eraseStepHandler } from "../privacy/erase.js";
+import { RETENTION_STEP, retentionReport, retentionStepHandler, scheduleRetention } from "../privacy/retention.js";
 
 const stores = async () => ({ records: await records(), kv: await kv() });
 
@@ -32,6 +34,8 @@ export function stepHandlers(): Partial<StepHandlers> {
     ...journeyStepHandlers(stores),
     ...intakeStepHandlers(stores),
     [BILLING_STEP]: billingStepHandler(stores),
+    [ERASE_STEP]: eraseStepHandler(stores),
+    [RETENTION_STEP]: retentionStepHandler(stores),
   };
 }
 
@@ -129,6 +133,14 @@ export async function drainOutbox(options: { limit?: number; maxMs?: number; hop
   const result = await drainRounds(options);
   if (result.more) scheduleNextDrain(options.hop ?? 0);
   return { ...result, ...(await outboxStatus()) };
+}
+
+/** The cron's round: queue today's retention sweeps (once a day), drain, and report both. */
+export async function cronDrain(hop: number): Promise<DrainReport & { retention: Awaited<ReturnType<typeof retentionReport>> }> {
+  const store = await kv();
+  await scheduleRetention(store);
+  const result = await drainOutbox({ hop });
+  return { ...result, retention: await retentionReport(store) };
 }
 
 /** Work left when the time budget ran out: a fresh invocation of the cron endpoint carries on. */

@@ -10,12 +10,15 @@ import { mailchimpBackend, mailchimpProbe } from "../vendors/mailchimp/mailchimp
 import { records, recordsBackend, RecordsError, withPaceWait } from "../platform/records/index.js";
 import { within } from "../platform/timeout.js";
 import { outboxStatus } from "../platform/outbox/status.js";
+import { encryptionBackend } from "../privacy/seal.js";
 
 export const SERVICE_PROBES: Record<string, () => string> = {
   records: recordsBackend,
   kv: kvBackend,
   companion: companionBackend,
   mailchimp: mailchimpBackend,
+  // Where the key sealing conversation text comes from; on Vercel a missing key is a problem.
+  encryption: encryptionBackend,
 };
 
 const config = defineConfig(

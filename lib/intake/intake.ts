@@ -4,11 +4,14 @@
 import { z } from "zod";
 import { defineConfig } from "../platform/config/env.js";
 import type { Kv } from "../platform/kv/index.js";
-import { rememberEmail } from "../journeys/journeys.js";
+import { emitJourneyEvent, rememberEmail } from "../journeys/journeys.js";
 import { rememberUserId } from "../reflections/reflections.js";
 import { enqueue, type StepHandler, type StepHandlers } from "../platform/outbox/outbox.js";
-import type { RecordsStore } from "../platform/records/index.js";
+import type { RecordsStore, StoredRecord } from "../platform/records/index.js";
 import { healingNameSchema } from "../platform/validation.js";
+import { warnAndReturn } from "../platform/log.js";
+import { assignName, nameKey } from "../participants/names.js";
+import { consentFields, recordConsent, rememberConsent } from "../participants/consent.js";
 
 const FieldMap = z.strictObject({
   healingName: z.string().default("healing_name"),
@@ -171,19 +174,22 @@ export async function enqueueRejection(kv: Kv, payload: IntakeRejectedPayload): 
  * Upsert Users by Email. A Users record that only holds this Healing Name (created by an earlier
  * reflection or chat) is adopted rather than duplicated.
  */
-export async function upsertParticipant(records: RecordsStore, p: IntakeUserPayload): Promise<string> {
+export async function upsertParticipant(records: RecordsStore, p: IntakeUserPayload): Promise<StoredRecord> {
+  const [byEmail] = await records.find("Users", { Email: p.email }, { limit: 1 });
+  // Names are unique (case- and accent-insensitively): someone else's gets a free variant.
+  const assigned = await assignName(records, { healingName: p.healingName, ownRecordId: byEmail?.id });
+  const target = byEmail ?? assigned.holder;
   const fields = {
-    "Healing Name": p.healingName,
+    "Healing Name": assigned.healingName,
+    "Name Key": nameKey(assigned.healingName),
     Email: p.email,
-    "Consent to Data Storage": p.consent,
-    "Consent Updated At": p.submittedAt,
+    // A late intake never overrides a newer consent decision (say, a withdrawal in chat).
+    ...consentFields(target, { consent: p.consent, at: p.submittedAt }),
     "Healing Goals": p.goals,
     "Experience with Fasting": p.fasting,
   };
-  const [byEmail] = await records.find("Users", { Email: p.email }, { limit: 1 });
-  const target = byEmail ?? (await records.find("Users", { "Healing Name": p.healingName, Email: "" }, { limit: 1 }))[0];
-  if (target) return (await records.update("Users", [{ id: target.id, fields }]))[0]!.id;
-  return (await records.create("Users", [{ ...fields, "Created At": new Date().toISOString() }]))[0]!.id;
+  if (target) return (await records.update("Users", [{ id: target.id, fields }]))[0]!;
+  return (await records.create("Users", [{ ...fields, "Created At": new Date().toISOString() }]))[0]!;
 }
 
 export function intakeStepHandlers(ctx: () => Promise<{ records: RecordsStore; kv?: Kv | null }>): Pick<StepHandlers, "intake.user" | "intake.rejected"> {
@@ -192,8 +198,15 @@ export function intakeStepHandlers(ctx: () => Promise<{ records: RecordsStore; k
     async run([payload]) {
       if (!payload) return;
       const { records, kv } = await ctx();
-      const id = await upsertParticipant(records, payload);
-      if (kv) await Promise.all([rememberUserId(kv, payload.healingName, id), rememberEmail(kv, payload.healingName, payload.email)]);
+      const user = await upsertParticipant(records, payload);
+      const consent = recordConsent(user);
+      const healingName = String(user.fields["Healing Name"]);
+      if (kv) {
+        await Promise.all([rememberUserId(kv, healingName, user.id), rememberEmail(kv, healingName, payload.email)]);
+        if (consent) await rememberConsent(kv, healingName, consent).catch(warnAndReturn("intake.consent_cache_unavailable", false));
+        // After the name is assigned, so Mailchimp's HNAME tells the participant the name they have.
+        await emitJourneyEvent(kv, { event: "intake.completed", key: "intake", email: payload.email, healingName });
+      }
     },
   };
   const rejected: StepHandler<IntakeRejectedPayload> = {

@@ -1,6 +1,7 @@
 // Typeform's delivery, end to end short of HTTP: check the signature (refused unsigned on Vercel),
 // read the payload, and process it at most once (deduplicated by form_response.token): a new
-// participant's Users upsert and intake.completed journey as outbox steps, or an Intake Rejection
+// participant's Users upsert as an outbox step (which then queues the intake.completed journey, once the
+// name is assigned), or an Intake Rejection
 // the operator can see. Problems with the submission are answered 200 (a 404 or 410 would disable
 // the webhook); only a kv outage is a 503, which Typeform retries.
 import { ApiError } from "../platform/http/errors.js";
@@ -8,7 +9,6 @@ import { hashKey } from "../platform/kv/index.js";
 import { log } from "../platform/log.js";
 import { processOnce } from "../platform/webhooks.js";
 import { verifyTypeformSignature } from "../vendors/typeform/signature.js";
-import { emitJourneyEvent } from "../journeys/journeys.js";
 import { enqueueIntake, enqueueRejection, readParticipant, TypeformPayload, typeformConfig } from "./intake.js";
 
 export type IntakeAnswer =
@@ -37,7 +37,6 @@ export async function receiveTypeform(raw: string, signature: string | null): Pr
       return { status: "rejected", reason: participant.rejected };
     }
     await enqueueIntake(store, { ...participant, token: response.token, submittedAt: response.submitted_at ?? new Date().toISOString() });
-    await emitJourneyEvent(store, { event: "intake.completed", key: "intake", email: participant.email, healingName: participant.healingName });
     return { status: "accepted" };
   });
   if (outcome.duplicate) return { answer: { status: "duplicate" }, queued: false };

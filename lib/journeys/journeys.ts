@@ -13,6 +13,7 @@ import { enqueue, type StepHandler, type StepHandlers, type StepResult } from ".
 import type { RecordsStore } from "../platform/records/index.js";
 import { ApiError } from "../platform/http/errors.js";
 import { withChatLink } from "../participants/links.js";
+import { findUserByName, nameKey, participantKey } from "../participants/names.js";
 
 export const JOURNEY_EVENTS = ["intake.completed", "subscription.active", "subscription.payment_failed", "subscription.canceled", "reflection.milestone", "participant.link_reissued"] as const;
 export type JourneyEvent = (typeof JOURNEY_EVENTS)[number];
@@ -111,9 +112,11 @@ export async function emitJourneyEvent(
   kv: Kv,
   input: { event: JourneyEvent; key: string; healingName: string; email?: string; plan?: string; milestone?: string },
 ): Promise<boolean> {
-  const participant = hashKey(input.email ? `email:${input.email.trim().toLowerCase()}` : `name:${input.healingName}`);
+  const participant = hashKey(input.email ? `email:${input.email.trim().toLowerCase()}` : `name:${nameKey(input.healingName)}`);
   const marker = `journey-applied:${participant}:${input.event}:${input.key}`;
   if (!(await kv.setIfAbsent(marker, new Date().toISOString()))) return false;
+  // Listed under the participant, so an erasure finds it (lib/privacy).
+  await kv.zadd(`participant:markers:${participant}`, marker, Date.now());
   try {
     const actions = journeyTable()[input.event];
     const attributes: Record<string, string | undefined> = { healingName: input.healingName, plan: input.plan, milestone: input.milestone };
@@ -162,7 +165,7 @@ export async function emitMilestone(store: () => Promise<Kv>, input: { healingNa
 }
 
 const JOURNEY_LOG = "journey-log";
-const emailKey = (name: string) => `email:${hashKey(name)}`;
+export const emailKey = (name: string) => `email:${participantKey(name)}`;
 
 /**
  * Remember a participant's email by Healing Name (the intake just stored it), so a journey step
@@ -185,7 +188,7 @@ export function journeyStepHandlers(ctx: () => Promise<{ records: RecordsStore; 
     if (payload.email) return payload.email;
     const cached = await kv.get(emailKey(payload.healingName)).catch(warnAndReturn("journeys.email_cache_unavailable", null));
     if (cached) return cached;
-    const [user] = await records.find("Users", { "Healing Name": payload.healingName }, { limit: 1 });
+    const user = await findUserByName(records, payload.healingName);
     const email = user?.fields.Email;
     if (typeof email === "string" && email) await rememberEmail(kv, payload.healingName, email);
     if (typeof email !== "string" || !email) {

@@ -1,9 +1,11 @@
 // Keeps Users.Consent to Data Storage in step with what the participant said in chat. A kv
-// cache of the last known value means Airtable is written only when consent actually changes.
-import { hashKey, type Kv } from "../platform/kv/index.js";
+// cache of the last known value (with its time) means Airtable is written only when consent
+// actually changes, and an older change never overwrites a newer one (lib/participants/consent.ts).
+import type { Kv } from "../platform/kv/index.js";
 import { enqueue, type StepHandler } from "../platform/outbox/outbox.js";
 import type { RecordsStore } from "../platform/records/index.js";
 import { resolveUserIds } from "../reflections/reflections.js";
+import { cachedConsent, consentFields, isNewer, rememberConsent } from "./consent.js";
 
 export const CONSENT_STEP = "user.consent";
 
@@ -20,15 +22,14 @@ export interface ConsentPayload {
   at: string;
 }
 
-const consentKey = (name: string) => `consent:${hashKey(name)}`;
-
 /** Queue a Users update when the consent differs from the last one recorded. Returns whether it queued. */
-export async function syncConsent(kv: Kv, input: { healingName: string; consent: boolean }): Promise<boolean> {
-  const value = String(input.consent);
-  if ((await kv.get(consentKey(input.healingName))) === value) return false;
-  const payload: ConsentPayload = { ...input, at: new Date().toISOString() };
+export async function syncConsent(kv: Kv, input: { healingName: string; consent: boolean; at?: string }): Promise<boolean> {
+  const at = input.at ?? new Date().toISOString();
+  const cached = await cachedConsent(kv, input.healingName);
+  if (cached && (cached.consent === input.consent || !isNewer(at, cached.at))) return false;
+  const payload: ConsentPayload = { healingName: input.healingName, consent: input.consent, at };
   await enqueue(kv, { kind: CONSENT_STEP, payload });
-  await kv.set(consentKey(input.healingName), value, { ttlSeconds: 30 * 86_400 });
+  await rememberConsent(kv, input.healingName, { consent: input.consent, at });
   return true;
 }
 
@@ -37,16 +38,16 @@ export function consentStepHandler(ctx: () => Promise<{ records: RecordsStore; k
     batchSize: 10,
     async run(payloads) {
       const { records, kv } = await ctx();
-      // The latest change per participant wins within a batch.
-      const latest = new Map(payloads.sort((a, b) => a.at.localeCompare(b.at)).map((p) => [p.healingName, p]));
+      // The latest change per participant wins within a batch, and against what Users holds.
+      const latest = new Map([...payloads].sort((a, b) => Date.parse(a.at) - Date.parse(b.at)).map((p) => [p.healingName, p]));
       const ids = await resolveUserIds([...latest.keys()], { records, kv });
-      await records.update(
-        "Users",
-        [...latest.values()].map((p) => ({
-          id: ids.get(p.healingName)!,
-          fields: { "Consent to Data Storage": p.consent, "Consent Updated At": p.at },
-        })),
-      );
+      const updates: { id: string; fields: Record<string, unknown> }[] = [];
+      for (const p of latest.values()) {
+        const id = ids.get(p.healingName)!;
+        const fields = consentFields(await records.get("Users", id), { consent: p.consent, at: p.at });
+        if (Object.keys(fields).length) updates.push({ id, fields });
+      }
+      if (updates.length) await records.update("Users", updates);
     },
   };
 }

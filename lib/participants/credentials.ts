@@ -170,6 +170,9 @@ interface Holder {
 
 const cacheKey = (recordId: string) => `participant:${hashKey(recordId)}`;
 
+/** The kv key of a participant's cached link holder (erasure deletes it with the record). */
+export const participantCacheKey = cacheKey;
+
 /**
  * The Healing Name and link version a Users record holds now (cached in kv for 5 minutes;
  * re-issue and revocation clear the cache). null when the record is gone.

@@ -6,12 +6,14 @@ import { z } from "zod";
 import { ConfigError, defineConfig, intFromEnv } from "../platform/config/env.js";
 import { ApiError } from "../platform/http/errors.js";
 import { describeError, log, warnAndReturn } from "../platform/log.js";
-import { hashKey, type Kv } from "../platform/kv/index.js";
+import type { Kv } from "../platform/kv/index.js";
 import { enqueue, type StepHandler } from "../platform/outbox/outbox.js";
 import { within } from "../platform/timeout.js";
 import { countrySchema, healingNameSchema, label, trimmedText } from "../platform/validation.js";
 import { fieldProblem, RecordsError, type Fields, type RecordsStore } from "../platform/records/index.js";
 import type { SafetyLevel } from "../safety/levels.js";
+import { cachedConsent, recordConsent, rememberConsent, type ConsentState } from "../participants/consent.js";
+import { nameKey, participantKey } from "../participants/names.js";
 
 export const ReflectionInput = z.strictObject({
   healingName: healingNameSchema,
@@ -59,7 +61,7 @@ declare module "../platform/outbox/steps.js" {
   }
 }
 const USER_CACHE_TTL_SECONDS = 3600;
-const userCacheKey = (name: string) => `user-id:${hashKey(name)}`;
+export const userCacheKey = (name: string) => `user-id:${participantKey(name)}`;
 
 /**
  * Remember a participant's Users record id (the intake just wrote it), so their first
@@ -67,40 +69,80 @@ const userCacheKey = (name: string) => `user-id:${hashKey(name)}`;
  * 10 reflections instead of two.
  */
 export async function rememberUserId(kv: Kv, name: string, id: string): Promise<void> {
-  await kv.set(userCacheKey(name), id, { ttlSeconds: USER_CACHE_TTL_SECONDS }).catch(warnAndReturn("reflections.user_cache_unavailable", undefined));
+  await kv.set(userCacheKey(name), JSON.stringify({ id, name }), { ttlSeconds: USER_CACHE_TTL_SECONDS }).catch(warnAndReturn("reflections.user_cache_unavailable", undefined));
+}
+
+function parseCached(raw: string | null | undefined, name: string): { id: string; name: string } | null {
+  if (!raw) return null;
+  if (raw.startsWith("rec")) return { id: raw, name };
+  try {
+    const parsed = JSON.parse(raw) as { id?: string; name?: string };
+    return parsed.id ? { id: parsed.id, name: parsed.name ?? name } : null;
+  } catch {
+    return null;
+  }
+}
+
+export interface ResolvedUser {
+  id: string;
+  /** The name as the participant registered it. */
+  name: string;
+  /** What the Users record held, when it was read (not for a cached id). */
+  consent?: ConsentState | null;
 }
 
 /** Record ids of Users for each Healing Name, creating a Users record holding only the name if none exists. */
 export async function resolveUserIds(names: string[], ctx: { records: RecordsStore; kv: Kv | null }): Promise<Map<string, string>> {
-  const ids = new Map<string, string>();
-  const unique = [...new Set(names)];
-  for (const name of unique) {
-    const cached = await ctx.kv?.get(userCacheKey(name)).catch(warnAndReturn("reflections.user_cache_unavailable", null));
-    if (cached) ids.set(name, cached);
-  }
-  const missing = unique.filter((name) => !ids.has(name));
-  if (missing.length) {
-    const result = await ctx.records.upsert("Users", {
-      mergeOn: ["Healing Name"],
-      records: missing.map((name) => ({ "Healing Name": name })),
-    });
-    for (const record of result.records) ids.set(String(record.fields["Healing Name"]), record.id);
-    const created = result.createdRecords.map((id) => ({ id, fields: { "Created At": new Date().toISOString() } }));
-    if (created.length) await ctx.records.update("Users", created);
-    for (const name of missing) {
-      const id = ids.get(name);
-      if (id) await ctx.kv?.set(userCacheKey(name), id, { ttlSeconds: USER_CACHE_TTL_SECONDS }).catch(warnAndReturn("reflections.user_cache_unavailable", undefined));
-    }
-  }
-  return ids;
+  const users = await resolveUsers(names, ctx);
+  return new Map([...users].map(([name, user]) => [name, user.id]));
 }
 
-function reflectionFields(p: ReflectionPayload, userId: string): Fields {
+/**
+ * Each Healing Name's Users record id and the name as the participant registered it (names are
+ * matched case- and accent-insensitively, lib/participants/names.ts), creating a Users record
+ * holding only the name if none exists.
+ */
+export async function resolveUsers(names: string[], ctx: { records: RecordsStore; kv: Kv | null }): Promise<Map<string, ResolvedUser>> {
+  const users = new Map<string, ResolvedUser>();
+  const unique = [...new Set(names)];
+  for (const name of unique) {
+    const cached = parseCached(await ctx.kv?.get(userCacheKey(name)).catch(warnAndReturn("reflections.user_cache_unavailable", null)), name);
+    if (cached) users.set(name, cached);
+  }
+  const missing = unique.filter((name) => !users.has(name));
+  if (missing.length) {
+    const keys = new Map<string, string>();
+    for (const name of missing) if (!keys.has(nameKey(name))) keys.set(nameKey(name), name);
+    const result = await ctx.records.upsert("Users", {
+      mergeOn: ["Name Key"],
+      records: [...keys.keys()].map((key) => ({ "Name Key": key })),
+    });
+    const byKey = new Map(result.records.map((record) => [String(record.fields["Name Key"]), record]));
+    const created = new Set(result.createdRecords);
+    const fill = result.records
+      .filter((record) => created.has(record.id))
+      .map((record) => ({ id: record.id, fields: { "Healing Name": keys.get(String(record.fields["Name Key"]))!, "Created At": new Date().toISOString() } }));
+    if (fill.length) await ctx.records.update("Users", fill);
+    for (const name of missing) {
+      const record = byKey.get(nameKey(name));
+      if (!record) continue;
+      const registered = created.has(record.id) ? keys.get(nameKey(name))! : (typeof record.fields["Healing Name"] === "string" ? record.fields["Healing Name"] : name);
+      const consent = recordConsent(record);
+      users.set(name, { id: record.id, name: registered, consent });
+      if (consent && ctx.kv) await rememberConsent(ctx.kv, name, consent).catch(warnAndReturn("reflections.consent_cache_unavailable", false));
+      await ctx.kv?.set(userCacheKey(name), JSON.stringify({ id: record.id, name: registered }), { ttlSeconds: USER_CACHE_TTL_SECONDS }).catch(warnAndReturn("reflections.user_cache_unavailable", undefined));
+    }
+  }
+  return users;
+}
+
+function reflectionFields(p: ReflectionPayload, userId: string, keepText = true): Fields {
   return {
     "Submission ID": p.submissionId,
     User: [userId],
     "Healing Name": p.healingName,
-    "Reflection Text": p.reflection,
+    // Without consent (the participant withdrew it) the reflection is recorded without its text.
+    "Reflection Text": keepText ? p.reflection : undefined,
     Date: p.date,
     Milestone: p.milestone,
     "Crisis Level": p.crisisLevel,
@@ -118,11 +160,20 @@ export async function writeReflections(
   payloads: ReflectionPayload[],
   ctx: { records: RecordsStore; kv: Kv | null },
 ): Promise<Map<string, string>> {
-  const userIds = await resolveUserIds(payloads.map((p) => p.healingName), ctx);
+  const users = await resolveUsers(payloads.map((p) => p.healingName), ctx);
+  // The newest decision: the kv cache (chat and intake keep it), else what Users held when read.
+  const consent = new Map<string, boolean | undefined>();
+  for (const name of new Set(payloads.map((p) => p.healingName))) {
+    const cached = ctx.kv ? await cachedConsent(ctx.kv, name).catch(warnAndReturn("reflections.consent_cache_unavailable", null)) : null;
+    consent.set(name, (cached ?? users.get(name)?.consent)?.consent);
+  }
   try {
     const result = await ctx.records.upsert("Reflections", {
       mergeOn: ["Submission ID"],
-      records: payloads.map((p) => reflectionFields(p, userIds.get(p.healingName)!)),
+      records: payloads.map((p) => {
+        const user = users.get(p.healingName)!;
+        return reflectionFields({ ...p, healingName: user.name }, user.id, consent.get(p.healingName) !== false);
+      }),
     });
     return new Map(result.records.map((r) => [String(r.fields["Submission ID"]), r.id]));
   } catch (error) {

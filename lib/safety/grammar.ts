@@ -94,8 +94,9 @@ function prune(matches: Match[]): Match[] {
     // and "si me pasa algo" inside "me da igual si me pasa algo" is no farewell.
     if ((m.concept === "euph" || m.concept === "farewell") && passives.some((p) => p.start <= m.start && m.end <= p.end && p.end - p.start > m.end - m.start)) return false;
     // An idiom swallows what starts inside it, and what ends inside it ("i cut" in "i cut my finger"),
-    // except intent that begins before it ("want to die" in "want to die for real").
-    if (!SCOPE_ONLY.has(m.concept) && idioms.some((i) => (i.start <= m.start && m.start < i.end && !(i.start === m.start && m.end > i.end)) || (m.start < i.start && m.end > i.start && m.end <= i.end && m.concept !== "killself" && m.concept !== "want"))) return false;
+    // except intent or a reported threat that begins before it ("want to die" in "want to die for real",
+    // "dice que si no abro me mata" around "me mata").
+    if (!SCOPE_ONLY.has(m.concept) && idioms.some((i) => (i.start <= m.start && m.start < i.end && !(i.start === m.start && m.end > i.end)) || (m.start < i.start && m.end > i.start && m.end <= i.end && m.concept !== "killself" && m.concept !== "want" && m.concept !== "danger"))) return false;
     if (m.concept === "self" && others.some((o) => o.start <= m.start && m.end <= o.end)) return false;
     if (m.concept === "neg" && risky.some((r) => r.start <= m.start && m.end <= r.end && r.end - r.start > m.end - m.start)) return false;
     return true;
@@ -230,6 +231,10 @@ export function analyze(text: string, options: { framed?: boolean } = {}): Analy
     !options.framed &&
     active.some((k) => k.concept === "kill" && (objectsByClause.get(k.clause) ?? []).some((o) => (o.start >= k.end && o.start - k.end <= 2) || (o.lang !== "en" && o.end <= k.start && k.start - o.end <= 2)) && (sworn || !(condsByClause.get(k.clause) ?? []).some((start) => start > k.end && start - k.end <= 5))) &&
     (msg.has("want") || msg.has("soon") || msg.has("weapon") || msg.has("plan") || msg.has("at"));
+  // "I'm going to hurt Kyle so bad … I know where he parks": a name is no tagged person, but intent,
+  // a harm verb and knowing where someone will be is harm to someone else.
+  const harmNamed =
+    !options.framed && msg.has("kill") && msg.has("want") && msg.has("plan") && !msg.has("selfobj") && !msg.has("killself") && scoped.some((m) => m.concept === "other");
   const ideation = any((f) => f.has("killself") || (f.has("want") && (f.has("die") || f.has("euph"))));
   const passive = any((f) => f.has("passive") || (f.has("wishp") && (f.has("die") || f.has("euph") || f.has("killself"))));
   const euph = msg.has("euph");
@@ -267,7 +272,7 @@ export function analyze(text: string, options: { framed?: boolean } = {}): Analy
   if (takeAll) markers.add("take");
 
   const harm = selfharm || selfHarmWithMeans;
-  const intent = ideation || harm || danger || harmOthers || armed || lethality || takeAll || (euph && (msg.has("farewell") || msg.has("prep") || msg.has("want")));
+  const intent = ideation || harm || danger || harmOthers || harmNamed || armed || lethality || takeAll || (euph && (msg.has("farewell") || msg.has("prep") || msg.has("want")));
   const marker = meansNow || meansKnown || placeNow || msg.has("soon") || msg.has("prep") || msg.has("plan") || gathered;
   const soft = passive || euph || hopeless;
 
@@ -278,7 +283,7 @@ export function analyze(text: string, options: { framed?: boolean } = {}): Analy
   };
   if (attempt) raise("imminent", "rule.attempt");
   if (intent && marker) raise("imminent", "rule.intent_with_marker");
-  if (intent) raise("high", ideation ? "rule.ideation" : harm ? "rule.self_harm" : danger ? "rule.danger" : harmOthers ? "rule.harm_others" : lethality ? "rule.lethality" : takeAll ? "rule.take_all" : "rule.euphemism");
+  if (intent) raise("high", ideation ? "rule.ideation" : harm ? "rule.self_harm" : danger ? "rule.danger" : harmOthers || harmNamed ? "rule.harm_others" : lethality ? "rule.lethality" : takeAll ? "rule.take_all" : "rule.euphemism");
   if (meansNow) raise("imminent", "rule.means_at_hand");
   if (placeNow) raise(brink || soft || msg.has("soon") || msg.has("distress") || msg.has("die") || msg.has("farewell") ? "imminent" : "high", "rule.lethal_place");
   if (armed) raise("imminent", "rule.armed_with_target");
@@ -326,7 +331,7 @@ export function analyze(text: string, options: { framed?: boolean } = {}): Analy
 
   if (ideation || passive || euph || attempt || lethality || meansNow || placeNow || takeAll || gathered || ((farewells > 0 || msg.has("prep")) && levelRank(level) >= levelRank("high"))) categories.add("suicidal_ideation");
   if (harm || (past && scoped.some((m) => m.past && m.concept === "selfharm"))) categories.add("self_harm");
-  if (harmOthers || armed) categories.add("harm_to_others");
+  if (harmOthers || harmNamed || armed) categories.add("harm_to_others");
   if (msg.has("ed")) categories.add("eating_disorder");
   if (danger) categories.add("abuse_or_danger");
   if (third) categories.add("concern_for_other");

@@ -10,6 +10,8 @@ import { postJson } from "../support/http.js";
 import { server } from "../support/msw.js";
 import { openAiEmulator, TEST_OPENAI_URL } from "../support/openai-emulator.js";
 import { kvRows } from "../support/stores.js";
+import { loadTurns } from "../../lib/companion/conversation.js";
+import { kv } from "../../lib/platform/kv/index.js";
 
 const CHAT_ID = "AbCdEfGhIjKlMnOpQrStUv12"; // 24 URL-safe characters: a conversationId
 
@@ -93,7 +95,8 @@ describe("POST /api/chat — the AI SDK UI message stream (useChat)", () => {
   it("with consent, stores the turns under the chat id, and takes earlier turns from the store rather than the request", async () => {
     const openai = useOpenAi("That sounds lovely.");
     await useChatTurn([user("u1", "My garden is blooming")], { consent: true, healingName: "River" });
-    const stored = JSON.parse(kvRows().find((r) => r.key === `conversation:${CHAT_ID}`)!.value) as { role: string; content: string }[];
+    expect(kvRows().find((r) => r.key === `conversation:${CHAT_ID}`)!.value).toMatch(/^sealed:v1:/);
+    const stored = await loadTurns(await kv(), CHAT_ID);
     expect(stored.map((t) => t.content)).toEqual(["My garden is blooming", "That sounds lovely."]);
 
     // A client that rewrote its history cannot put words in the stored conversation.

@@ -4,6 +4,7 @@ import { settleBackground } from "../../lib/platform/background.js";
 import { resetServices } from "../../lib/platform/config/env.js";
 import { safetyIdentifier } from "../../lib/vendors/openai/companion.js";
 import { kv } from "../../lib/platform/kv/index.js";
+import { loadTurns } from "../../lib/companion/conversation.js";
 import { records } from "../../lib/platform/records/index.js";
 import { RATE_LIMIT_POLICIES } from "../../lib/platform/ratelimit.js";
 import { postJson } from "../support/http.js";
@@ -154,7 +155,10 @@ describe("POST /api/chat — consent and storage", () => {
     await settleBackground();
     const key = `conversation:${first.body.conversationId}`;
     const row = kvRows().find((r) => r.key === key)!;
-    expect(JSON.parse(row.value)).toEqual([
+    // Sealed at rest (tests/privacy/encryption.test.ts); read back through the store.
+    expect(row.value).toMatch(/^sealed:v1:/);
+    expect(row.value).not.toContain("garden");
+    expect(await loadTurns(await kv(), first.body.conversationId)).toEqual([
       { role: "user", content: "My garden is blooming", at: expect.any(String) },
       { role: "assistant", content: first.body.response, at: expect.any(String) },
     ]);
@@ -236,7 +240,7 @@ describe("POST /api/chat — streaming", () => {
     const conversationId = JSON.parse(/^data: (.*)$/m.exec(first)![1]!).conversationId as string;
     await reader.cancel();
     await settleBackground();
-    const stored = JSON.parse(kvRows().find((r) => r.key === `conversation:${conversationId}`)!.value);
+    const stored = await loadTurns(await kv(), conversationId);
     expect(stored[1]).toMatchObject({ role: "assistant", content: "One two three four five six seven eight nine ten." });
   });
 });

@@ -184,6 +184,7 @@ describe("GET /api/cron/drain", () => {
       more: false,
       queue: { depth: 0, oldestPendingAgeMs: null, failed: 0 },
       pace: null,
+      retention: { Reflections: { days: 0, status: "kept" }, "Crisis Events": { days: 0, status: "kept" }, "Intake Rejections": { days: 0, status: "kept" } },
     });
   });
 

@@ -16,6 +16,7 @@ import { resetServices } from "../../lib/platform/config/env.js";
 import { kv } from "../../lib/platform/kv/index.js";
 import { pendingSteps } from "../../lib/platform/outbox/outbox.js";
 import { AUTH_FAILURE_POLICY } from "../../lib/participants/auth.js";
+import { nameKey, participantKey } from "../../lib/participants/names.js";
 import { issueLink, revokeParticipantTokens, signToken } from "../../lib/participants/credentials.js";
 import { reissueLink } from "../../lib/participants/reissue.js";
 import { records } from "../../lib/platform/records/index.js";
@@ -35,9 +36,10 @@ function required() {
   resetServices();
 }
 
-/** River, who signed up with consent; returns the Users record id. */
+/** River, who signed up with consent (as an intake writes her row); returns the Users record id. */
 async function river(fields: Record<string, unknown> = {}): Promise<string> {
-  const [user] = await (await records()).create("Users", [{ "Healing Name": "River", Email: "river@example.org", "Consent to Data Storage": true, ...fields }]);
+  const row = { "Healing Name": "River", "Name Key": nameKey("River"), Email: "river@example.org", "Consent to Data Storage": true, "Consent Updated At": "2026-01-01T00:00:00.000Z" };
+  const [user] = await (await records()).create("Users", [{ ...row, ...fields }]);
   return user!.id;
 }
 
@@ -107,7 +109,9 @@ describe("PARTICIPANT_AUTH=required: chat", () => {
     expect(answer.status).toBe(200);
     const keys = kvRows().map((r) => r.key);
     expect(keys.some((k) => k.startsWith("conversation:"))).toBe(true);
-    expect(keys.some((k) => k.startsWith("rl:chat:free:River"))).toBe(true);
+    // The allowance is counted under River's participant key (a hash: no name in kv keys).
+    expect(keys.some((k) => k.startsWith(`rl:chat:free:${participantKey("River")}`))).toBe(true);
+    expect(keys.some((k) => k.includes("River"))).toBe(false);
   });
 
   it.each([

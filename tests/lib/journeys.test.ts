@@ -23,7 +23,7 @@ describe("journeys", () => {
     resetServices();
     const mailchimp = mailchimpEmulator();
     server.use(...mailchimp.handlers);
-    await (await records()).create("Users", [{ "Healing Name": "River", Email: "river@example.org" }]);
+    await (await records()).create("Users", [{ "Healing Name": "River", "Name Key": "river", Email: "river@example.org" }]);
     for (const text of ["Day 7 felt steady", "Day 7, second thoughts"]) {
       expect((await reflection(postJson("/api/reflection", { healingName: "River", reflection: text, milestone: "Day 7" }))).status).toBe(201);
     }
@@ -37,7 +37,7 @@ describe("journeys", () => {
     expect((await reflection(postJson("/api/reflection", { healingName: "River", reflection: "early entry", milestone: "Day 1" }))).status).toBe(201);
     await settleBackground();
     await drainOutbox();
-    const memberStep = () => getStep(kvStore, `journey:${hashKey("name:River")}:reflection.milestone:day-1:member`);
+    const memberStep = () => getStep(kvStore, `journey:${hashKey("name:river")}:reflection.milestone:day-1:member`);
     const kvStore = await kv();
     expect(await memberStep()).toMatchObject({ status: "pending", lastError: "NotReadyYet: NOT_READY" });
     expect(await journeyLog(kvStore)).toEqual([]);
@@ -61,7 +61,7 @@ describe("journeys", () => {
   it("stops waiting for an email after 7 days, with an outcome for the operator", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     await emitJourneyEvent(await kv(), { event: "reflection.milestone", key: "day-1", healingName: "Nobody", milestone: "Day 1" });
-    const id = `journey:${hashKey("name:Nobody")}:reflection.milestone:day-1:member`;
+    const id = `journey:${hashKey("name:nobody")}:reflection.milestone:day-1:member`;
     await drainOutbox();
     expect(await getStep(await kv(), id)).toMatchObject({ status: "pending" });
     vi.advanceTimersByTime(7 * 86_400_000 + 1000);

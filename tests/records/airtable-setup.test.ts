@@ -81,7 +81,7 @@ describe("npm run setup:airtable", () => {
     });
     expect(users.status).toBe(200);
     const result = await run();
-    expect(result.createdTables).toEqual(["Reflections", "Crisis Events", "Intake Rejections"]);
+    expect(result.createdTables).toEqual(["Reflections", "Crisis Events", "Intake Rejections", "Privacy Requests"]);
     expect(result.createdFields).toContain("Users.Email");
     expect(result.createdFields).not.toContain("Users.Plan");
     expect(result.warnings).toEqual(["Users.Plan is singleLineText, expected singleSelect — left as it is"]);

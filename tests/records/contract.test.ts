@@ -116,6 +116,20 @@ describe.each(implementations)("records contract (%s)", (_name, make) => {
     expect(await store.list("Users")).toEqual([]);
   });
 
+  it("finds records whose date field is before a time (retention), leaving blank dates alone", async () => {
+    await store.create("Reflections", [
+      { "Submission ID": "old-1", Date: "2025-01-01T08:00:00.000Z" },
+      { "Submission ID": "new-1", Date: "2026-06-01T08:00:00.000Z" },
+      { "Submission ID": "old-2", Date: "2025-12-31T23:59:59.000Z" },
+      { "Submission ID": "undated" },
+    ]);
+    const old = await store.olderThan("Reflections", "Date", "2026-01-01T00:00:00.000Z");
+    expect(old.map((r) => r.fields["Submission ID"]).sort()).toEqual(["old-1", "old-2"]);
+    expect(await store.olderThan("Reflections", "Date", "2026-01-01T00:00:00.000Z", { limit: 1 })).toHaveLength(1);
+    await expect(store.olderThan("Reflections", "Milestone", "2026-01-01T00:00:00.000Z")).rejects.toMatchObject({ code: "INVALID_REQUEST" });
+    await expect(store.olderThan("Reflections", "Nope", "2026-01-01T00:00:00.000Z")).rejects.toMatchObject({ code: "UNKNOWN_FIELD_NAME" });
+  });
+
   it("lists past one page", async () => {
     await store.create("Crisis Events", Array.from({ length: 105 }, (_, i) => ({ "Event ID": `e${i}`, Level: "high" })));
     const all = await store.list("Crisis Events");

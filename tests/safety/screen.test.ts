@@ -409,6 +409,34 @@ describe("crisis screen", () => {
     expect(screen("paid the council tax, cancelled the gym, emailed my sister the passwords spreadsheet and where the will is. sunday while everyone's at the match").level).toBe("imminent");
   });
 
+  it("reads round 77's cases: a textbook chapter, goodbye messages from a friend, a threat outside the door, a height with no chance of waking up", () => {
+    expect(hard(screen("studying for my pharmacology exam, the overdose management chapter is sooo dense").level)).toBe(false);
+    expect(screen("meine freundin schreibt seit gestern so komische abschiedssachen und geht nicht ran").level).toBe("medium");
+    expect(hard(screen("il mio ex è sotto casa, mi ha minacciata e continua a suonare. ho paura").level)).toBe(true);
+    expect(hard(screen("how tall does a building have to be so theres no chance of waking up in a hospital after").level)).toBe(true);
+    expect(hard(screen("how high up does a balcony have to be so you dont just wake up in a hospital after? asking for me").level)).toBe(true);
+  });
+
+  it("reads round 78's cases: a sworn threat 'not venting', a plate thrown and a threat if I call anyone, cleaning product already drunk", () => {
+    expect(hard(screen("if my stepdad lays one more hand on my mom im going to put him in the ground. i mean it. not venting").level)).toBe(true);
+    expect(hard(screen("my bf just threw a plate at my head and said if i call anyone itll be worse. im in the bathroom").level)).toBe(true);
+    expect(screen("já bebi o produto que tava na lavanderia. tô com muito enjoo e medo agora").level).toBe("imminent");
+    expect(hard(screen("if i call anyone about the job it will be worse lol").level)).toBe(false);
+  });
+
+  it("reads round 79's cases: 'once everyone's asleep' is a time not the past, a named person with a plan to find them, a building's top in Portuguese", () => {
+    expect(screen("gave my gaming pc to my clanmate and cancelled my phone contract from the 1st. tonight once everyones asleep. its fine im weirdly calm about it").level).toBe("imminent");
+    expect(hard(screen("i'm going to hurt kyle from the team so bad he never plays again. i know where he parks after practice").level)).toBe(true);
+    expect(hard(screen("tô no alto do prédio da faculdade. daqui de cima dá pra ter certeza que não acordo no hospital?").level)).toBe(true);
+    expect(hard(screen("if my mum makes me do one more family quiz this holiday i'm gonna die of cringe").level)).toBe(false);
+  });
+
+  it("reads round 80's cases: a sworn threat with a bat, no future I can picture, being pushed against a wall (Spanish)", () => {
+    expect(hard(screen("if kyle says one more word at practice i'm bringing my brother's bat and wrecking his face. dead serious").level)).toBe(true);
+    expect(screen("i can't see a future for me at all. like i literally can't picture being 30").level).toBe("medium");
+    expect(hard(screen("mi pareja me revisa el celular y ayer me empujó contra la pared. hoy está en casa y tengo miedo de lo que haga").level)).toBe(true);
+  });
+
   it("names a category for every hard stop: a preparation with a time, a weapon with a target, a risk carried by the conversation", () => {
     expect(screen("I wrote the notes. tonight, after everyone is asleep").categories).toContain("suicidal_ideation");
     expect(screen("mein ex kommt gleich, ich hab das messer in der jackentasche. heute kriegt er was ab").categories).toContain("harm_to_others");

@@ -431,6 +431,18 @@ export function parseFormula(formula: string, meta: { fields: { name: string }[]
       expect(")");
       return (f) => parts.every((p) => p(f));
     }
+    if (formula.startsWith("IS_BEFORE(", i)) {
+      i += 10;
+      const name = field();
+      expect(",");
+      expect("DATETIME_PARSE(");
+      const v = value();
+      expect(")");
+      expect(")");
+      if (typeof v !== "string" || Number.isNaN(Date.parse(v))) throw new Error("DATETIME_PARSE needs a date string");
+      // A blank date is never before anything, as in Airtable.
+      return (f) => typeof f[name] === "string" && Date.parse(f[name]) < Date.parse(v);
+    }
     if (formula.startsWith("NOT(", i)) {
       i += 4;
       const name = field();

@@ -20,6 +20,9 @@ export function mailchimpEmulator() {
   const upserts: Record<string, unknown>[] = [];
   const tagCalls: { hash: string; tags: { name: string; status: string }[] }[] = [];
   const triggers: { journeyId: string; stepId: string; email: string }[] = [];
+  /** Permanently deleted members' hashes: Mailchimp refuses to re-import them. */
+  const forgotten = new Set<string>();
+  const deletions: string[] = [];
   let active = 0;
   let maxActive = 0;
   let failures = 0;
@@ -57,6 +60,9 @@ export function mailchimpEmulator() {
         const hash = createHash("md5").update(body.email_address.toLowerCase()).digest("hex");
         if (hash !== params.hash) return problem(400, "Invalid Resource", "The subscriber hash does not match the email.");
         const existing = members.get(hash);
+        if (!existing && forgotten.has(hash)) {
+          return problem(400, "Forgotten Email Not Subscribed", `${body.email_address} was permanently deleted and cannot be re-imported. The contact must re-subscribe to get back on the list.`);
+        }
         if (existing && (existing.status === "unsubscribed" || existing.status === "cleaned") && !body.status) {
           return problem(400, "Member In Compliance State", `${body.email_address} is already a list member in compliance state due to unsubscribe.`);
         }
@@ -66,6 +72,30 @@ export function mailchimpEmulator() {
         Object.assign(member.mergeFields, body.merge_fields ?? {});
         members.set(hash, member);
         return HttpResponse.json({ id: hash, email_address: member.email, status: member.status, merge_fields: member.mergeFields });
+      }),
+    ),
+    http.get(`${TEST_MAILCHIMP_URL}/lists/:list/members/:hash`, ({ request, params }) =>
+      gate(request, async () => {
+        const member = params.list === TEST_LIST_ID ? members.get(String(params.hash)) : undefined;
+        if (!member) return problem(404, "Resource Not Found", "The requested resource could not be found.");
+        return HttpResponse.json({ id: params.hash, email_address: member.email, status: member.status, merge_fields: member.mergeFields, tags_count: member.tags.size });
+      }),
+    ),
+    http.get(`${TEST_MAILCHIMP_URL}/lists/:list/members/:hash/tags`, ({ request, params }) =>
+      gate(request, async () => {
+        const member = params.list === TEST_LIST_ID ? members.get(String(params.hash)) : undefined;
+        if (!member) return problem(404, "Resource Not Found", "The requested resource could not be found.");
+        return HttpResponse.json({ tags: [...member.tags].map((name, i) => ({ id: i + 1, name, date_added: "2026-11-20T10:00:00+00:00" })), total_items: member.tags.size });
+      }),
+    ),
+    http.post(`${TEST_MAILCHIMP_URL}/lists/:list/members/:hash/actions/delete-permanent`, ({ request, params }) =>
+      gate(request, async () => {
+        const hash = String(params.hash);
+        if (params.list !== TEST_LIST_ID || !members.has(hash)) return problem(404, "Resource Not Found", "The requested resource could not be found.");
+        members.delete(hash);
+        forgotten.add(hash);
+        deletions.push(hash);
+        return new HttpResponse(null, { status: 204 });
       }),
     ),
     http.post(`${TEST_MAILCHIMP_URL}/lists/:list/members/:hash/tags`, ({ request, params }) =>
@@ -98,6 +128,7 @@ export function mailchimpEmulator() {
     upserts,
     tagCalls,
     triggers,
+    deletions,
     get maxActive() {
       return maxActive;
     },

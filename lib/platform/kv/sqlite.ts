@@ -1,6 +1,6 @@
 // The embedded kv: two SQLite tables (values with expiry, sorted sets). Expired rows are ignored
 // on read and swept now and then on write.
-import { openDatabase, type Database } from "../sqlite.js";
+import { checkpoint, openDatabase, type Database } from "../sqlite.js";
 import { blockSlots, confirmSlot, formatSlots, parseSlots, reserveSlot, SLOTS_TTL_MS, type SlotState } from "./slots.js";
 import type { Kv } from "./types.js";
 
@@ -100,6 +100,10 @@ export function createSqliteKv(db: Database = openDatabase("kv"), now: () => num
     },
     async blockSlots(key, until) {
       updateSlots(key, (state) => ({ state: blockSlots(state, until), result: undefined }));
+    },
+    async compact() {
+      sweep.run(now());
+      checkpoint(db);
     },
     async readSlots(key) {
       return parseSlots(getRow.get({ key, now: now() })?.value ?? null);

@@ -30,6 +30,8 @@ export interface Kv {
   blockSlots(key: string, until: number): Promise<void>;
   /** The pace's granted slots and lock, as stored. */
   readSlots(key: string): Promise<SlotState>;
+  /** Embedded store only: fold the write-ahead log into the file and truncate it, so deleted text is gone from disk. */
+  compact?(): Promise<void>;
 }
 
 export class KvError extends Error {

@@ -3,6 +3,7 @@
 // design's, so existing bases keep working.
 import { characterCount } from "../validation.js";
 import { SAFETY_LEVELS } from "../../safety/levels.js";
+import { RecordsError } from "./types.js";
 
 export const PLANS = ["free", "member"] as const;
 export const SUBSCRIPTION_STATUSES = [
@@ -45,7 +46,9 @@ export interface TableSpec {
   fields: Record<string, FieldSpec>;
 }
 
-export type TableName = "Users" | "Reflections" | "Crisis Events" | "Intake Rejections";
+export type TableName = "Users" | "Reflections" | "Crisis Events" | "Intake Rejections" | "Privacy Requests";
+export const PRIVACY_REQUEST_TYPES = ["export", "erasure"] as const;
+export const PRIVACY_REQUEST_STATUSES = ["pending", "complete", "failed"] as const;
 
 // Airtable caps long text at 100,000 characters.
 const LONG_TEXT = 100_000;
@@ -56,6 +59,8 @@ export const SCHEMA: Record<TableName, TableSpec> = {
     description: "Participants, known by a pseudonymous Healing Name.",
     fields: {
       "Healing Name": { type: "singleLineText", maxLength: 80 },
+      // The name folded for comparison (lib/participants/names.ts): unique per participant.
+      "Name Key": { type: "singleLineText", maxLength: 240 },
       Email: { type: "email", maxLength: 320 },
       "Consent to Data Storage": { type: "checkbox" },
       "Consent Updated At": { type: "dateTime" },
@@ -111,16 +116,32 @@ export const SCHEMA: Record<TableName, TableSpec> = {
       "Received At": { type: "dateTime" },
     },
   },
+  // The audit trail of exports and erasures (lib/privacy). Never holds personal data: who it was
+  // about is not recorded, only the request, who asked, each step's state and when it finished.
+  "Privacy Requests": {
+    primary: "Request ID",
+    description: "Exports and erasures: who asked, each step's state, completed at. No personal data.",
+    fields: {
+      "Request ID": { type: "singleLineText", maxLength: 100 },
+      Type: { type: "singleSelect", choices: PRIVACY_REQUEST_TYPES },
+      "Requested By": { type: "singleLineText", maxLength: 100 },
+      "Requested At": { type: "dateTime" },
+      Status: { type: "singleSelect", choices: PRIVACY_REQUEST_STATUSES },
+      Steps: { type: "multilineText", maxLength: 10_000 },
+      "Completed At": { type: "dateTime" },
+    },
+  },
 };
 
 export const TABLE_NAMES = Object.keys(SCHEMA) as TableName[];
 
 /** Fields the code looks records up or merges on: the embedded store keeps an index on each. */
 export const LOOKUP_FIELDS: Record<TableName, readonly string[]> = {
-  Users: ["Healing Name", "Email", "Stripe Customer ID"],
+  Users: ["Healing Name", "Name Key", "Email", "Stripe Customer ID"],
   Reflections: ["Submission ID", "Healing Name"],
   "Crisis Events": ["Event ID"],
   "Intake Rejections": ["Token"],
+  "Privacy Requests": ["Request ID"],
 };
 
 export type Fields = Record<string, unknown>;
@@ -170,4 +191,12 @@ export function isEmptyCell(value: unknown): boolean {
   return (
     value === null || value === undefined || value === "" || value === false || (Array.isArray(value) && value.length === 0)
   );
+}
+
+/** A dateTime field of the table, or the error Airtable would give for an unknown one. */
+export function dateField(table: TableName, name: string): string {
+  const spec = SCHEMA[table].fields[name];
+  if (!spec) throw new RecordsError("UNKNOWN_FIELD_NAME", `Unknown field name: "${name}"`, { status: 422 });
+  if (spec.type !== "dateTime") throw new RecordsError("INVALID_REQUEST", `"${name}" is not a date field`);
+  return name;
 }

@@ -4,9 +4,9 @@
 // on (LOOKUP_FIELDS) has an expression index, and lookups reuse their prepared statements, so a
 // write costs the same at 100,000 rows as in an empty file.
 import { randomBytes } from "node:crypto";
-import { openDatabase, type Database } from "../sqlite.js";
+import { checkpoint, openDatabase, type Database } from "../sqlite.js";
 import type { Statement } from "better-sqlite3";
-import { LOOKUP_FIELDS, SCHEMA, TABLE_NAMES, fieldProblem, isEmptyCell, type Fields, type TableName } from "./schema.js";
+import { dateField, LOOKUP_FIELDS, SCHEMA, TABLE_NAMES, fieldProblem, isEmptyCell, type Fields, type TableName } from "./schema.js";
 import { RecordsError, type RecordsStore, type StoredRecord, type UpsertResult } from "./types.js";
 
 interface Row {
@@ -92,6 +92,12 @@ export function createSqliteRecords(db: Database = openDatabase("records")): Rec
     async find(table, where, options = {}) {
       return findSync(table, where, options.limit);
     },
+    async olderThan(table, field, before, options = {}) {
+      const sql = `SELECT id, created_time, fields FROM records WHERE tbl = ? AND julianday(${fieldPath(dateField(table, field))}) < julianday(?) ORDER BY seq${
+        options.limit ? ` LIMIT ${Math.floor(options.limit)}` : ""
+      }`;
+      return db.prepare<unknown[], Row>(sql).all(table, new Date(before).toISOString()).map(toRecord);
+    },
     async get(table, id) {
       const row = byId.get(table, id);
       return row ? toRecord(row) : null;
@@ -101,6 +107,9 @@ export function createSqliteRecords(db: Database = openDatabase("records")): Rec
     },
     async delete(table, ids) {
       return db.transaction(() => ids.filter((id) => remove.run(table, id).changes > 0))();
+    },
+    async compact() {
+      checkpoint(db);
     },
   };
 }

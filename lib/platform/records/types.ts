@@ -26,9 +26,13 @@ export interface RecordsStore {
   /** Records whose fields equal every value in `where` (strings, numbers, booleans). */
   find(table: TableName, where: Fields, options?: { limit?: number }): Promise<StoredRecord[]>;
   get(table: TableName, id: string): Promise<StoredRecord | null>;
+  /** Records whose dateTime `field` is set and earlier than `before` (ISO 8601): retention. */
+  olderThan(table: TableName, field: string, before: string, options?: { limit?: number }): Promise<StoredRecord[]>;
   /** Every record of a table, oldest first (paged under the hood). */
   list(table: TableName): Promise<StoredRecord[]>;
   delete(table: TableName, ids: string[]): Promise<string[]>;
+  /** Embedded store only: fold the write-ahead log into the file and truncate it, so deleted text is gone from disk. */
+  compact?(): Promise<void>;
 }
 
 export type RecordsErrorCode =

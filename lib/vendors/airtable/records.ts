@@ -5,7 +5,7 @@
 // request, and the caller falls back to the outbox.
 import Airtable from "airtable";
 import { paceWait, type Pace } from "../../platform/records/pace.js";
-import { SCHEMA, type Fields, type TableName } from "../../platform/records/schema.js";
+import { dateField, SCHEMA, type Fields, type TableName } from "../../platform/records/schema.js";
 import { RecordsError, type RecordsStore, type StoredRecord, type UpsertResult } from "../../platform/records/types.js";
 
 export const AIRTABLE_BATCH = 10;
@@ -158,6 +158,15 @@ export function createAirtableRecords(options: AirtableOptions): RecordsStore {
       const filterByFormula = buildFormula(table, where);
       const pageSize = Math.min(100, options.limit ?? 100);
       // POST listRecords keeps long formulas clear of the 16,000-character URL cap.
+      return pages(
+        table,
+        (offset) => ({ method: "POST", path: `${tablePath(table)}/listRecords`, body: { filterByFormula, pageSize, offset } }),
+        options.limit,
+      );
+    },
+    async olderThan(table, field, before, options = {}) {
+      const filterByFormula = `IS_BEFORE({${dateField(table, field)}}, DATETIME_PARSE(${formulaString(new Date(before).toISOString())}))`;
+      const pageSize = Math.min(100, options.limit ?? 100);
       return pages(
         table,
         (offset) => ({ method: "POST", path: `${tablePath(table)}/listRecords`, body: { filterByFormula, pageSize, offset } }),

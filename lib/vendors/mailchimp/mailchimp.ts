@@ -36,6 +36,9 @@ interface MailchimpSdk {
   lists: {
     setListMember(listId: string, hash: string, body: Record<string, unknown>): Promise<unknown>;
     updateListMemberTags(listId: string, hash: string, body: { tags: { name: string; status: "active" | "inactive" }[] }): Promise<unknown>;
+    getListMember(listId: string, hash: string): Promise<Record<string, unknown>>;
+    getListMemberTags(listId: string, hash: string, opts?: { count?: number }): Promise<{ tags?: { name: string }[] }>;
+    deleteListMemberPermanent(listId: string, hash: string): Promise<unknown>;
   };
   ping: { get(): Promise<unknown> };
   customerJourneys: { trigger(journeyId: string | number, stepId: string | number, body: { email_address: string }): Promise<unknown> };
@@ -80,6 +83,8 @@ function classify(error: unknown): Error {
   const { status, response } = (error ?? {}) as { status?: number; response?: { body?: { title?: string; detail?: string } } };
   const title = response?.body?.title ?? "";
   if (status === 400 && /compliance state/i.test(title)) return new FinalOutcome("Member In Compliance State (unsubscribed or cleaned): not retried");
+  // Erased on request (delete-permanent): Mailchimp refuses to re-import them, as it should.
+  if (status === 400 && /forgotten email/i.test(title)) return new FinalOutcome("Forgotten Email (permanently deleted on request): not re-imported");
   if (status && status >= 400 && status < 500 && status !== 429) {
     return new PermanentStepError(`Mailchimp refused the request (${status} ${title})`.trim());
   }
@@ -117,6 +122,34 @@ export function updateTags(input: { email: string; add: string[]; remove: string
 /** Start a Customer Journey step for a member. Not idempotent: the outbox runs it at most once. */
 export function triggerJourney(input: { email: string; journeyId: string | number; stepId: string | number }): Promise<unknown> {
   return call((api) => api.customerJourneys.trigger(input.journeyId, input.stepId, { email_address: input.email }));
+}
+
+const notFound = (error: unknown) => (error as { status?: number })?.status === 404;
+
+/** The member and their tags as Mailchimp holds them (for an export); null when there is none. */
+export async function getMember(email: string): Promise<{ member: Record<string, unknown>; tags: string[] } | null> {
+  const { api, listId } = await client();
+  const hash = subscriberHash(email);
+  try {
+    const member = await limited(() => api.lists.getListMember(listId, hash));
+    const tags = await limited(() => api.lists.getListMemberTags(listId, hash, { count: 1000 }));
+    return { member, tags: (tags.tags ?? []).map((t) => t.name) };
+  } catch (error) {
+    if (notFound(error)) return null;
+    throw classify(error);
+  }
+}
+
+/** Permanently delete a member (POST …/actions/delete-permanent); false when there was none. */
+export async function deleteMemberPermanently(email: string): Promise<boolean> {
+  const { api, listId } = await client();
+  try {
+    await limited(() => api.lists.deleteListMemberPermanent(listId, subscriberHash(email)));
+    return true;
+  } catch (error) {
+    if (notFound(error)) return false;
+    throw classify(error);
+  }
 }
 
 /** For /api/health?deep=1: builds the client, then returns a call to Mailchimp's health check endpoint. */
