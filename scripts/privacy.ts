@@ -4,7 +4,7 @@
 import { runScript } from "./run.js";
 import { drainOutbox } from "../lib/delivery/drain.js";
 import { kv } from "../lib/platform/kv/index.js";
-import { backfillNameKeys } from "../lib/participants/names.js";
+import { backfillNameKeys } from "../lib/participants/repository.js";
 import { resealConversations } from "../lib/companion/conversation.js";
 import { exportParticipant } from "../lib/privacy/export.js";
 import { currentKeyId, encryptionBackend, rotateKeyFile } from "../lib/privacy/seal.js";

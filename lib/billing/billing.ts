@@ -11,7 +11,8 @@ import { log, warnAndReturn } from "../platform/log.js";
 import { enqueue, PermanentStepError, type StepHandler, type StepResult } from "../platform/outbox/outbox.js";
 import type { RecordsStore, StoredRecord } from "../platform/records/index.js";
 import { PLANS, SUBSCRIPTION_STATUSES } from "../platform/records/schema.js";
-import { findUserByName, participantKey } from "../participants/names.js";
+import { participantKey } from "../participants/names.js";
+import { findUserByName } from "../participants/repository.js";
 
 export const billingConfig = stripeConfig;
 

@@ -8,7 +8,7 @@ import type { Kv } from "../platform/kv/index.js";
 import { describeError, log } from "../platform/log.js";
 import { enqueue, PermanentStepError, type StepHandler } from "../platform/outbox/outbox.js";
 import type { RecordsStore } from "../platform/records/index.js";
-import { resolveUserIds, resolveUsers } from "../reflections/reflections.js";
+import { resolveUsers } from "../participants/repository.js";
 import { levelRank, SAFETY_LEVELS, type SafetyLevel } from "../safety/levels.js";
 
 /** The operator's alert webhook (a Slack-style incoming webhook), when set, and the repeat window. */
@@ -123,7 +123,7 @@ export function crisisRecordHandler(ctx: () => Promise<{ records: RecordsStore; 
     },
     async prepare(events) {
       const names = events.map((e) => e.healingName).filter((n): n is string => Boolean(n));
-      if (names.length) await resolveUserIds(names, await ctx());
+      if (names.length) await resolveUsers(names, await ctx());
     },
   };
 }

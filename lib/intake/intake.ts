@@ -5,12 +5,12 @@ import { z } from "zod";
 import { defineConfig } from "../platform/config/env.js";
 import type { Kv } from "../platform/kv/index.js";
 import { emitJourneyEvent, rememberEmail } from "../journeys/journeys.js";
-import { rememberUserId } from "../reflections/reflections.js";
 import { enqueue, type StepHandler, type StepHandlers } from "../platform/outbox/outbox.js";
 import type { RecordsStore, StoredRecord } from "../platform/records/index.js";
 import { healingNameSchema } from "../platform/validation.js";
 import { warnAndReturn } from "../platform/log.js";
-import { assignName, nameKey } from "../participants/names.js";
+import { nameKey } from "../participants/names.js";
+import { assignName, rememberUserId } from "../participants/repository.js";
 import { consentFields, recordConsent, rememberConsent } from "../participants/consent.js";
 
 const FieldMap = z.strictObject({

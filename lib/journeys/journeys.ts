@@ -13,7 +13,8 @@ import { enqueue, type StepHandler, type StepHandlers, type StepResult } from ".
 import type { RecordsStore } from "../platform/records/index.js";
 import { ApiError } from "../platform/http/errors.js";
 import { withChatLink } from "../participants/links.js";
-import { findUserByName, nameKey, participantKey } from "../participants/names.js";
+import { nameKey, participantKey } from "../participants/names.js";
+import { findUserByName } from "../participants/repository.js";
 
 export const JOURNEY_EVENTS = ["intake.completed", "subscription.active", "subscription.payment_failed", "subscription.canceled", "reflection.milestone", "participant.link_reissued"] as const;
 export type JourneyEvent = (typeof JOURNEY_EVENTS)[number];

@@ -4,8 +4,8 @@
 import type { Kv } from "../platform/kv/index.js";
 import { enqueue, type StepHandler } from "../platform/outbox/outbox.js";
 import type { RecordsStore } from "../platform/records/index.js";
-import { resolveUserIds } from "../reflections/reflections.js";
 import { cachedConsent, consentFields, isNewer, rememberConsent } from "./consent.js";
+import { resolveUsers } from "./repository.js";
 
 export const CONSENT_STEP = "user.consent";
 
@@ -40,10 +40,10 @@ export function consentStepHandler(ctx: () => Promise<{ records: RecordsStore; k
       const { records, kv } = await ctx();
       // The latest change per participant wins within a batch, and against what Users holds.
       const latest = new Map([...payloads].sort((a, b) => Date.parse(a.at) - Date.parse(b.at)).map((p) => [p.healingName, p]));
-      const ids = await resolveUserIds([...latest.keys()], { records, kv });
+      const users = await resolveUsers([...latest.keys()], { records, kv });
       const updates: { id: string; fields: Record<string, unknown> }[] = [];
       for (const p of latest.values()) {
-        const id = ids.get(p.healingName)!;
+        const id = users.get(p.healingName)!.id;
         const fields = consentFields(await records.get("Users", id), { consent: p.consent, at: p.at });
         if (Object.keys(fields).length) updates.push({ id, fields });
       }

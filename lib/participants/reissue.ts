@@ -14,7 +14,7 @@ export async function reissueLink(
   if (!issued) return null;
   let emailQueued = false;
   if (input.notify !== false && ctx.kv) {
-    const [user] = await ctx.records.find("Users", { "Healing Name": issued.healingName }, { limit: 1 });
+    const user = await ctx.records.get("Users", issued.recordId);
     const email = typeof user?.fields.Email === "string" ? user.fields.Email : "";
     if (email) {
       // Keyed by the token's expiry second: one update per re-issue, never a token in the outbox.

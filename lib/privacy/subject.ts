@@ -2,7 +2,8 @@
 // the Healing Name, and by email), their Reflections and Crisis Events, their kv keys, the outbox
 // steps whose payloads carry them, and the local journey log.
 import { getJson, type Kv } from "../platform/kv/index.js";
-import { findUserByName, nameKey, participantKey } from "../participants/names.js";
+import { nameKey, participantKey } from "../participants/names.js";
+import { findUserByName } from "../participants/repository.js";
 import { consentCacheKey } from "../participants/consent.js";
 import type { RecordsStore, StoredRecord } from "../platform/records/index.js";
 import { ALL, conversationIndexKey, crisisKeys, journeyParticipants, markerIndexKey } from "./keys.js";

@@ -12,8 +12,8 @@ import { within } from "../platform/timeout.js";
 import { countrySchema, healingNameSchema, label, trimmedText } from "../platform/validation.js";
 import { fieldProblem, RecordsError, type Fields, type RecordsStore } from "../platform/records/index.js";
 import type { SafetyLevel } from "../safety/levels.js";
-import { cachedConsent, recordConsent, rememberConsent, type ConsentState } from "../participants/consent.js";
-import { nameKey, participantKey } from "../participants/names.js";
+import { cachedConsent } from "../participants/consent.js";
+import { forgetUserIds, resolveUsers } from "../participants/repository.js";
 
 export const ReflectionInput = z.strictObject({
   healingName: healingNameSchema,
@@ -60,81 +60,6 @@ declare module "../platform/outbox/steps.js" {
     "reflection.write": ReflectionPayload;
   }
 }
-const USER_CACHE_TTL_SECONDS = 3600;
-export const userCacheKey = (name: string) => `user-id:${participantKey(name)}`;
-
-/**
- * Remember a participant's Users record id (the intake just wrote it), so their first
- * reflections link without asking Airtable: in a cohort's morning burst that is one request per
- * 10 reflections instead of two.
- */
-export async function rememberUserId(kv: Kv, name: string, id: string): Promise<void> {
-  await kv.set(userCacheKey(name), JSON.stringify({ id, name }), { ttlSeconds: USER_CACHE_TTL_SECONDS }).catch(warnAndReturn("reflections.user_cache_unavailable", undefined));
-}
-
-function parseCached(raw: string | null | undefined, name: string): { id: string; name: string } | null {
-  if (!raw) return null;
-  if (raw.startsWith("rec")) return { id: raw, name };
-  try {
-    const parsed = JSON.parse(raw) as { id?: string; name?: string };
-    return parsed.id ? { id: parsed.id, name: parsed.name ?? name } : null;
-  } catch {
-    return null;
-  }
-}
-
-export interface ResolvedUser {
-  id: string;
-  /** The name as the participant registered it. */
-  name: string;
-  /** What the Users record held, when it was read (not for a cached id). */
-  consent?: ConsentState | null;
-}
-
-/** Record ids of Users for each Healing Name, creating a Users record holding only the name if none exists. */
-export async function resolveUserIds(names: string[], ctx: { records: RecordsStore; kv: Kv | null }): Promise<Map<string, string>> {
-  const users = await resolveUsers(names, ctx);
-  return new Map([...users].map(([name, user]) => [name, user.id]));
-}
-
-/**
- * Each Healing Name's Users record id and the name as the participant registered it (names are
- * matched case- and accent-insensitively, lib/participants/names.ts), creating a Users record
- * holding only the name if none exists.
- */
-export async function resolveUsers(names: string[], ctx: { records: RecordsStore; kv: Kv | null }): Promise<Map<string, ResolvedUser>> {
-  const users = new Map<string, ResolvedUser>();
-  const unique = [...new Set(names)];
-  for (const name of unique) {
-    const cached = parseCached(await ctx.kv?.get(userCacheKey(name)).catch(warnAndReturn("reflections.user_cache_unavailable", null)), name);
-    if (cached) users.set(name, cached);
-  }
-  const missing = unique.filter((name) => !users.has(name));
-  if (missing.length) {
-    const keys = new Map<string, string>();
-    for (const name of missing) if (!keys.has(nameKey(name))) keys.set(nameKey(name), name);
-    const result = await ctx.records.upsert("Users", {
-      mergeOn: ["Name Key"],
-      records: [...keys.keys()].map((key) => ({ "Name Key": key })),
-    });
-    const byKey = new Map(result.records.map((record) => [String(record.fields["Name Key"]), record]));
-    const created = new Set(result.createdRecords);
-    const fill = result.records
-      .filter((record) => created.has(record.id))
-      .map((record) => ({ id: record.id, fields: { "Healing Name": keys.get(String(record.fields["Name Key"]))!, "Created At": new Date().toISOString() } }));
-    if (fill.length) await ctx.records.update("Users", fill);
-    for (const name of missing) {
-      const record = byKey.get(nameKey(name));
-      if (!record) continue;
-      const registered = created.has(record.id) ? keys.get(nameKey(name))! : (typeof record.fields["Healing Name"] === "string" ? record.fields["Healing Name"] : name);
-      const consent = recordConsent(record);
-      users.set(name, { id: record.id, name: registered, consent });
-      if (consent && ctx.kv) await rememberConsent(ctx.kv, name, consent).catch(warnAndReturn("reflections.consent_cache_unavailable", false));
-      await ctx.kv?.set(userCacheKey(name), JSON.stringify({ id: record.id, name: registered }), { ttlSeconds: USER_CACHE_TTL_SECONDS }).catch(warnAndReturn("reflections.user_cache_unavailable", undefined));
-    }
-  }
-  return users;
-}
 
 function reflectionFields(p: ReflectionPayload, userId: string, keepText = true): Fields {
   return {
@@ -180,7 +105,7 @@ export async function writeReflections(
     // A cached user id can go stale if the operator deletes a Users row: forget it before a retry.
     const { kv } = ctx;
     if (error instanceof RecordsError && !error.transient && kv) {
-      await Promise.all(payloads.map((p) => kv.delete(userCacheKey(p.healingName)).catch(warnAndReturn("reflections.user_cache_unavailable", 0))));
+      await forgetUserIds(kv, payloads.map((p) => p.healingName));
     }
     throw error;
   }
@@ -194,7 +119,7 @@ export function reflectionStepHandler(ctx: () => Promise<{ records: RecordsStore
     },
     // Every claimed reflection's link at once, so the batches that follow find them cached.
     async prepare(payloads) {
-      await resolveUserIds(payloads.map((p) => p.healingName), await ctx());
+      await resolveUsers(payloads.map((p) => p.healingName), await ctx());
     },
   };
 }
