@@ -2,11 +2,11 @@
 // it again after a reload). DELETE /api/conversation?id=… — forget it now. The id is the
 // conversationId /api/chat returned: 128 random bits, known only to the participant's browser.
 import { CONVERSATION_ID, forgetConversation, loadTurns } from "../lib/companion/conversation.js";
-import { ApiError } from "../lib/http/errors.js";
-import { clientIp, handle } from "../lib/http/handler.js";
-import { json } from "../lib/http/respond.js";
-import { kv } from "../lib/kv/index.js";
-import { enforceLimit } from "../lib/ratelimit.js";
+import { ApiError } from "../lib/platform/http/errors.js";
+import { clientIp, handle } from "../lib/platform/http/handler.js";
+import { json } from "../lib/platform/http/respond.js";
+import { kv } from "../lib/platform/kv/index.js";
+import { enforceLimit } from "../lib/platform/ratelimit.js";
 
 function conversationId(request: Request): string {
   const id = new URL(request.url).searchParams.get("id") ?? "";

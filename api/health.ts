@@ -1,9 +1,9 @@
 // GET /api/health — liveness and the active backend of each service, from configuration alone.
 // GET /api/health?deep=1 — probes each configured backend within a budget; 503 when a required
 // one (records, kv) is down. Never returns a secret.
-import { handle } from "../lib/http/handler.js";
-import { json } from "../lib/http/respond.js";
-import { activeBackends, deepHealth } from "../lib/health.js";
+import { handle } from "../lib/platform/http/handler.js";
+import { json } from "../lib/platform/http/respond.js";
+import { activeBackends, deepHealth } from "../lib/health/health.js";
 
 export async function GET(request?: Request): Promise<Response> {
   return handle("health", async () => {

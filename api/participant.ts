@@ -1,12 +1,12 @@
 // GET /api/participant — who the personal link in `Authorization: Bearer <token>` signs in, so the
 // page can say so: { signedIn, healingName?, expiresAt?, auth }. No token: signedIn false. A link
 // that is forged, expired or revoked: 401 saying which (failures are limited per IP).
-import { clientIp, handle } from "../lib/http/handler.js";
-import { json } from "../lib/http/respond.js";
-import { kv } from "../lib/kv/index.js";
+import { clientIp, handle } from "../lib/platform/http/handler.js";
+import { json } from "../lib/platform/http/respond.js";
+import { kv } from "../lib/platform/kv/index.js";
 import { authenticate } from "../lib/participants/auth.js";
 import { authMode } from "../lib/participants/credentials.js";
-import { records } from "../lib/records/index.js";
+import { records } from "../lib/platform/records/index.js";
 
 export async function GET(request: Request): Promise<Response> {
   return handle("participant", async () => {

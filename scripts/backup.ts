@@ -1,8 +1,8 @@
-// npm run backup [-- --out <dir>] [--include-key] — a snapshot of every store (lib/backup.ts):
+// npm run backup [-- --out <dir>] [--include-key] — a snapshot of every store (lib/privacy/backup.ts):
 // the embedded SQLite files through SQLite's online backup API, and Airtable's tables as JSON
 // when Airtable is configured. Default directory: backups/<time>.
 import { runScript } from "./run.js";
-import { createBackup } from "../lib/backup.js";
+import { createBackup } from "../lib/privacy/backup.js";
 
 const option = (name: string) => {
   const at = process.argv.indexOf(name);

@@ -16,10 +16,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { getResponse } from "msw";
-import { createSqliteKv } from "../lib/kv/sqlite.js";
-import { rememberEmail } from "../lib/journeys.js";
-import { rememberUserId } from "../lib/reflections.js";
-import { createSqliteRecords, newRecordId } from "../lib/records/sqlite.js";
+import { createSqliteKv } from "../lib/platform/kv/sqlite.js";
+import { rememberEmail } from "../lib/journeys/journeys.js";
+import { rememberUserId } from "../lib/participants/repository.js";
+import { createSqliteRecords, newRecordId } from "../lib/platform/records/sqlite.js";
 import { airtableEmulator, TEST_BASE_ID, TEST_TOKEN } from "../tests/support/airtable-emulator.js";
 import { postFromLoopback } from "./bench-chat.js";
 

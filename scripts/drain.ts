@@ -1,7 +1,7 @@
 // npm run drain — run the due outbox steps now (what the cron does), and print the result and
 // what is left: queue depth, the oldest pending step's age, and the records pace.
 import { runScript } from "./run.js";
-import { drainOutbox } from "../lib/drain.js";
+import { drainOutbox } from "../lib/delivery/drain.js";
 
 async function main(): Promise<void> {
   const result = await drainOutbox();

@@ -1,8 +1,8 @@
 // npm run journeys — what the email journeys would have sent, when Mailchimp is not configured.
 import { runScript } from "./run.js";
-import { journeyLog } from "../lib/journeys.js";
-import { kv } from "../lib/kv/index.js";
-import { mailchimpBackend } from "../lib/mailchimp.js";
+import { journeyLog } from "../lib/journeys/journeys.js";
+import { kv } from "../lib/platform/kv/index.js";
+import { mailchimpBackend } from "../lib/vendors/mailchimp/mailchimp.js";
 
 async function main(): Promise<void> {
   if (mailchimpBackend() === "mailchimp") console.log("Mailchimp is configured: actions go to Mailchimp, not to this log.");

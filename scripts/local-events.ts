@@ -4,7 +4,7 @@
 // `npm run typeform:event`, and by the tests that walk every journey.
 import { createHmac, randomBytes } from "node:crypto";
 import Stripe from "stripe";
-import { HANDLED_EVENTS } from "../lib/billing.js";
+import { HANDLED_EVENTS } from "../lib/billing/billing.js";
 
 export type StripeEventType = (typeof HANDLED_EVENTS)[number];
 

@@ -1,7 +1,7 @@
 // npm run outbox — list pending, failed and finished outbox steps; `--replay <id>` re-runs a failed step.
 import { runScript } from "./run.js";
-import { kv } from "../lib/kv/index.js";
-import { doneSteps, failedSteps, pendingSteps, replay, type OutboxStep } from "../lib/outbox.js";
+import { kv } from "../lib/platform/kv/index.js";
+import { doneSteps, failedSteps, pendingSteps, replay, type OutboxStep } from "../lib/platform/outbox/outbox.js";
 
 const when = (ms: number) => new Date(ms).toISOString().replace("T", " ").slice(0, 19);
 

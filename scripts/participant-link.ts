@@ -3,10 +3,10 @@
 // drain), and the new link is printed as the last line (for the operator to pass on; never logged).
 import { parseArgs } from "node:util";
 import { runScript } from "./run.js";
-import { kv } from "../lib/kv/index.js";
-import { records } from "../lib/records/index.js";
+import { kv } from "../lib/platform/kv/index.js";
+import { records } from "../lib/platform/records/index.js";
 import { reissueLink } from "../lib/participants/reissue.js";
-import { settleBackground } from "../lib/background.js";
+import { settleBackground } from "../lib/platform/background.js";
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { "healing-name": { type: "string" }, "no-email": { type: "boolean" } } });

@@ -2,14 +2,14 @@
 //   | rotate-key [--reseal]
 // The operator's side of a participant's data rights (lib/privacy); erasure runs through the outbox.
 import { runScript } from "./run.js";
-import { drainOutbox } from "../lib/drain.js";
-import { kv } from "../lib/kv/index.js";
-import { backfillNameKeys } from "../lib/participants/names.js";
+import { drainOutbox } from "../lib/delivery/drain.js";
+import { kv } from "../lib/platform/kv/index.js";
+import { backfillNameKeys } from "../lib/participants/repository.js";
 import { resealConversations } from "../lib/companion/conversation.js";
 import { exportParticipant } from "../lib/privacy/export.js";
 import { currentKeyId, encryptionBackend, rotateKeyFile } from "../lib/privacy/seal.js";
 import { requestErasure } from "../lib/privacy/erase.js";
-import { records, withPaceWait } from "../lib/records/index.js";
+import { records, withPaceWait } from "../lib/platform/records/index.js";
 
 const option = (name: string) => {
   const at = process.argv.indexOf(name);

@@ -1,7 +1,7 @@
 // npm run restore -- <snapshot dir> — bring a snapshot's SQLite stores back into DATA_DIR, which
-// must be empty (lib/backup.ts). Airtable's JSON export is for the operator to re-import by hand.
+// must be empty (lib/privacy/backup.ts). Airtable's JSON export is for the operator to re-import by hand.
 import { runScript } from "./run.js";
-import { restoreBackup } from "../lib/backup.js";
+import { restoreBackup } from "../lib/privacy/backup.js";
 
 async function main(): Promise<void> {
   const from = process.argv[2];

@@ -8,13 +8,13 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { serve } from "@hono/node-server";
 
-import { settleBackground } from "../lib/background.js";
-import { createApp, loadRoutes, withClientAddress } from "../lib/dev-server.js";
-import { loadHeaderRules } from "../lib/dev-static.js";
-import { activeBackends } from "../lib/health.js";
-import { kv } from "../lib/kv/index.js";
+import { settleBackground } from "../lib/platform/background.js";
+import { createApp, loadRoutes, withClientAddress } from "../lib/platform/dev-server.js";
+import { loadHeaderRules } from "../lib/platform/dev-static.js";
+import { activeBackends } from "../lib/health/health.js";
+import { kv } from "../lib/platform/kv/index.js";
 import { demoLink } from "../lib/participants/reissue.js";
-import { records } from "../lib/records/index.js";
+import { records } from "../lib/platform/records/index.js";
 import { ensureDataKey } from "../lib/privacy/seal.js";
 
 const SHUTDOWN_GRACE_MS = 5000;

@@ -1,8 +1,8 @@
-// npm run setup:airtable — create the missing Airtable tables and fields from lib/records/schema.ts.
+// npm run setup:airtable — create the missing Airtable tables and fields from lib/platform/records/schema.ts.
 // Reads AIRTABLE_API_KEY, AIRTABLE_BASE_ID (and AIRTABLE_ENDPOINT_URL) from the env or .env.
 import { runScript } from "./run.js";
-import { setupAirtableBase } from "../lib/records/airtable-setup.js";
-import { recordsConfig } from "../lib/records/index.js";
+import { setupAirtableBase } from "../lib/vendors/airtable/setup.js";
+import { recordsConfig } from "../lib/platform/records/index.js";
 
 async function main(): Promise<void> {
   const env = recordsConfig.load();

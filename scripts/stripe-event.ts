@@ -1,7 +1,7 @@
 // npm run stripe:event -- <type> [--name River] [--email river@example.org] [--customer cus_…]
 // [--subscription sub_…] — sign a realistic Stripe test event with STRIPE_WEBHOOK_SECRET and post
 // it to the local server (LOCAL_BASE_URL, default http://localhost:$PORT), as Stripe would.
-import { HANDLED_EVENTS } from "../lib/billing.js";
+import { HANDLED_EVENTS } from "../lib/billing/billing.js";
 import { localBaseUrl, parseOptions, participantFrom, signedStripeRequest, stripeTestEvent, type StripeEventType } from "./local-events.js";
 import { runScript } from "./run.js";
 

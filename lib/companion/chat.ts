@@ -4,17 +4,17 @@
 // (OpenAI with moderation and the risk judge as raise-only second opinions, or the offline
 // companion), with a safety addendum at medium. Turns are stored only with consent.
 import { z } from "zod";
-import { runAfter } from "../background.js";
-import { planOf } from "../billing.js";
-import { records } from "../records/index.js";
-import { drainSoon, reportCrisis } from "../drain.js";
-import type { Kv } from "../kv/index.js";
-import { describeError, log, warnAndReturn } from "../log.js";
-import { enforceLimit } from "../ratelimit.js";
-import { countrySchema, healingNameSchema, trimmedText } from "../validation.js";
+import { runAfter } from "../platform/background.js";
+import { planOf } from "../billing/billing.js";
+import { records } from "../platform/records/index.js";
+import { drainSoon, reportCrisis } from "../delivery/drain.js";
+import type { Kv } from "../platform/kv/index.js";
+import { describeError, log, warnAndReturn } from "../platform/log.js";
+import { enforceLimit } from "../platform/ratelimit.js";
+import { countrySchema, healingNameSchema, trimmedText } from "../platform/validation.js";
 import { assess, safetyView, settle, type AssessInput, type Assessment } from "../safety/assess.js";
-import { deadline } from "../timeout.js";
-import { syncConsent } from "../users.js";
+import { deadline } from "../platform/timeout.js";
+import { syncConsent } from "../participants/consent-sync.js";
 import { participantKey } from "../participants/names.js";
 import { indexConversation } from "../privacy/keys.js";
 import { companionConfig } from "./config.js";

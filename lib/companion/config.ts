@@ -1,6 +1,6 @@
 // Companion configuration. Without OPENAI_API_KEY the offline companion answers (model "offline").
 import { z } from "zod";
-import { defineConfig, intFromEnv, urlFromEnv } from "../config/env.js";
+import { defineConfig, intFromEnv, urlFromEnv } from "../platform/config/env.js";
 
 export const companionConfig = defineConfig(
   "companion",

@@ -2,9 +2,9 @@
 // stored without consent, and `consent: false` on a known conversation deletes what was stored.
 // The turns are sealed (lib/privacy/seal.ts): kv, its files and Upstash hold only ciphertext.
 import { randomBytes } from "node:crypto";
-import { ApiError } from "../http/errors.js";
-import type { Kv } from "../kv/index.js";
-import { describeError, log } from "../log.js";
+import { ApiError } from "../platform/http/errors.js";
+import type { Kv } from "../platform/kv/index.js";
+import { describeError, log } from "../platform/log.js";
 import { currentKeyId, isSealed, open, seal, SealError, sealedKeyId } from "../privacy/seal.js";
 import type { Turn } from "./persona.js";
 

@@ -2,14 +2,15 @@
 // together; text is held back until both second opinions have spoken (each bounded), so a message
 // either raises to a hard stop gets the safe reply instead — and a failed or slow generation gets a
 // gentle fallback, never an error. Second opinions only raise the offline screen's level.
-import { describeError, log } from "../log.js";
+import { describeError, log } from "../platform/log.js";
 import { raiseTo, safetyView, type Assessment, type Decider } from "../safety/assess.js";
 import { judgeOpinion } from "../safety/judge.js";
 import { isHardStop, type SafetyLevel } from "../safety/levels.js";
-import { within } from "../timeout.js";
+import { within } from "../platform/timeout.js";
 import { FALLBACK_MODEL, SAFETY_MODEL, type ChatDone, type ChatEvents } from "./outcome.js";
 import { fallbackReply } from "./offline.js";
 import type { Turn } from "./persona.js";
+import { companionConfig } from "./config.js";
 
 const MODERATION_WAIT_MS = 2500;
 
@@ -27,7 +28,7 @@ export async function companionReply(input: {
   /** Settles a level a second opinion raised: resources, reply, and the Crisis Event for a hard stop. */
   escalate: (raised: { level: SafetyLevel; categories: string[]; signals: string[]; decidedBy: Decider }) => Assessment;
 }): Promise<Omit<ChatDone, "conversationId">> {
-  const { streamCompletion, moderate } = await import("./openai.js");
+  const { streamCompletion, moderate } = await import("../vendors/openai/companion.js");
   const controller = new AbortController();
   const held: string[] = [];
   let released = false;
@@ -44,6 +45,7 @@ export async function companionReply(input: {
     healingName: input.healingName,
     signal: controller.signal,
     onDelta: (text) => (released ? emit(text) : held.push(text)),
+    settings: companionConfig.load(),
   });
   // Its failure reaches the caller where it is awaited below; this only keeps one that comes
   // earlier (or after a hard stop, which never awaits it) from being an unhandled rejection.
@@ -56,7 +58,7 @@ export async function companionReply(input: {
   const moderation = new AbortController();
   const [scores, opinion] = await Promise.all([
     within(
-      moderate(input.message, moderation.signal).catch((error: unknown) => {
+      moderate(input.message, moderation.signal, companionConfig.load()).catch((error: unknown) => {
         log.warn("chat.moderation_unavailable", describeError(error));
         return null;
       }),

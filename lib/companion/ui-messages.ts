@@ -6,7 +6,7 @@
 // The answer is the UI message stream: a `data-safety` part (level, categories, resources) before
 // any text, then the reply as one text part — the crisis answer included.
 import { randomUUID } from "node:crypto";
-import { ApiError } from "../http/errors.js";
+import { ApiError } from "../platform/http/errors.js";
 import type { ChatSession } from "./chat.js";
 import { CONVERSATION_ID } from "./conversation.js";
 

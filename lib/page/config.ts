@@ -2,7 +2,7 @@
 // hard-codes none of it: the consent sentence with the real retention, the reflection milestones,
 // the countries that have crisis resources, and the limits the API applies to text.
 import { companionConfig } from "../companion/config.js";
-import { reflectionConfig } from "../reflections.js";
+import { reflectionConfig } from "../reflections/reflections.js";
 import { defaultCountry } from "../safety/config.js";
 import { RESOURCES } from "../safety/resources.js";
 

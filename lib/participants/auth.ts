@@ -3,12 +3,12 @@
 // name to act under, or none (anonymous), or a clear 401/403/429. Failed attempts are counted per
 // IP and stop being checked at all past the limit, so guessing is pointless as well as hopeless.
 // Error messages never contain the token.
-import { ConfigError } from "../config/env.js";
-import { ApiError } from "../http/errors.js";
-import { hashKey, type Kv } from "../kv/index.js";
-import { describeError, log } from "../log.js";
-import type { RecordsStore } from "../records/index.js";
-import { within } from "../timeout.js";
+import { ConfigError } from "../platform/config/env.js";
+import { ApiError } from "../platform/http/errors.js";
+import { hashKey, type Kv } from "../platform/kv/index.js";
+import { describeError, log } from "../platform/log.js";
+import type { RecordsStore } from "../platform/records/index.js";
+import { within } from "../platform/timeout.js";
 import { authMode, currentHolder, verifyToken } from "./credentials.js";
 
 /** Failed credential checks per IP: after 10 in 10 minutes, tokens from that address are refused unread. */

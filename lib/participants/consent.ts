@@ -1,9 +1,9 @@
 // Consent to data storage is monotonic in time: every change carries when the participant made it
 // (the intake's submitted_at, the chat request's arrival), and the newest wins in every store —
 // the kv consent cache and Users — whatever order the intake, chat and billing events arrive in.
-import type { Kv } from "../kv/index.js";
+import type { Kv } from "../platform/kv/index.js";
 import { participantKey } from "./names.js";
-import type { StoredRecord } from "../records/index.js";
+import type { StoredRecord } from "../platform/records/index.js";
 
 export interface ConsentState {
   consent: boolean;

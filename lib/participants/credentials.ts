@@ -9,10 +9,10 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { ConfigError, defineConfig, intFromEnv, onReset } from "../config/env.js";
-import { hashKey, type Kv } from "../kv/index.js";
-import { RecordsError, type RecordsStore } from "../records/index.js";
-import { resolveUserIds } from "../reflections.js";
+import { ConfigError, defineConfig, intFromEnv, onReset } from "../platform/config/env.js";
+import { hashKey, type Kv } from "../platform/kv/index.js";
+import { RecordsError, type RecordsStore } from "../platform/records/index.js";
+import { userIdOf } from "./repository.js";
 
 /** The Users field holding the version every valid token must carry. */
 export const LINK_VERSION_FIELD = "Link Version";
@@ -206,12 +206,6 @@ export interface IssuedLink {
   expiresAt: string;
 }
 
-async function userIdOf(records: RecordsStore, healingName: string, kv: Kv | null, create: boolean): Promise<string | null> {
-  if (create) return (await resolveUserIds([healingName], { records, kv })).get(healingName) ?? null;
-  const [user] = await records.find("Users", { "Healing Name": healingName }, { limit: 1 });
-  return user?.id ?? null;
-}
-
 /**
  * A personal link for a participant. `reissue` gives the record a new link version first, so every
  * earlier link stops working; otherwise the current version is kept (set on first use), so minting
@@ -222,7 +216,7 @@ export async function issueLink(
   ctx: { records: RecordsStore; kv: Kv | null },
   input: { healingName: string; reissue?: boolean; create?: boolean },
 ): Promise<IssuedLink | null> {
-  const recordId = await userIdOf(ctx.records, input.healingName, ctx.kv, input.create ?? false);
+  const recordId = await userIdOf(input.healingName, ctx, { create: input.create ?? false });
   if (!recordId) return null;
   const record = await ctx.records.get("Users", recordId);
   if (!record) return null;
@@ -246,7 +240,7 @@ export async function revokeParticipantTokens(
   ctx: { records: RecordsStore; kv: Kv | null },
   who: { healingName: string } | { recordId: string },
 ): Promise<boolean> {
-  const recordId = "recordId" in who ? who.recordId : await userIdOf(ctx.records, who.healingName, ctx.kv, false);
+  const recordId = "recordId" in who ? who.recordId : await userIdOf(who.healingName, ctx, { create: false });
   if (!recordId) return false;
   await ctx.kv?.delete(cacheKey(recordId)).catch(() => 0);
   const record = await ctx.records.get("Users", recordId).catch((error: unknown) => {

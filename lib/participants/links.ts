@@ -2,8 +2,8 @@
 // the welcome email) gets the participant's link when the Mailchimp step is sent. It is minted at
 // that moment, so no token ever waits in the outbox; minting again (a retried step) keeps earlier
 // links valid. The local journey log shows where the link goes, never the token.
-import type { Kv } from "../kv/index.js";
-import type { RecordsStore } from "../records/index.js";
+import type { Kv } from "../platform/kv/index.js";
+import type { RecordsStore } from "../platform/records/index.js";
 import { issueLink, linkBaseUrl } from "./credentials.js";
 
 export async function withChatLink(

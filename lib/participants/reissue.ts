@@ -1,9 +1,9 @@
 // Re-issuing a participant's personal link (`npm run participant:link`): every earlier link stops
 // working, and when the participant has an email on file Mailchimp's CHATLINK is updated too, so
 // later emails carry a link that works. Also the demo participant `npm start` prints a link for.
-import { emitJourneyEvent } from "../journeys.js";
-import type { Kv } from "../kv/index.js";
-import type { RecordsStore } from "../records/index.js";
+import { emitJourneyEvent } from "../journeys/journeys.js";
+import type { Kv } from "../platform/kv/index.js";
+import type { RecordsStore } from "../platform/records/index.js";
 import { issueLink, type IssuedLink } from "./credentials.js";
 
 export async function reissueLink(
@@ -14,7 +14,7 @@ export async function reissueLink(
   if (!issued) return null;
   let emailQueued = false;
   if (input.notify !== false && ctx.kv) {
-    const [user] = await ctx.records.find("Users", { "Healing Name": issued.healingName }, { limit: 1 });
+    const user = await ctx.records.get("Users", issued.recordId);
     const email = typeof user?.fields.Email === "string" ? user.fields.Email : "";
     if (email) {
       // Keyed by the token's expiry second: one update per re-issue, never a token in the outbox.

@@ -7,10 +7,10 @@
 // stripped of the Healing Name.
 import { randomUUID } from "node:crypto";
 import { forgetConversation } from "../companion/conversation.js";
-import { getJson, setJson, type Kv } from "../kv/index.js";
-import { deleteMemberPermanently, mailchimpBackend } from "../mailchimp.js";
-import { enqueue, FinalOutcome, getStep, type StepHandler } from "../outbox.js";
-import type { RecordsStore } from "../records/index.js";
+import { getJson, setJson, type Kv } from "../platform/kv/index.js";
+import { deleteMemberPermanently, mailchimpBackend } from "../vendors/mailchimp/mailchimp.js";
+import { enqueue, getStep, type StepHandler, type StepResult } from "../platform/outbox/outbox.js";
+import type { RecordsStore } from "../platform/records/index.js";
 import { ALL } from "./keys.js";
 import { participantCacheKey } from "../participants/credentials.js";
 import { conversationIds, JOURNEY_LOG, journeyLogEntries, journeyMarkers, locateSubject, outboxStepsAbout, plainKeys, rowsNaming, type Subject } from "./subject.js";
@@ -18,6 +18,13 @@ import { conversationIds, JOURNEY_LOG, journeyLogEntries, journeyMarkers, locate
 export const ERASE_STEP = "privacy.erase";
 export const ERASE_PARTS = ["outbox", "kv", "records", "mailchimp", "finish"] as const;
 export type ErasePart = (typeof ERASE_PARTS)[number];
+
+// This feature's step kinds and their payloads (the outbox's typed registry).
+declare module "../platform/outbox/steps.js" {
+  interface StepPayloads {
+    "privacy.erase": ErasePayload;
+  }
+}
 
 export interface ErasePayload {
   requestId: string;
@@ -126,11 +133,11 @@ async function erasePart(part: ErasePart, plan: ErasePlan, ctx: { records: Recor
 export function eraseStepHandler(ctx: () => Promise<{ records: RecordsStore; kv: Kv }>): StepHandler<ErasePayload> {
   return {
     batchSize: 1,
-    async run([payload]) {
+    async run([payload]): Promise<StepResult | void> {
       if (!payload) return;
       const stores = await ctx();
       const plan = await getJson<ErasePlan>(stores.kv, planKey(payload.requestId));
-      if (!plan) throw new FinalOutcome("This erasure has already finished");
+      if (!plan) return { done: true, outcome: "This erasure has already finished" };
       await erasePart(payload.part, plan, stores);
       if (payload.part === "finish") {
         await writeRequestRow(stores, plan, { done: "finish" }, new Date().toISOString());

@@ -1,10 +1,10 @@
 // Export: one JSON document with everything held about a participant in every store, each part
 // labelled with where it came from. Recorded in Privacy Requests (who asked, when; not whom).
 import { randomUUID } from "node:crypto";
-import type { Kv } from "../kv/index.js";
-import { ApiError } from "../http/errors.js";
-import { getMember, mailchimpBackend } from "../mailchimp.js";
-import type { RecordsStore } from "../records/index.js";
+import type { Kv } from "../platform/kv/index.js";
+import { ApiError } from "../platform/http/errors.js";
+import { getMember, mailchimpBackend } from "../vendors/mailchimp/mailchimp.js";
+import type { RecordsStore } from "../platform/records/index.js";
 import { loadTurns } from "../companion/conversation.js";
 import { conversationIds, journeyLogEntries, journeyMarkers, locateSubject, outboxStepsAbout, plainKeys, rowsNaming } from "./subject.js";
 

@@ -2,7 +2,7 @@
 // every key), so the keys that hold a participant's data without their name in them — consented
 // conversations, journey markers — are listed in small per-participant indexes as they are written.
 import { createHash } from "node:crypto";
-import { hashKey, type Kv } from "../kv/index.js";
+import { hashKey, type Kv } from "../platform/kv/index.js";
 import { SAFETY_LEVELS } from "../safety/levels.js";
 import { nameKey, participantKey } from "../participants/names.js";
 

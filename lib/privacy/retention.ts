@@ -5,11 +5,11 @@
 // (secure_delete is on), so deleted text is not left on disk. Conversation turns expire by their
 // own TTL (CONVERSATION_TTL_DAYS). Unset or 0 keeps a table's rows (the default for all three).
 import { z } from "zod";
-import { ConfigError, defineConfig, intFromEnv } from "../config/env.js";
-import { getJson, setJson, type Kv } from "../kv/index.js";
-import { log } from "../log.js";
-import { enqueue, getStep, type StepHandler } from "../outbox.js";
-import type { RecordsStore, TableName } from "../records/index.js";
+import { ConfigError, defineConfig, intFromEnv } from "../platform/config/env.js";
+import { getJson, setJson, type Kv } from "../platform/kv/index.js";
+import { log } from "../platform/log.js";
+import { enqueue, getStep, type StepHandler } from "../platform/outbox/outbox.js";
+import type { RecordsStore, TableName } from "../platform/records/index.js";
 
 export const RETENTION_STEP = "privacy.retention";
 
@@ -30,6 +30,13 @@ export const RETAINED: { table: TableName; field: string; variable: keyof Retent
   { table: "Crisis Events", field: "Created At", variable: "RETENTION_CRISIS_EVENTS_DAYS" },
   { table: "Intake Rejections", field: "Received At", variable: "RETENTION_INTAKE_REJECTIONS_DAYS" },
 ];
+
+// This feature's step kinds and their payloads (the outbox's typed registry).
+declare module "../platform/outbox/steps.js" {
+  interface StepPayloads {
+    "privacy.retention": RetentionPayload;
+  }
+}
 
 export interface RetentionPayload {
   table: TableName;

@@ -8,9 +8,9 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { defineConfig, onReset } from "../config/env.js";
-import { log } from "../log.js";
-import { dataDirectory } from "../sqlite.js";
+import { defineConfig, onReset } from "../platform/config/env.js";
+import { log } from "../platform/log.js";
+import { dataDirectory } from "../platform/sqlite.js";
 
 const PREFIX = "sealed:v1:";
 export const KEY_FILE = "data-key.json";

@@ -1,12 +1,13 @@
 // Who an export or erasure is about, and every place their data sits: Users (by any spelling of
 // the Healing Name, and by email), their Reflections and Crisis Events, their kv keys, the outbox
 // steps whose payloads carry them, and the local journey log.
-import { getJson, type Kv } from "../kv/index.js";
-import { findUserByName, nameKey, participantKey } from "../participants/names.js";
+import { getJson, type Kv } from "../platform/kv/index.js";
+import { nameKey, participantKey } from "../participants/names.js";
+import { findUserByName } from "../participants/repository.js";
 import { consentCacheKey } from "../participants/consent.js";
-import type { RecordsStore, StoredRecord } from "../records/index.js";
+import type { RecordsStore, StoredRecord } from "../platform/records/index.js";
 import { ALL, conversationIndexKey, crisisKeys, journeyParticipants, markerIndexKey } from "./keys.js";
-import type { OutboxStep } from "../outbox.js";
+import type { OutboxStep } from "../platform/outbox/outbox.js";
 
 export interface Subject {
   /** The name asked about and the one on the Users record, if it differs. */

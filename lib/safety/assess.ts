@@ -5,7 +5,7 @@
 // store, no rate limiter — so callers run it before any of those. The judge is optional, bounded
 // and raise-only.
 import { createHash, randomUUID } from "node:crypto";
-import type { CrisisEventPayload } from "../crisis-events.js";
+import type { CrisisEventPayload } from "../crisis-events/crisis-events.js";
 import { defaultCountry } from "./config.js";
 import { isHardStop, levelRank, type SafetyLevel } from "./levels.js";
 import { safeReply } from "./reply.js";

@@ -3,8 +3,8 @@
 // else in the body can stop a crisis answer: unknown keys are ignored, an invalid country or name
 // is dropped, and each endpoint validates the rest only after the screen has run.
 // Plain code on purpose: the crisis path loads no validation library (see docs/crisis-screen.md).
-import { ApiError } from "../http/errors.js";
-import { COUNTRY_CODE, isHealingName, textProblem } from "../text-rules.js";
+import { ApiError } from "../platform/http/errors.js";
+import { COUNTRY_CODE, isHealingName, textProblem } from "../platform/text-rules.js";
 
 const MAX_TURN = 8000;
 const MAX_TURNS = 20;

@@ -4,13 +4,12 @@
 // always resolves: a timeout, an HTTP error, a refusal or malformed output all become `null`, and
 // only a reason code is logged (never the message or the model's output).
 //
-// The OpenAI SDK (and its zod helper) is imported dynamically, only when the judge runs, so this
+// The OpenAI SDK (and its zod helper) is imported dynamically from lib/vendors/openai/judge.ts, only when the judge runs, so this
 // module adds no vendor SDK to the static import graph of the crisis path.
-import type OpenAI from "openai";
 import { z } from "zod";
-import { lazyAsync } from "../config/env.js";
+import { lazyAsync } from "../platform/config/env.js";
 import { companionConfig } from "../companion/config.js";
-import { describeError, log } from "../log.js";
+import { describeError, log } from "../platform/log.js";
 import { levelRank, maxLevel, SAFETY_LEVELS, type SafetyLevel } from "./levels.js";
 
 export const JUDGE_CATEGORIES = ["suicidal_ideation", "self_harm", "harm_to_others", "abuse_or_danger", "concern_for_other", "distress"] as const;
@@ -79,9 +78,8 @@ Answer only with the JSON verdict. Never quote, repeat or paraphrase the partici
 
 const client = lazyAsync(async () => {
   const env = companionConfig.load();
-  const [{ default: OpenAIClient }, { zodResponseFormat }] = await Promise.all([import("openai"), import("openai/helpers/zod")]);
-  const openai: OpenAI = new OpenAIClient({ apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL, timeout: env.SAFETY_JUDGE_TIMEOUT_MS, maxRetries: 0 });
-  return { openai, responseFormat: zodResponseFormat(judgeVerdictSchema, "risk_verdict") };
+  const { createJudgeClient } = await import("../vendors/openai/judge.js");
+  return createJudgeClient({ apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL, timeoutMs: env.SAFETY_JUDGE_TIMEOUT_MS }, judgeVerdictSchema);
 });
 
 /** The judge runs only with an OpenAI key and SAFETY_JUDGE not "off"; an invalid config disables it. */

@@ -3,7 +3,7 @@
 // stored copies of the services' own announcements and national press); lines marked
 // `verify: true` could only be checked against older material and need a human check of the
 // service's own site before launch. Review this file at least twice a year: numbers change.
-import { COUNTRY_CODE } from "../text-rules.js";
+import { COUNTRY_CODE } from "../platform/text-rules.js";
 
 export const RESOURCES_CHECKED_ON = "2026-11-22";
 

@@ -5,7 +5,7 @@ import { http } from "msw";
 import { describe, expect, it, vi } from "vitest";
 import { POST as chat } from "../../api/chat.js";
 import { POST as crisis } from "../../api/crisis.js";
-import { resetServices } from "../../lib/config/env.js";
+import { resetServices } from "../../lib/platform/config/env.js";
 import { TEST_BASE_ID, TEST_TOKEN } from "../support/airtable-emulator.js";
 import { postJson } from "../support/http.js";
 import { server } from "../support/msw.js";

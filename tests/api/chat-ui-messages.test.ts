@@ -4,14 +4,14 @@
 import { DefaultChatTransport, readUIMessageStream, type UIMessage } from "ai";
 import { describe, expect, it } from "vitest";
 import { POST } from "../../api/chat.js";
-import { settleBackground } from "../../lib/background.js";
-import { resetServices } from "../../lib/config/env.js";
+import { settleBackground } from "../../lib/platform/background.js";
+import { resetServices } from "../../lib/platform/config/env.js";
 import { postJson } from "../support/http.js";
 import { server } from "../support/msw.js";
 import { openAiEmulator, TEST_OPENAI_URL } from "../support/openai-emulator.js";
 import { kvRows } from "../support/stores.js";
 import { loadTurns } from "../../lib/companion/conversation.js";
-import { kv } from "../../lib/kv/index.js";
+import { kv } from "../../lib/platform/kv/index.js";
 
 const CHAT_ID = "AbCdEfGhIjKlMnOpQrStUv12"; // 24 URL-safe characters: a conversationId
 

@@ -1,12 +1,12 @@
 import { describe, expect, it, vi } from "vitest";
 import { POST } from "../../api/chat.js";
-import { settleBackground } from "../../lib/background.js";
-import { resetServices } from "../../lib/config/env.js";
-import { safetyIdentifier } from "../../lib/companion/openai.js";
-import { kv } from "../../lib/kv/index.js";
+import { settleBackground } from "../../lib/platform/background.js";
+import { resetServices } from "../../lib/platform/config/env.js";
+import { safetyIdentifier } from "../../lib/vendors/openai/companion.js";
+import { kv } from "../../lib/platform/kv/index.js";
 import { loadTurns } from "../../lib/companion/conversation.js";
-import { records } from "../../lib/records/index.js";
-import { RATE_LIMIT_POLICIES } from "../../lib/ratelimit.js";
+import { records } from "../../lib/platform/records/index.js";
+import { RATE_LIMIT_POLICIES } from "../../lib/platform/ratelimit.js";
 import { postJson } from "../support/http.js";
 import { capturedLogs } from "../support/logs.js";
 import { server } from "../support/msw.js";

@@ -3,8 +3,8 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { POST as chat } from "../../api/chat.js";
 import { GET as config } from "../../api/config.js";
 import { DELETE as forget, GET as read } from "../../api/conversation.js";
-import { settleBackground } from "../../lib/background.js";
-import { resetServices } from "../../lib/config/env.js";
+import { settleBackground } from "../../lib/platform/background.js";
+import { resetServices } from "../../lib/platform/config/env.js";
 import { get, postJson } from "../support/http.js";
 import { kvRows } from "../support/stores.js";
 

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { POST } from "../../api/intake/typeform.js";
 import { GET as drainCron } from "../../api/cron/drain.js";
-import { settleBackground } from "../../lib/background.js";
-import { resetServices } from "../../lib/config/env.js";
-import { journeyLog } from "../../lib/journeys.js";
-import { kv, setKvForTesting } from "../../lib/kv/index.js";
-import { doneSteps, pendingSteps } from "../../lib/outbox.js";
-import { records } from "../../lib/records/index.js";
+import { settleBackground } from "../../lib/platform/background.js";
+import { resetServices } from "../../lib/platform/config/env.js";
+import { journeyLog } from "../../lib/journeys/journeys.js";
+import { kv, setKvForTesting } from "../../lib/platform/kv/index.js";
+import { doneSteps, pendingSteps } from "../../lib/platform/outbox/outbox.js";
+import { records } from "../../lib/platform/records/index.js";
 import { brokenKv } from "../support/broken.js";
 import { get } from "../support/http.js";
 import { mailchimpEmulator, useMailchimpEnv } from "../support/mailchimp-emulator.js";

@@ -3,13 +3,13 @@ import path from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { GET as drainCron } from "../../api/cron/drain.js";
 import { POST } from "../../api/reflection.js";
-import { resetServices } from "../../lib/config/env.js";
-import { settleBackground } from "../../lib/background.js";
-import { createApp, loadRoutes } from "../../lib/dev-server.js";
-import { kv } from "../../lib/kv/index.js";
-import { failedSteps, pendingSteps } from "../../lib/outbox.js";
-import { records, RecordsError, setRecordsForTesting } from "../../lib/records/index.js";
-import { setKvForTesting } from "../../lib/kv/index.js";
+import { resetServices } from "../../lib/platform/config/env.js";
+import { settleBackground } from "../../lib/platform/background.js";
+import { createApp, loadRoutes } from "../../lib/platform/dev-server.js";
+import { kv } from "../../lib/platform/kv/index.js";
+import { failedSteps, pendingSteps } from "../../lib/platform/outbox/outbox.js";
+import { records, RecordsError, setRecordsForTesting } from "../../lib/platform/records/index.js";
+import { setKvForTesting } from "../../lib/platform/kv/index.js";
 import { brokenKv, brokenRecords } from "../support/broken.js";
 import { TEST_UPSTASH_TOKEN, TEST_UPSTASH_URL, upstashEmulator } from "../support/upstash-emulator.js";
 import { airtableEmulator, TEST_BASE_ID, TEST_TOKEN } from "../support/airtable-emulator.js";
@@ -26,8 +26,8 @@ async function nothingWritten() {
   expect(await pendingSteps(await kv())).toEqual([]);
 }
 
-function useAirtable() {
-  const emulator = airtableEmulator();
+function useAirtable(options: { wall?: () => number } = {}) {
+  const emulator = airtableEmulator(options);
   emulator.seedFromSchema();
   server.use(...emulator.handlers);
   process.env.AIRTABLE_API_KEY = TEST_TOKEN;
@@ -295,7 +295,8 @@ describe("POST /api/reflection on Airtable", () => {
     emulator.slow(1500);
     const response = await POST(postJson("/api/reflection", { ...river, submissionId: "slow-write-01" }));
     expect(response.status).toBe(202);
-    await new Promise((resolve) => setTimeout(resolve, 4000));
+    // The late write lands once the slow emulator answers: wait for that, not for a fixed time.
+    await vi.waitFor(() => expect(emulator.requests.some((r) => r.table === "Reflections" && r.status === 200)).toBe(true), { timeout: 10_000, interval: 25 });
     emulator.slow(0);
     await settleBackground();
     await drainCron(get("/api/cron/drain"));
@@ -305,7 +306,9 @@ describe("POST /api/reflection on Airtable", () => {
 
   it("drains 25 queued reflections in 3 Airtable writes", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
-    const emulator = useAirtable();
+    // The emulator's 5 requests/s window runs on its own wall clock, moved by hand below.
+    let wallSkewMs = 0;
+    const emulator = useAirtable({ wall: () => performance.now() + wallSkewMs });
     emulator.outage(429, 1);
     for (let i = 0; i < 25; i++) {
       const response = await POST(
@@ -316,9 +319,9 @@ describe("POST /api/reflection on Airtable", () => {
     await settleBackground();
     expect(await pendingSteps(await kv())).toHaveLength(25);
     vi.advanceTimersByTime(61_000);
-    // The faked Date jumps the 30 s lockout; the emulator's 5 requests/s window runs on the real
-    // clock, so let its last second pass too, or the pace and the emulator disagree on "now".
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    // The faked Date jumps the 30 s lockout; the emulator's 5 requests/s window runs on its wall
+    // clock, so move that past its last second too, or the pace and the emulator disagree on "now".
+    wallSkewMs += 1100;
     const result = await (await drainCron(get("/api/cron/drain"))).json();
     expect(result).toMatchObject({ succeeded: 25, failed: 0 });
     const writes = emulator.requests.filter((r) => r.table === "Reflections" && r.status === 200);

@@ -6,12 +6,12 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { settleBackground } from "../../lib/background.js";
+import { settleBackground } from "../../lib/platform/background.js";
 import { POST as reflection } from "../../api/reflection.js";
-import { resetServices } from "../../lib/config/env.js";
-import { createApp, loadRoutes } from "../../lib/dev-server.js";
-import { setKvForTesting } from "../../lib/kv/index.js";
-import { setRecordsForTesting } from "../../lib/records/index.js";
+import { resetServices } from "../../lib/platform/config/env.js";
+import { createApp, loadRoutes } from "../../lib/platform/dev-server.js";
+import { setKvForTesting } from "../../lib/platform/kv/index.js";
+import { setRecordsForTesting } from "../../lib/platform/records/index.js";
 import { airtableEmulator, TEST_BASE_ID, TEST_TOKEN } from "../support/airtable-emulator.js";
 import { brokenKv, brokenRecords } from "../support/broken.js";
 import { postJson } from "../support/http.js";

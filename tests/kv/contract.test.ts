@@ -1,11 +1,11 @@
 // One kv contract, two implementations: SQLite for real, Upstash through its REST protocol.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createSqliteKv } from "../../lib/kv/sqlite.js";
-import { createUpstashClient, createUpstashKv } from "../../lib/kv/upstash.js";
-import { KvError, type Kv } from "../../lib/kv/index.js";
-import { openDatabase } from "../../lib/sqlite.js";
-import { enqueue, drain, failedSteps, getStep, pendingSteps, replay } from "../../lib/outbox.js";
-import { RecordsError } from "../../lib/records/types.js";
+import { createSqliteKv } from "../../lib/platform/kv/sqlite.js";
+import { createUpstashClient, createUpstashKv } from "../../lib/vendors/upstash/kv.js";
+import { KvError, type Kv } from "../../lib/platform/kv/index.js";
+import { openDatabase } from "../../lib/platform/sqlite.js";
+import { enqueue, drain, failedSteps, getStep, pendingSteps, replay } from "../../lib/platform/outbox/outbox.js";
+import { RecordsError } from "../../lib/platform/records/types.js";
 import { server } from "../support/msw.js";
 import { TEST_UPSTASH_TOKEN, TEST_UPSTASH_URL, upstashEmulator } from "../support/upstash-emulator.js";
 

@@ -2,8 +2,8 @@
 // Content-Security-Policy on `npm start` as on Vercel.
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { createApp, loadRoutes } from "../../lib/dev-server.js";
-import { headersFor, loadHeaderRules, sourceToRegExp, staticFile } from "../../lib/dev-static.js";
+import { createApp, loadRoutes } from "../../lib/platform/dev-server.js";
+import { headersFor, loadHeaderRules, sourceToRegExp, staticFile } from "../../lib/platform/dev-static.js";
 
 const PUBLIC = path.resolve("public");
 const RULES = loadHeaderRules(path.resolve("vercel.json"));

@@ -28,8 +28,8 @@ describe("cold import of the crisis path", () => {
   });
 
   it("does see a vendor SDK where one is imported (the walk works)", () => {
-    expect([...staticImports(path.resolve("lib/records/airtable.ts"))]).toContain("airtable");
-    expect([...staticImports(path.resolve("lib/kv/upstash.ts"))]).toContain("@upstash/redis");
+    expect([...staticImports(path.resolve("lib/vendors/airtable/records.ts"))]).toContain("airtable");
+    expect([...staticImports(path.resolve("lib/vendors/upstash/kv.ts"))]).toContain("@upstash/redis");
   });
 
   it("the screen itself imports nothing but its own modules", () => {
@@ -37,23 +37,70 @@ describe("cold import of the crisis path", () => {
   });
 });
 
-// Imports flow one way: api → lib, scripts → lib/api; the page's own modules stand alone. Each
-// vendor SDK is imported only by the modules listed here (a new importer fails this test: give
-// it a reason in review, then list it).
+// Imports flow one way: api → features (lib/<feature>/) → platform (lib/platform/) and vendors
+// (lib/vendors/<name>/); scripts → lib/api; the page's own modules stand alone. Platform may pick a
+// vendor implementation (the store factories); a vendor never imports a feature or another vendor.
+// Each vendor SDK is imported from exactly one folder (scripts that act as a provider's client
+// against the local runner are listed by name).
 const SOURCE_DIRS = ["api", "lib", "scripts", "public/js"];
 
-const SDK_IMPORTERS: Record<string, string[]> = {
-  openai: ["lib/companion/openai.ts", "lib/safety/judge.ts", "scripts/bench-chat.ts"],
-  airtable: ["lib/records/airtable.ts"],
-  "@upstash/redis": ["lib/kv/upstash.ts"],
-  "@upstash/ratelimit": ["lib/ratelimit.ts"],
-  stripe: ["lib/billing.ts", "scripts/local-events.ts"],
-  "@mailchimp/mailchimp_marketing": ["lib/mailchimp.ts"],
-  "@typeform/api-client": ["lib/typeform-setup.ts"],
-  "@vercel/functions": ["lib/background.ts"],
-  "@hono/node-server": ["scripts/serve.ts"],
-  "better-sqlite3": ["lib/records/sqlite.ts", "lib/sqlite.ts", "scripts/bench-burst.ts"],
+const SDK_HOME: Record<string, { folder: string; scripts?: string[] }> = {
+  openai: { folder: "lib/vendors/openai/", scripts: ["scripts/bench-chat.ts"] },
+  airtable: { folder: "lib/vendors/airtable/" },
+  "@upstash/redis": { folder: "lib/vendors/upstash/" },
+  "@upstash/ratelimit": { folder: "lib/vendors/upstash/" },
+  stripe: { folder: "lib/vendors/stripe/", scripts: ["scripts/local-events.ts"] },
+  "@mailchimp/mailchimp_marketing": { folder: "lib/vendors/mailchimp/" },
+  "@typeform/api-client": { folder: "lib/vendors/typeform/" },
+  "@vercel/functions": { folder: "lib/platform/" },
+  "@hono/node-server": { folder: "scripts/", scripts: [] },
+  "better-sqlite3": { folder: "lib/platform/", scripts: ["scripts/bench-burst.ts"] },
 };
+
+type Layer = { kind: "api" | "platform" | "scripts" | "public" | "other" } | { kind: "feature" | "vendor"; name: string };
+
+/** Which part of the layout a repo path belongs to. */
+function layerOf(file: string): Layer {
+  if (file.startsWith("api/")) return { kind: "api" };
+  if (file.startsWith("scripts/")) return { kind: "scripts" };
+  if (file.startsWith("public/")) return { kind: "public" };
+  if (file.startsWith("lib/platform/")) return { kind: "platform" };
+  const vendor = /^lib\/vendors\/([^/]+)\//.exec(file);
+  if (vendor) return { kind: "vendor", name: vendor[1]! };
+  const feature = /^lib\/([^/]+)\//.exec(file);
+  if (feature) return { kind: "feature", name: feature[1]! };
+  return { kind: "other" };
+}
+
+/** Every import that goes against the flow, as "importer → imported". */
+function backwardImports(imports: Map<string, string[]>): string[] {
+  const wrong: string[] = [];
+  for (const [file, targets] of imports) {
+    const from = layerOf(file);
+    for (const target of targets.filter((t) => /^(api|lib|scripts|tests)\//.test(t) && !SHARED_VOCABULARY.has(t.replace(/\.js$/, ".ts")))) {
+      const to = layerOf(target);
+      const backwards =
+        (file.startsWith("lib/") && /^(api|scripts|tests)\//.test(target)) ||
+        (from.kind === "api" && /^(scripts|tests)\//.test(target)) ||
+        (from.kind === "platform" && to.kind === "feature") ||
+        (from.kind === "vendor" && (to.kind === "feature" || (to.kind === "vendor" && to.name !== from.name))) ||
+        (lib(file) && !lib(target) && target.startsWith("lib/"));
+      if (backwards) wrong.push(`${file} → ${target}`);
+    }
+  }
+  return wrong;
+}
+const lib = (file: string) => layerOf(file).kind !== "other";
+// The one vocabulary every part speaks (the safety levels): a list of words, importable from anywhere.
+const SHARED_VOCABULARY = new Set(["lib/safety/levels.ts"]);
+
+/** Files that import `sdk` from outside its one home (less the scripts listed by name). */
+function strayImporters(imports: Map<string, string[]>, sdk: string): string[] {
+  const home = SDK_HOME[sdk]!;
+  return [...imports]
+    .filter(([file, targets]) => targets.includes(sdk) && !file.startsWith(home.folder) && !(home.scripts ?? []).includes(file))
+    .map(([file]) => file);
+}
 
 /**
  * Every module specifier a source text names: static imports and re-exports (type-only ones
@@ -104,16 +151,34 @@ describe("import direction", () => {
       'const specifier = "@typeform/api-client";\nawait import(specifier);',
     ].join("\n");
     expect(specifiersOf(source)).toEqual(["../api/chat.js", "stripe", "./x.js", "airtable", "openai/helpers/zod", "@typeform/api-client"]);
-    expect(IMPORTS.get("api/chat.ts")).toContain("lib/http/handler.js");
-    expect(importersOf((t) => t === "airtable", () => true)).toEqual(["lib/records/airtable.ts"]);
+    expect(IMPORTS.get("api/chat.ts")).toContain("lib/platform/http/handler.js");
+    expect(importersOf((t) => t === "airtable", () => true)).toEqual(["lib/vendors/airtable/records.ts"]);
   });
 
-  it("lib never imports api/, scripts/ or tests/", () => {
-    expect(importersOf((t) => /^(api|scripts|tests)\//.test(t), (f) => f.startsWith("lib/"))).toEqual([]);
+  it("nothing imports against the flow (api → features → platform/vendors)", () => {
+    expect(backwardImports(IMPORTS)).toEqual([]);
   });
 
-  it("api never imports scripts/ or tests/", () => {
-    expect(importersOf((t) => /^(scripts|tests)\//.test(t), (f) => f.startsWith("api/"))).toEqual([]);
+  it("the check fails on a backwards import of each kind", () => {
+    const fake = new Map([
+      ["lib/platform/log.ts", ["lib/billing/billing.ts"]],
+      ["lib/vendors/stripe/stripe.ts", ["lib/billing/billing.ts", "lib/vendors/mailchimp/mailchimp.ts", "lib/platform/log.ts"]],
+      ["lib/billing/billing.ts", ["api/billing/webhook.ts", "lib/platform/log.ts", "lib/vendors/stripe/stripe.ts", "lib/journeys/journeys.ts"]],
+      ["api/chat.ts", ["tests/support/msw.ts", "lib/companion/chat.ts"]],
+      ["lib/loose.ts", ["lib/platform/log.ts"]],
+    ]);
+    expect(backwardImports(fake)).toEqual([
+      "lib/platform/log.ts → lib/billing/billing.ts",
+      "lib/vendors/stripe/stripe.ts → lib/billing/billing.ts",
+      "lib/vendors/stripe/stripe.ts → lib/vendors/mailchimp/mailchimp.ts",
+      "lib/billing/billing.ts → api/billing/webhook.ts",
+      "api/chat.ts → tests/support/msw.ts",
+    ]);
+    expect(strayImporters(new Map([["lib/billing/billing.ts", ["stripe"]]]), "stripe")).toEqual(["lib/billing/billing.ts"]);
+  });
+
+  it("every lib module sits in a feature, platform or vendor folder", () => {
+    expect([...IMPORTS.keys()].filter((f) => f.startsWith("lib/") && layerOf(f).kind === "other")).toEqual([]);
   });
 
   it("the page's modules (public/js) import only each other: nothing from lib, no packages", () => {
@@ -122,7 +187,8 @@ describe("import direction", () => {
     expect(importersOf((t) => !t.startsWith("public/js/"), (f) => f.startsWith("public/js/"))).toEqual([]);
   });
 
-  it.each(Object.entries(SDK_IMPORTERS))("%s is imported only where it is today", (sdk, allowed) => {
-    expect(importersOf((t) => t === sdk, () => true).sort()).toEqual([...allowed].sort());
+  it.each(Object.keys(SDK_HOME))("%s is imported from exactly one folder", (sdk) => {
+    expect(importersOf((t) => t === sdk, () => true).length).toBeGreaterThan(0);
+    expect(strayImporters(IMPORTS, sdk)).toEqual([]);
   });
 });

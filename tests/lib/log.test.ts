@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { log } from "../../lib/log.js";
+import { log } from "../../lib/platform/log.js";
 import { capturedLogs } from "../support/logs.js";
 
 function lastLine(): Record<string, unknown> {

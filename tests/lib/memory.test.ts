@@ -1,9 +1,9 @@
 // What a chat turn leaves behind once it has answered: nothing that keeps memory alive.
 import { describe, expect, it, vi } from "vitest";
 import { POST as chat } from "../../api/chat.js";
-import { settleBackground } from "../../lib/background.js";
-import { resetServices } from "../../lib/config/env.js";
-import { withClientAddress } from "../../lib/dev-server.js";
+import { settleBackground } from "../../lib/platform/background.js";
+import { resetServices } from "../../lib/platform/config/env.js";
+import { withClientAddress } from "../../lib/platform/dev-server.js";
 import { postJson } from "../support/http.js";
 import { server } from "../support/msw.js";
 import { openAiEmulator, TEST_OPENAI_URL } from "../support/openai-emulator.js";

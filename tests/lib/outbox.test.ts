@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { kv } from "../../lib/kv/index.js";
-import { drain, enqueue, failedSteps, getStep, pendingSteps } from "../../lib/outbox.js";
-import { RecordsError } from "../../lib/records/index.js";
+import { kv } from "../../lib/platform/kv/index.js";
+import { drain, enqueue, failedSteps, getStep, pendingSteps } from "../../lib/platform/outbox/outbox.js";
+import { RecordsError } from "../../lib/platform/records/index.js";
 
 async function runOnce(error: Error) {
   const store = await kv();

@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from "vitest";
-import { resetServices } from "../../lib/config/env.js";
-import { setKvForTesting } from "../../lib/kv/index.js";
+import { resetServices } from "../../lib/platform/config/env.js";
+import { setKvForTesting } from "../../lib/platform/kv/index.js";
 import { brokenKv } from "../support/broken.js";
-import { checkLimit, enforceLimit, humanDuration, RATE_LIMIT_POLICIES } from "../../lib/ratelimit.js";
+import { checkLimit, enforceLimit, humanDuration, RATE_LIMIT_POLICIES } from "../../lib/platform/ratelimit.js";
 import { server } from "../support/msw.js";
 import { TEST_UPSTASH_TOKEN, TEST_UPSTASH_URL, upstashEmulator } from "../support/upstash-emulator.js";
 

@@ -1,14 +1,14 @@
 // Work with a fallback (a cache, a webhook's claim) carries on when kv fails, and says so in the
 // log — the event and the error's name and code, never its text.
 import { beforeEach, describe, expect, it } from "vitest";
-import { planOf } from "../../lib/billing.js";
-import { rememberEmail } from "../../lib/journeys.js";
-import { ApiError } from "../../lib/http/errors.js";
-import { KvError, kv, setKvForTesting, type Kv } from "../../lib/kv/index.js";
-import { warnAndReturn } from "../../lib/log.js";
-import { records } from "../../lib/records/index.js";
-import { rememberUserId, resolveUserIds } from "../../lib/reflections.js";
-import { processOnce } from "../../lib/webhooks.js";
+import { planOf } from "../../lib/billing/billing.js";
+import { rememberEmail } from "../../lib/journeys/journeys.js";
+import { ApiError } from "../../lib/platform/http/errors.js";
+import { KvError, kv, setKvForTesting, type Kv } from "../../lib/platform/kv/index.js";
+import { warnAndReturn } from "../../lib/platform/log.js";
+import { records } from "../../lib/platform/records/index.js";
+import { rememberUserId, resolveUsers } from "../../lib/participants/repository.js";
+import { processOnce } from "../../lib/platform/webhooks.js";
 import { brokenKv } from "../support/broken.js";
 import { capturedLogs } from "../support/logs.js";
 
@@ -78,9 +78,9 @@ describe("caches in kv", () => {
 
   it("a Users record id is still resolved (and created) when its cache fails", async () => {
     const store = await records();
-    const ids = await resolveUserIds(["Willow"], { records: store, kv: brokenKv() });
+    const users = await resolveUsers(["Willow"], { records: store, kv: brokenKv() });
     const [user] = await store.find("Users", { "Healing Name": "Willow" }, { limit: 1 });
-    expect(ids.get("Willow")).toBe(user!.id);
+    expect(users.get("Willow")?.id).toBe(user!.id);
     // One failed read, one failed write.
     expect(logged("reflections.user_cache_unavailable")).toHaveLength(2);
   });

@@ -12,12 +12,13 @@ import { describe, expect, it } from "vitest";
 import { POST as chatRoute } from "../../api/chat.js";
 import { GET as readConversation } from "../../api/conversation.js";
 import { POST as reflectionRoute } from "../../api/reflection.js";
-import { settleBackground } from "../../lib/background.js";
-import { BackupError, createBackup, restoreBackup } from "../../lib/backup.js";
-import { resetServices } from "../../lib/config/env.js";
-import { kv } from "../../lib/kv/index.js";
-import { enqueue } from "../../lib/outbox.js";
-import { records, TABLE_NAMES, withPaceWait } from "../../lib/records/index.js";
+import { settleBackground } from "../../lib/platform/background.js";
+import { BackupError, createBackup, restoreBackup } from "../../lib/privacy/backup.js";
+import { resetServices } from "../../lib/platform/config/env.js";
+import { kv } from "../../lib/platform/kv/index.js";
+import { enqueue } from "../../lib/platform/outbox/outbox.js";
+import "../support/test-steps.js";
+import { records, TABLE_NAMES, withPaceWait } from "../../lib/platform/records/index.js";
 import { airtableEmulator, TEST_BASE_ID, TEST_TOKEN } from "../support/airtable-emulator.js";
 import { get, postJson } from "../support/http.js";
 import { server } from "../support/msw.js";
@@ -47,7 +48,7 @@ async function populate() {
   const reflection = await reflectionRoute(postJson("/api/reflection", { healingName: "River", reflection: "Day 8 felt lighter than the first week", milestone: "Day 7" }));
   expect(reflection.status).toBe(201);
   await (await records()).create("Crisis Events", [{ "Event ID": "evt-1", Level: "high", "Created At": new Date().toISOString() }]);
-  await enqueue(await kv(), { kind: "journey.test", payload: { n: 1 } });
+  await enqueue(await kv(), { kind: "test.step", payload: { n: 1 } });
   await settleBackground();
   return conversationId;
 }

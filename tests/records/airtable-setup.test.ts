@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { setupAirtableBase } from "../../lib/records/airtable-setup.js";
-import { createAirtableRecords } from "../../lib/records/airtable.js";
-import { SCHEMA, TABLE_NAMES } from "../../lib/records/schema.js";
+import { setupAirtableBase } from "../../lib/vendors/airtable/setup.js";
+import { createAirtableRecords } from "../../lib/vendors/airtable/records.js";
+import { SCHEMA, TABLE_NAMES } from "../../lib/platform/records/schema.js";
 import { airtableEmulator, TEST_BASE_ID, TEST_TOKEN } from "../support/airtable-emulator.js";
 import { server } from "../support/msw.js";
 

@@ -1,10 +1,10 @@
 // One contract, two implementations: the embedded SQLite store for real, and the Airtable store
 // against an emulated base that enforces Airtable's limits.
 import { beforeEach, describe, expect, it } from "vitest";
-import { createAirtableRecords } from "../../lib/records/airtable.js";
-import { createSqliteRecords } from "../../lib/records/sqlite.js";
-import { RecordsError, type RecordsStore } from "../../lib/records/index.js";
-import { openDatabase } from "../../lib/sqlite.js";
+import { createAirtableRecords } from "../../lib/vendors/airtable/records.js";
+import { createSqliteRecords } from "../../lib/platform/records/sqlite.js";
+import { RecordsError, type RecordsStore } from "../../lib/platform/records/index.js";
+import { openDatabase } from "../../lib/platform/sqlite.js";
 import { airtableEmulator, TEST_BASE_ID, TEST_TOKEN } from "../support/airtable-emulator.js";
 import { server } from "../support/msw.js";
 

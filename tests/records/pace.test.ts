@@ -3,14 +3,14 @@
 // Airtable store and pace over the same kv (embedded SQLite file, or Upstash through its REST
 // emulator); Airtable is the msw emulator with the vendor's limits.
 import { describe, expect, it, vi } from "vitest";
-import { createSqliteKv } from "../../lib/kv/sqlite.js";
-import { blockSlots, confirmSlot, parseSlots, reserveSlot, type SlotState } from "../../lib/kv/slots.js";
-import { createUpstashClient, createUpstashKv } from "../../lib/kv/upstash.js";
-import type { Kv } from "../../lib/kv/index.js";
-import { createAirtableRecords } from "../../lib/records/airtable.js";
-import { createPace, withPaceWait } from "../../lib/records/pace.js";
-import { RecordsError } from "../../lib/records/types.js";
-import { openDatabase } from "../../lib/sqlite.js";
+import { createSqliteKv } from "../../lib/platform/kv/sqlite.js";
+import { blockSlots, confirmSlot, parseSlots, reserveSlot, type SlotState } from "../../lib/platform/kv/slots.js";
+import { createUpstashClient, createUpstashKv } from "../../lib/vendors/upstash/kv.js";
+import type { Kv } from "../../lib/platform/kv/index.js";
+import { createAirtableRecords } from "../../lib/vendors/airtable/records.js";
+import { createPace, withPaceWait } from "../../lib/platform/records/pace.js";
+import { RecordsError } from "../../lib/platform/records/types.js";
+import { openDatabase } from "../../lib/platform/sqlite.js";
 import { airtableEmulator, TEST_BASE_ID, TEST_TOKEN } from "../support/airtable-emulator.js";
 import { server } from "../support/msw.js";
 import { TEST_UPSTASH_TOKEN, TEST_UPSTASH_URL, upstashEmulator } from "../support/upstash-emulator.js";

@@ -1,9 +1,9 @@
 // The embedded records store looks records up by their merge and lookup fields through an index,
 // never by reading the whole table: at 100,000 rows an upsert costs what it costs in an empty file.
 import { describe, expect, it } from "vitest";
-import { createSqliteRecords, findQuery } from "../../lib/records/sqlite.js";
-import { LOOKUP_FIELDS, TABLE_NAMES, type TableName } from "../../lib/records/schema.js";
-import { openDatabase } from "../../lib/sqlite.js";
+import { createSqliteRecords, findQuery } from "../../lib/platform/records/sqlite.js";
+import { LOOKUP_FIELDS, TABLE_NAMES, type TableName } from "../../lib/platform/records/schema.js";
+import { openDatabase } from "../../lib/platform/sqlite.js";
 
 const LOOKUPS = TABLE_NAMES.flatMap((table) => LOOKUP_FIELDS[table].map((field) => [table, field] as [TableName, string]));
 

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { resetServices } from "../../lib/config/env.js";
+import { resetServices } from "../../lib/platform/config/env.js";
 import { judgeEnabled, judgeRisk, levelFromVerdict, type JudgeVerdict } from "../../lib/safety/judge.js";
 import { capturedLogs } from "../support/logs.js";
 import { server } from "../support/msw.js";

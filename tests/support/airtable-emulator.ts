@@ -2,8 +2,8 @@
 // base (a 429 then locks the base for 30 s), at most 10 records per write, 422 for unknown
 // fields, pages of ≤ 100 with `offset`, upsert via performUpsert, and the Meta API for schema.
 import { http, HttpResponse } from "msw";
-import { fieldOptions } from "../../lib/records/airtable-setup.js";
-import { SCHEMA, TABLE_NAMES } from "../../lib/records/schema.js";
+import { fieldOptions } from "../../lib/vendors/airtable/setup.js";
+import { SCHEMA, TABLE_NAMES } from "../../lib/platform/records/schema.js";
 
 interface MetaField {
   id: string;

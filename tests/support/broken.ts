@@ -1,6 +1,6 @@
 // Stores whose every call fails, for proving a path depends on nothing that can fail.
-import { KvError, type Kv } from "../../lib/kv/index.js";
-import { RecordsError, type RecordsStore } from "../../lib/records/index.js";
+import { KvError, type Kv } from "../../lib/platform/kv/index.js";
+import { RecordsError, type RecordsStore } from "../../lib/platform/records/index.js";
 
 function failing<T extends object>(backend: string, error: () => Error): T {
   return new Proxy({} as T, {

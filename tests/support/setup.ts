@@ -4,8 +4,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, vi } from "vitest";
-import { resetServices } from "../../lib/config/env.js";
-import { settleBackground } from "../../lib/background.js";
+import { resetServices } from "../../lib/platform/config/env.js";
+import { settleBackground } from "../../lib/platform/background.js";
 import { capturedLogs } from "./logs.js";
 import { server } from "./msw.js";
 

@@ -4,11 +4,11 @@
 // @upstash/ratelimit's fixed-window script is run by its SHA, as Upstash would after a load.
 import { createHash } from "node:crypto";
 import { http, HttpResponse } from "msw";
-import { blockSlots, confirmSlot, formatSlots, parseSlots, reserveSlot, SLOTS_SCRIPT, SLOTS_TTL_MS } from "../../lib/kv/slots.js";
+import { blockSlots, confirmSlot, formatSlots, parseSlots, reserveSlot, SLOTS_SCRIPT, SLOTS_TTL_MS } from "../../lib/platform/kv/slots.js";
 
 export const TEST_UPSTASH_URL = "https://test-kv.upstash.io";
 export const TEST_UPSTASH_TOKEN = "upstash-test-token";
-// The records pace's script (lib/kv/slots.ts) runs as its TypeScript twin, atomically, as a
+// The records pace's script (lib/platform/kv/slots.ts) runs as its TypeScript twin, atomically, as a
 // script does on Upstash.
 const SLOTS_SHA = createHash("sha1").update(SLOTS_SCRIPT).digest("hex");
 // SHA1 of @upstash/ratelimit's single-region fixedWindow limit script.

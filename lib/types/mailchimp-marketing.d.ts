@@ -1,5 +1,0 @@
-// The SDK ships no types; lib/mailchimp.ts describes the few calls it makes (MailchimpSdk).
-declare module "@mailchimp/mailchimp_marketing" {
-  const api: unknown;
-  export default api;
-}
