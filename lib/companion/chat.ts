@@ -50,17 +50,31 @@ export interface ChatSession {
 
 
 /** A turn answered by the safe reply alone: no LLM, no limiter; `remember` stores it when consented. */
-export function hardStopSession(assessment: Assessment, conversationId: string, remember: (reply: string) => void = () => undefined): ChatSession {
+export function hardStopSession(assessment: Assessment, conversationId: string, remember: (reply: string) => Promise<void> = async () => undefined): ChatSession {
   return {
     conversationId,
     async run(events) {
       const safety = safetyView(assessment);
       events.onSafety(safety);
       events.onDelta(assessment.reply);
-      remember(assessment.reply);
+      await remember(assessment.reply);
       return { response: assessment.reply, conversationId, safety, model: SAFETY_MODEL };
     },
   };
+}
+
+/** How long the end of a reply waits for its consented turn to be stored. */
+const REMEMBER_WAIT_MS = 500;
+
+/** Wait for `work` (its failure is logged where it runs), but no longer than `ms`. */
+async function boundedWait(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+    timer.unref?.();
+  });
+  await Promise.race([work.then(() => undefined, () => undefined), timeout]);
+  clearTimeout(timer);
 }
 
 function backendBudgetMs(): number {
@@ -82,15 +96,25 @@ export async function startChat(
   // Every backend call before the reply shares one small budget (a kv or Airtable that accepts
   // connections and never answers must not hold the reply up); each falls back when it runs out.
   // A misconfigured companion must not stop the screen: fall back to the default budget here.
-  const budget = deadline(backendBudgetMs());
+  const budgetMs = backendBudgetMs();
+  const budget = deadline(budgetMs);
+  const startedAt = performance.now();
 
   let context: Turn[] = input.history ?? [];
+  // A kv that did not answer in time before the reply is not waited for after it either.
+  let storeSlow = false;
   if (consented && input.conversationId && store) {
     // Bounded: a slow kv must not hold up a reply, least of all a crisis reply.
-    const stored = await budget.within(loadTurns(store, input.conversationId), () => []).catch((error: unknown) => {
-      log.warn("chat.history_unavailable", describeError(error));
-      return [];
-    });
+    const stored = await budget
+      .within(loadTurns(store, input.conversationId), () => {
+        storeSlow = true;
+        return [];
+      })
+      .catch((error: unknown) => {
+        storeSlow = true;
+        log.warn("chat.history_unavailable", describeError(error));
+        return [];
+      });
     if (stored.length) context = stored.map(({ role, content }) => ({ role, content }));
   }
   if (input.consent === false && input.conversationId && store) {
@@ -107,7 +131,10 @@ export async function startChat(
   const offline = assess(assessInput, deps);
   log.info("chat.screened", { conversationId, level: offline.level, signals: offline.signals, decidedBy: offline.decidedBy });
 
-  const remember = (reply: string) => {
+  // A consented turn is stored before the reply's last event, so a reload right after the reply
+  // shows it; a slow store holds the reply's end for at most REMEMBER_WAIT_MS (none when it already
+  // missed the budget before the reply), then the write finishes in the background.
+  const remember = async (reply: string): Promise<void> => {
     if (!consented || !store) return;
     const at = new Date().toISOString();
     const turns = [
@@ -115,10 +142,12 @@ export async function startChat(
       { role: "assistant" as const, content: reply, at },
     ];
     const ttlDays = companionConfig.load().CONVERSATION_TTL_DAYS;
-    runAfter("chat.remember", async () => {
+    const write = (async () => {
       await appendTurns(store, { conversationId, turns, ttlDays });
       if (input.healingName) await indexConversation(store, { healingName: input.healingName, conversationId, ttlDays });
-    });
+    })();
+    runAfter("chat.remember", () => write);
+    if (!storeSlow) await boundedWait(write, REMEMBER_WAIT_MS);
   };
 
   if (offline.hardStop) return hardStopSession(offline, conversationId, remember);
@@ -133,6 +162,8 @@ export async function startChat(
   if (input.healingName) await enforceLimit((await plan) === "member" ? "chat:member" : "chat:free", participantKey(input.healingName), { within: budget.within });
 
   const env = companionConfig.load();
+  // Backends that used up the whole budget before the reply (limits, plan) are not waited for after it.
+  if (performance.now() - startedAt >= budgetMs) storeSlow = true;
   const turns = trimHistory([...context, { role: "user", content: input.message }], env.CHAT_HISTORY_CHARS);
   if (!turns.length) turns.push({ role: "user", content: input.message });
   const base = { level: offline.level, categories: offline.categories };
@@ -145,7 +176,7 @@ export async function startChat(
         events.onSafety(safety);
         const response = offlineReply({ message: input.message, healingName: input.healingName, level: base.level });
         for (const piece of response.match(/\S+\s*/g) ?? [response]) events.onDelta(piece);
-        remember(response);
+        await remember(response);
         return { response, conversationId, safety, model: OFFLINE_MODEL };
       }
       const outcome = await companionReply({
@@ -159,7 +190,7 @@ export async function startChat(
         threshold: env.MODERATION_THRESHOLD,
         escalate: (raised) => settle(assessInput, deps, { ...raised, lang: offline.lang }),
       });
-      remember(outcome.response);
+      await remember(outcome.response);
       return { ...outcome, conversationId };
     },
   };

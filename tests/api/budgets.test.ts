@@ -52,6 +52,13 @@ describe("request budgets with backends that never answer", () => {
     expect(await response!.json()).toMatchObject({ model: "offline", safety: { level: "none" } });
   });
 
+  it("answers the first consented message of a conversation within 300 ms (the turn's write is not waited for)", async () => {
+    hangEveryBackend();
+    const response = await readyWithin(300, () => chat(postJson("/api/chat", { message: "I had a calmer morning today", healingName: "River", consent: true })));
+    expect(response?.status).toBe(200);
+    expect(await response!.json()).toMatchObject({ model: "offline", safety: { level: "none" } });
+  });
+
   it("answers a low-level crisis check within 300 ms", async () => {
     hangEveryBackend();
     const response = await readyWithin(300, () => crisis(postJson("/api/crisis", { message: "I feel a bit low today" })));

@@ -12,6 +12,7 @@ import { capturedLogs } from "../support/logs.js";
 import { server } from "../support/msw.js";
 import { openAiEmulator, TEST_OPENAI_URL, type OpenAiEmulatorOptions } from "../support/openai-emulator.js";
 import { kvRows, recordRows } from "../support/stores.js";
+import { TEST_UPSTASH_TOKEN, TEST_UPSTASH_URL, upstashEmulator } from "../support/upstash-emulator.js";
 
 const IMMINENT = "I want to kill myself tonight, I have the pills";
 
@@ -230,6 +231,21 @@ describe("POST /api/chat — streaming", () => {
     const events = await readEvents(await POST(postJson("/api/chat", { message: IMMINENT }, { accept: "text/event-stream" })));
     expect(events.map((e) => e.event)).toEqual(["meta", "safety", "delta", "done"]);
     expect(events[1]!.data.level).toBe("imminent");
+  });
+
+  it("has stored a consented turn by the time the reply's done event is sent (a reload right after shows it)", async () => {
+    useOpenAi({ reply: "The garden sounds like a good place." });
+    // Upstash 40 ms away: the write takes a few round trips, longer than the reply's last events.
+    const upstash = upstashEmulator();
+    upstash.setLatency(40);
+    server.use(...upstash.handlers);
+    Object.assign(process.env, { UPSTASH_REDIS_REST_URL: TEST_UPSTASH_URL, UPSTASH_REDIS_REST_TOKEN: TEST_UPSTASH_TOKEN, CHAT_BACKEND_BUDGET_MS: "1000" });
+    resetServices();
+    const events = await readEvents(await POST(postJson("/api/chat", { message: "The garden helped", consent: true }, { accept: "text/event-stream" })));
+    expect(events.at(-1)!.event).toBe("done");
+    // No settleBackground(): what a client could read the moment it saw "done".
+    const stored = await loadTurns(await kv(), events[0]!.data.conversationId as string);
+    expect(stored.map((t) => t.content)).toEqual(["The garden helped", "The garden sounds like a good place."]);
   });
 
   it("saves the consented assistant turn even when the client disconnects mid-stream", async () => {

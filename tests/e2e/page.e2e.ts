@@ -193,6 +193,9 @@ describe("the companion chat page", () => {
     await consent.check();
     await sendMessage(page, "Remember that the garden helped");
     await logShows(page, FAKE_REPLY);
+    // The reply has finished (no Stop button) — the moment a participant would reload. The server
+    // stores a consented turn before the reply's last event, so it is there.
+    await expect.poll(() => page.getByRole("button", { name: "Stop" }).isVisible()).toBe(false);
 
     await page.reload();
     await logShows(page, "Remember that the garden helped");

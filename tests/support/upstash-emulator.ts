@@ -3,7 +3,7 @@
 // `{ result }` / `{ error }`, and base64-encoded strings when the client asks for them.
 // @upstash/ratelimit's fixed-window script is run by its SHA, as Upstash would after a load.
 import { createHash } from "node:crypto";
-import { http, HttpResponse } from "msw";
+import { delay, http, HttpResponse } from "msw";
 import { blockSlots, confirmSlot, formatSlots, parseSlots, reserveSlot, SLOTS_SCRIPT, SLOTS_TTL_MS } from "../../lib/platform/kv/slots.js";
 
 export const TEST_UPSTASH_URL = "https://test-kv.upstash.io";
@@ -23,6 +23,7 @@ export function upstashEmulator(options: { url?: string; token?: string; now?: (
   const data = new Map<string, { entry: Value; expiresAt: number | null }>();
   const commands: string[][] = [];
   let down = false;
+  let latencyMs = 0;
 
   const live = (key: string) => {
     const item = data.get(key);
@@ -197,18 +198,21 @@ export function upstashEmulator(options: { url?: string; token?: string; now?: (
 
   const handlers = [
     http.post(`${url}/pipeline`, async ({ request }) => {
+      if (latencyMs) await delay(latencyMs);
       const denied = guard(request);
       if (denied) return denied;
       const batch = (await request.json()) as string[][];
       return HttpResponse.json(batch.map((command) => answer(command, wantsBase64(request))));
     }),
     http.post(`${url}/multi-exec`, async ({ request }) => {
+      if (latencyMs) await delay(latencyMs);
       const denied = guard(request);
       if (denied) return denied;
       const batch = (await request.json()) as string[][];
       return HttpResponse.json(batch.map((command) => answer(command, wantsBase64(request))));
     }),
     http.post(url, async ({ request }) => {
+      if (latencyMs) await delay(latencyMs);
       const denied = guard(request);
       if (denied) return denied;
       const reply = answer((await request.json()) as string[], wantsBase64(request));
@@ -229,6 +233,10 @@ export function upstashEmulator(options: { url?: string; token?: string; now?: (
     },
     setDown(value: boolean) {
       down = value;
+    },
+    /** Answer every request after this many milliseconds (a slow network). */
+    setLatency(ms: number) {
+      latencyMs = ms;
     },
   };
 }
