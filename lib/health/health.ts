@@ -11,6 +11,7 @@ import { records, recordsBackend, RecordsError, withPaceWait } from "../platform
 import { within } from "../platform/timeout.js";
 import { outboxStatus } from "../platform/outbox/status.js";
 import { encryptionBackend } from "../privacy/seal.js";
+import { participantConfig } from "../participants/credentials.js";
 
 export const SERVICE_PROBES: Record<string, () => string> = {
   records: recordsBackend,
@@ -61,6 +62,9 @@ export function activeBackends(): BackendReport {
       }
     }
     if (!safeLoad(() => billingConfig.load().STRIPE_WEBHOOK_SECRET)) warnings.push("billing: STRIPE_WEBHOOK_SECRET is not set; Stripe webhooks answer 503");
+    if (!safeLoad(() => participantConfig.load().PARTICIPANT_SECRET)) {
+      warnings.push("participants: PARTICIPANT_SECRET is not set; personal links cannot be made or checked (welcome emails wait in the outbox, reflections answer 503)");
+    }
   }
   return { backends, problems, warnings };
 }

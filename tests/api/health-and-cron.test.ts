@@ -147,7 +147,7 @@ describe("GET /api/health?deep=1", () => {
 });
 
 describe("GET /api/health on Vercel", () => {
-  it("warns loudly that the embedded stores do not persist, and that billing is not configured", async () => {
+  it("warns loudly that the embedded stores do not persist, and that billing and personal links are not configured", async () => {
     process.env.VERCEL = "1";
     resetServices();
     const body = await (await health(get("/api/health"))).json();
@@ -156,6 +156,7 @@ describe("GET /api/health on Vercel", () => {
       expect.stringMatching(/^records: NOT PERSISTENT .*AIRTABLE_API_KEY/),
       expect.stringMatching(/^kv: NOT PERSISTENT .*UPSTASH_REDIS_REST_URL/),
       "billing: STRIPE_WEBHOOK_SECRET is not set; Stripe webhooks answer 503",
+      expect.stringMatching(/^participants: PARTICIPANT_SECRET is not set/),
     ]);
   });
 
