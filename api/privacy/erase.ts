@@ -2,7 +2,8 @@
 import { handle } from "../../lib/platform/http/handler.js";
 import { parseWith, readJson } from "../../lib/platform/http/body.js";
 import { json } from "../../lib/platform/http/respond.js";
-import { authorizePrivacyAdmin, eraseOnRequest, PrivacyRequestInput } from "../../lib/privacy/admin.js";
+import { authorizePrivacyAdmin, PrivacyRequestInput } from "../../lib/privacy/admin.js";
+import { eraseOnRequest } from "../../lib/privacy/erase-request.js";
 
 export async function POST(request: Request): Promise<Response> {
   return handle("privacy.erase", async () => {

@@ -1,6 +1,6 @@
 // The operator's privacy endpoints: `Authorization: Bearer $PRIVACY_ADMIN_TOKEN`, compared in
 // constant time. Without the token set they answer 503 (never open by default). What each endpoint
-// does, short of HTTP: exportOnRequest and eraseOnRequest.
+// does, short of HTTP: exportOnRequest (eraseOnRequest is in erase-request.ts).
 import { timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { defineConfig } from "../platform/config/env.js";
@@ -8,8 +8,6 @@ import { ApiError } from "../platform/http/errors.js";
 import { healingNameSchema } from "../platform/validation.js";
 import { kv } from "../platform/kv/index.js";
 import { records, withPaceWait } from "../platform/records/index.js";
-import { drainSoon } from "../delivery/drain.js";
-import { requestErasure } from "./erase.js";
 import { exportParticipant } from "./export.js";
 
 const config = defineConfig("privacy", z.object({ PRIVACY_ADMIN_TOKEN: z.string().min(16, "must be at least 16 characters").optional() }));
@@ -32,11 +30,4 @@ export type PrivacyRequest = z.infer<typeof PrivacyRequestInput>;
 /** POST /api/privacy/export: everything held about a participant. An operator's request may wait its turn in Airtable's pace rather than fail. */
 export async function exportOnRequest(input: PrivacyRequest): Promise<Awaited<ReturnType<typeof exportParticipant>>> {
   return withPaceWait(10_000, async () => exportParticipant({ ...input, requestedBy: "api" }, { records: await records(), kv: await kv() }));
-}
-
-/** POST /api/privacy/erase: queue the erasure as outbox steps and start draining them after the response. */
-export async function eraseOnRequest(input: PrivacyRequest): Promise<{ requestId: string }> {
-  const { requestId } = await withPaceWait(10_000, async () => requestErasure({ ...input, requestedBy: "api" }, { records: await records(), kv: await kv() }));
-  drainSoon();
-  return { requestId };
 }
