@@ -10,7 +10,8 @@ import { enforceLimit } from "../lib/platform/ratelimit.js";
 
 function conversationId(request: Request): string {
   const id = new URL(request.url).searchParams.get("id") ?? "";
-  if (!CONVERSATION_ID.test(id)) throw new ApiError("bad_request", "The 'id' query parameter must be the conversationId /api/chat returned.");
+  if (!CONVERSATION_ID.test(id))
+    throw new ApiError("bad_request", "The 'id' query parameter must be the conversationId /api/chat returned.");
   return id;
 }
 
@@ -19,7 +20,8 @@ export async function GET(request: Request): Promise<Response> {
     const id = conversationId(request);
     await enforceLimit("conversation:ip", clientIp(request));
     const turns = await loadTurns(await kv(), id);
-    if (!turns.length) throw new ApiError("not_found", "Nothing is stored for this conversation (it was never consented to, was deleted, or has expired).");
+    if (!turns.length)
+      throw new ApiError("not_found", "Nothing is stored for this conversation (it was never consented to, was deleted, or has expired).");
     return json({ conversationId: id, turns: turns.map(({ role, content, at }) => ({ role, content, at })) });
   });
 }

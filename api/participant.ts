@@ -12,7 +12,10 @@ export async function GET(request: Request): Promise<Response> {
   return handle("participant", async () => {
     const identity = await authenticate(request, { kv, records, ip: clientIp(request) });
     const auth = authMode();
-    const body = identity.kind === "participant" ? { signedIn: true, healingName: identity.healingName, expiresAt: identity.expiresAt, auth } : { signedIn: false, auth };
+    const body =
+      identity.kind === "participant"
+        ? { signedIn: true, healingName: identity.healingName, expiresAt: identity.expiresAt, auth }
+        : { signedIn: false, auth };
     return json(body, { headers: { "cache-control": "no-store" } });
   });
 }

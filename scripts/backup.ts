@@ -14,7 +14,12 @@ async function main(): Promise<void> {
   const manifest = await createBackup({ out, includeKey: process.argv.includes("--include-key") });
   console.log(`Snapshot written to ${out}`);
   console.log(`  SQLite: ${manifest.sqlite.join(", ") || "none (no embedded store in use)"}`);
-  if (manifest.airtable) console.log(`  Airtable: ${Object.entries(manifest.airtable).map(([table, n]) => `${table} ${n}`).join(", ")}`);
+  if (manifest.airtable)
+    console.log(
+      `  Airtable: ${Object.entries(manifest.airtable)
+        .map(([table, n]) => `${table} ${n}`)
+        .join(", ")}`,
+    );
   console.log(`  data key: ${manifest.dataKey ? "included" : "not included"}`);
   for (const note of manifest.notes) console.log(`  ! ${note}`);
 }

@@ -41,14 +41,20 @@ async function startEmulatedAirtable(): Promise<{ url: string; emulator: Emulato
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => void (async () => {
-      const headers = new Headers();
-      for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value);
-      const body = req.method === "GET" || req.method === "HEAD" || req.method === "DELETE" ? undefined : Buffer.concat(chunks);
-      const response = (await getResponse(emulator!.handlers, new Request(`${url}${req.url}`, { method: req.method, headers, body }))) ?? new Response("{}", { status: 404 });
-      res.writeHead(response.status, { "content-type": response.headers.get("content-type") ?? "application/json" });
-      res.end(Buffer.from(await response.arrayBuffer()));
-    })());
+    req.on(
+      "end",
+      () =>
+        void (async () => {
+          const headers = new Headers();
+          for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value);
+          const body = req.method === "GET" || req.method === "HEAD" || req.method === "DELETE" ? undefined : Buffer.concat(chunks);
+          const response =
+            (await getResponse(emulator!.handlers, new Request(`${url}${req.url}`, { method: req.method, headers, body }))) ??
+            new Response("{}", { status: 404 });
+          res.writeHead(response.status, { "content-type": response.headers.get("content-type") ?? "application/json" });
+          res.end(Buffer.from(await response.arrayBuffer()));
+        })(),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -155,12 +161,18 @@ async function burst(options: BurstOptions, seed: number): Promise<string> {
       postFromLoopback(
         runners[i % runners.length]!.port,
         "/api/reflection",
-        { healingName: names[i], reflection: "Day one felt steady.", submissionId: ids[i], ...(options.milestone ? { milestone: "Day 1" } : {}) },
+        {
+          healingName: names[i],
+          reflection: "Day one felt steady.",
+          submissionId: ids[i],
+          ...(options.milestone ? { milestone: "Day 1" } : {}),
+        },
         seed * 1000 + i,
       ),
     );
     // With two processes, both also run the cron drain while the burst arrives: several drainers at once.
-    const crons = options.processes === 2 ? [sleep(500).then(() => Promise.all(runners.map((r) => getFrom(r.port, "/api/cron/drain"))))] : [];
+    const crons =
+      options.processes === 2 ? [sleep(500).then(() => Promise.all(runners.map((r) => getFrom(r.port, "/api/cron/drain"))))] : [];
     const results = await answers;
     const acceptedMs = performance.now() - started;
     const deadline = started + (options.faults ? 150_000 : 90_000);
@@ -168,7 +180,8 @@ async function burst(options: BurstOptions, seed: number): Promise<string> {
     const storedMs = performance.now() - started;
     await Promise.all([...crons, ...faults]);
 
-    if (process.env.BENCH_LOG_LEVEL) for (const r of emulator.requests.slice(before, before + 60)) console.error(r.at.toFixed(0), r.method, r.table, r.records, r.status);
+    if (process.env.BENCH_LOG_LEVEL)
+      for (const r of emulator.requests.slice(before, before + 60)) console.error(r.at.toFixed(0), r.method, r.table, r.records, r.status);
     const rows = emulator.rows("Reflections");
     const distinct = new Set(rows.map((row) => String(row.fields["Submission ID"])));
     const lost = ids.filter((id) => !distinct.has(id)).length;
@@ -194,7 +207,13 @@ async function burst(options: BurstOptions, seed: number): Promise<string> {
     const injected = options.faults ? "503×2, 502×2 after write, 30 s lockout by another client" : "none";
     return [
       `${options.label}`,
-      `  accepted in ${(acceptedMs / 1000).toFixed(1)} s (201: ${count(201)}, 202: ${count(202)}, other: ${BURST - count(201) - count(202)}); answer p50 ${percentile(results.map((r) => r.ms), 0.5).toFixed(0)} ms, p95 ${percentile(results.map((r) => r.ms), 0.95).toFixed(0)} ms`,
+      `  accepted in ${(acceptedMs / 1000).toFixed(1)} s (201: ${count(201)}, 202: ${count(202)}, other: ${BURST - count(201) - count(202)}); answer p50 ${percentile(
+        results.map((r) => r.ms),
+        0.5,
+      ).toFixed(0)} ms, p95 ${percentile(
+        results.map((r) => r.ms),
+        0.95,
+      ).toFixed(0)} ms`,
       `  all stored after ${(storedMs / 1000).toFixed(1)} s: ${overall.toFixed(1)} records/s overall (${((overall / LIMIT_RECORDS_PER_SECOND) * 100).toFixed(0)}% of ${LIMIT_RECORDS_PER_SECOND}), ${sustained.toFixed(1)} records/s sustained (${((sustained / LIMIT_RECORDS_PER_SECOND) * 100).toFixed(0)}%; per second: ${whole.join(" ")})`,
       `  Airtable requests: ${requests.length} (${requests.filter((r) => r.table === "Users").length} Users, ${requests.filter((r) => r.table === "Reflections").length} Reflections), ${perRequest.toFixed(1)} records per Reflections write; faults injected: ${injected}`,
       `  lockouts earned: ${emulator.stats.lockouts}, requests sent into a lockout: ${emulator.stats.refusedWhileLocked}, lost: ${lost}, duplicates: ${duplicates}`,
@@ -211,10 +230,22 @@ export async function burstSection(): Promise<void> {
   );
   console.log(`target: ≥ 45 records/s sustained (90% of ${LIMIT_RECORDS_PER_SECOND}), 0 lockouts earned, 0 lost, 0 duplicates`);
   const runs: BurstOptions[] = [
-    { label: "one app process: a cohort's Day 1 (links and emails cached by the intake)", processes: 1, warmLinks: true, milestone: true, faults: false },
+    {
+      label: "one app process: a cohort's Day 1 (links and emails cached by the intake)",
+      processes: 1,
+      warmLinks: true,
+      milestone: true,
+      faults: false,
+    },
     { label: "two app processes draining at once, same", processes: 2, warmLinks: true, milestone: true, faults: false },
     { label: "two app processes, same, with faults injected", processes: 2, warmLinks: true, milestone: true, faults: true },
-    { label: "one app process, nothing cached (every Healing Name resolved through Airtable), no milestone", processes: 1, warmLinks: false, milestone: false, faults: false },
+    {
+      label: "one app process, nothing cached (every Healing Name resolved through Airtable), no milestone",
+      processes: 1,
+      warmLinks: false,
+      milestone: false,
+      faults: false,
+    },
   ];
   const only = process.env.BENCH_BURST_ONLY ? Number(process.env.BENCH_BURST_ONLY) : undefined;
   for (const [i, run] of runs.entries()) if (only === undefined || only === i + 1) console.log(await burst(run, i + 1));
@@ -228,13 +259,33 @@ export async function embeddedSection(): Promise<void> {
     const measure = async (round: number) => {
       // Each reflection from a new participant: a Users lookup and create, then the Reflections upsert.
       const send = (i: number) =>
-        postFromLoopback(runner.port, "/api/reflection", { healingName: `Embedded ${round} ${i}`, reflection: "A calm day, mostly.", milestone: "Day 7" }, round * 600 + i);
+        postFromLoopback(
+          runner.port,
+          "/api/reflection",
+          { healingName: `Embedded ${round} ${i}`, reflection: "A calm day, mostly.", milestone: "Day 7" },
+          round * 600 + i,
+        );
       await fire(EMBEDDED_REQUESTS, 10, send); // warm up (as many as are measured)
       const t = performance.now();
       const results = await fire(EMBEDDED_REQUESTS, 10, (i) => send(i + EMBEDDED_REQUESTS));
       const seconds = (performance.now() - t) / 1000;
       const refused = results.filter((r) => r.status !== 201).length;
-      return { perSecond: EMBEDDED_REQUESTS / seconds, p50: percentile(results.map((r) => r.ms), 0.5), p95: percentile(results.map((r) => r.ms), 0.95), p99: percentile(results.map((r) => r.ms), 0.99), refused };
+      return {
+        perSecond: EMBEDDED_REQUESTS / seconds,
+        p50: percentile(
+          results.map((r) => r.ms),
+          0.5,
+        ),
+        p95: percentile(
+          results.map((r) => r.ms),
+          0.95,
+        ),
+        p99: percentile(
+          results.map((r) => r.ms),
+          0.99,
+        ),
+        refused,
+      };
     };
     const empty = await measure(1);
     // Fill the same file the runner uses: one Users record per 10 reflections.
@@ -245,23 +296,35 @@ export async function embeddedSection(): Promise<void> {
     const fillStarted = performance.now();
     for (let i = 0; i < EMBEDDED_ROWS; i += 1000) {
       const chunk = Array.from({ length: Math.min(1000, EMBEDDED_ROWS - i) }, (_, j) => i + j);
-      await store.create("Users", chunk.filter((n) => n % 10 === 0).map((n) => ({ "Healing Name": `Seed ${n / 10}`, Email: `seed${n / 10}@example.org` })));
+      await store.create(
+        "Users",
+        chunk.filter((n) => n % 10 === 0).map((n) => ({ "Healing Name": `Seed ${n / 10}`, Email: `seed${n / 10}@example.org` })),
+      );
       await store.create(
         "Reflections",
-        chunk.map((n) => ({ "Submission ID": `seed-${String(n).padStart(8, "0")}`, "Healing Name": `Seed ${Math.floor(n / 100)}`, "Reflection Text": "Seeded.", Date: new Date().toISOString() })),
+        chunk.map((n) => ({
+          "Submission ID": `seed-${String(n).padStart(8, "0")}`,
+          "Healing Name": `Seed ${Math.floor(n / 100)}`,
+          "Reflection Text": "Seeded.",
+          Date: new Date().toISOString(),
+        })),
       );
     }
     const fillSeconds = (performance.now() - fillStarted) / 1000;
     db.close();
     const full = await measure(2);
-    console.log(`\nEmbedded records store: POST /api/reflection on the local runner, ${EMBEDDED_REQUESTS} requests at concurrency 10, each from a new participant`);
+    console.log(
+      `\nEmbedded records store: POST /api/reflection on the local runner, ${EMBEDDED_REQUESTS} requests at concurrency 10, each from a new participant`,
+    );
     console.log(`target: throughput at ${EMBEDDED_ROWS.toLocaleString("en")} rows within 20% of the empty store`);
     console.log(`${"store".padEnd(34)} ${"req/s".padStart(8)} ${"p50".padStart(8)} ${"p95".padStart(8)} ${"p99".padStart(8)}   not 201`);
     for (const [label, r] of [
       ["empty", empty],
       [`${EMBEDDED_ROWS.toLocaleString("en")} rows (+${(EMBEDDED_ROWS / 10).toLocaleString("en")} Users)`, full],
     ] as const) {
-      console.log(`${label.padEnd(34)} ${r.perSecond.toFixed(0).padStart(8)} ${r.p50.toFixed(1).padStart(8)} ${r.p95.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)}   ${r.refused}`);
+      console.log(
+        `${label.padEnd(34)} ${r.perSecond.toFixed(0).padStart(8)} ${r.p50.toFixed(1).padStart(8)} ${r.p95.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)}   ${r.refused}`,
+      );
     }
     console.log(`ratio ${(full.perSecond / empty.perSecond).toFixed(2)} (rows written in ${fillSeconds.toFixed(1)} s)`);
   } finally {

@@ -62,7 +62,14 @@ export function postFromLoopback(port: number, path: string, body: unknown, i: n
   const text = JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: "127.0.0.1", port, path, method: "POST", agent: agents[i % agents.length], headers: { "content-type": "application/json", "content-length": Buffer.byteLength(text) } },
+      {
+        host: "127.0.0.1",
+        port,
+        path,
+        method: "POST",
+        agent: agents[i % agents.length],
+        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(text) },
+      },
       (response) => {
         response.resume();
         response.on("end", () => resolve(response.statusCode ?? 0));
@@ -90,7 +97,11 @@ function chatOnce(port: number, i: number, options: { stream: boolean; consent?:
         path: "/api/chat",
         method: "POST",
         agent: agents[i % agents.length],
-        headers: { "content-type": "application/json", accept: options.stream ? "text/event-stream" : "application/json", "content-length": Buffer.byteLength(body) },
+        headers: {
+          "content-type": "application/json",
+          accept: options.stream ? "text/event-stream" : "application/json",
+          "content-length": Buffer.byteLength(body),
+        },
       },
       (response) => {
         let firstText = 0;
@@ -113,7 +124,12 @@ function chatOnce(port: number, i: number, options: { stream: boolean; consent?:
 async function directOnce(client: OpenAI): Promise<Timing> {
   const started = performance.now();
   let firstText = 0;
-  const stream = await client.chat.completions.create({ model: "gpt-bench", messages: [{ role: "user", content: "I had a calmer morning today" }], stream: true, store: false });
+  const stream = await client.chat.completions.create({
+    model: "gpt-bench",
+    messages: [{ role: "user", content: "I had a calmer morning today" }],
+    stream: true,
+    store: false,
+  });
   for await (const chunk of stream) if (!firstText && chunk.choices[0]?.delta?.content) firstText = performance.now() - started;
   return { firstText, total: performance.now() - started };
 }
@@ -124,7 +140,9 @@ export async function chatOverhead(): Promise<void> {
   const client = new OpenAI({ apiKey: "sk-bench", baseURL: openai.baseURL, maxRetries: 0 });
   let over = false;
   try {
-    console.log(`\nChat overhead: POST /api/chat (streamed) vs the same emulated model called directly with the SDK, ${REQUESTS} turns each (ms)`);
+    console.log(
+      `\nChat overhead: POST /api/chat (streamed) vs the same emulated model called directly with the SDK, ${REQUESTS} turns each (ms)`,
+    );
     console.log(`${"model delay / measure".padEnd(34)} ${"p50".padStart(8)} ${"p95".padStart(8)}`);
     for (const delay of [0, 200]) {
       openai.setDelay(delay);
@@ -139,14 +157,19 @@ export async function chatOverhead(): Promise<void> {
           chat.push(c);
         }
       }
-      for (const [label, pick] of [["first text", (t: Timing) => t.firstText], ["total", (t: Timing) => t.total]] as const) {
+      for (const [label, pick] of [
+        ["first text", (t: Timing) => t.firstText],
+        ["total", (t: Timing) => t.total],
+      ] as const) {
         const d = direct.map(pick);
         const c = chat.map(pick);
         const overhead = { p50: percentile(c, 0.5) - percentile(d, 0.5), p95: percentile(c, 0.95) - percentile(d, 0.95) };
         console.log(`${`${delay} ms · direct SDK · ${label}`.padEnd(34)} ${fmt(percentile(d, 0.5))} ${fmt(percentile(d, 0.95))}`);
         console.log(`${`${delay} ms · /api/chat · ${label}`.padEnd(34)} ${fmt(percentile(c, 0.5))} ${fmt(percentile(c, 0.95))}`);
         const verdict = overhead.p95 < CHAT_OVERHEAD_TARGET_MS ? "within target" : "OVER TARGET";
-        console.log(`${`${delay} ms · overhead · ${label}`.padEnd(34)} ${fmt(overhead.p50)} ${fmt(overhead.p95)}   target p95 < ${CHAT_OVERHEAD_TARGET_MS}: ${verdict}`);
+        console.log(
+          `${`${delay} ms · overhead · ${label}`.padEnd(34)} ${fmt(overhead.p50)} ${fmt(overhead.p95)}   target p95 < ${CHAT_OVERHEAD_TARGET_MS}: ${verdict}`,
+        );
         if (overhead.p95 >= CHAT_OVERHEAD_TARGET_MS) over = true;
       }
     }
@@ -158,7 +181,9 @@ export async function chatOverhead(): Promise<void> {
 }
 
 function rssMb(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith("VmRSS:"));
+  const line = readFileSync(`/proc/${pid}/status`, "utf8")
+    .split("\n")
+    .find((l) => l.startsWith("VmRSS:"));
   return Number(line?.replace(/\D+/g, "") ?? 0) / 1024;
 }
 
@@ -184,7 +209,9 @@ export async function chatMemory(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 5000));
     const rested = rssMb(pid);
     console.log(`\nLocal runner memory, ${MEMORY_CHATS} chats (half streamed, a third with consent), RSS in MB`);
-    console.log(`idle ${idle.toFixed(0)} · after the run ${after.toFixed(0)} · 5 s later ${rested.toFixed(0)} · growth ${(rested - idle).toFixed(0)}`);
+    console.log(
+      `idle ${idle.toFixed(0)} · after the run ${after.toFixed(0)} · 5 s later ${rested.toFixed(0)} · growth ${(rested - idle).toFixed(0)}`,
+    );
   } finally {
     await runner.stop();
     await openai.close();

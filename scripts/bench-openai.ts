@@ -23,7 +23,13 @@ export async function startEmulatedOpenAI(): Promise<EmulatedOpenAI> {
         if (request.url?.endsWith("/moderations")) {
           const scores = { "self-harm": 0.001, "self-harm/intent": 0.001, "self-harm/instructions": 0.001 };
           response.writeHead(200, { "content-type": "application/json" });
-          response.end(JSON.stringify({ id: "modr-bench", model: "omni-moderation-latest", results: [{ flagged: false, categories: {}, category_scores: scores }] }));
+          response.end(
+            JSON.stringify({
+              id: "modr-bench",
+              model: "omni-moderation-latest",
+              results: [{ flagged: false, categories: {}, category_scores: scores }],
+            }),
+          );
           return;
         }
         if (!request.url?.endsWith("/chat/completions")) {
@@ -33,12 +39,26 @@ export async function startEmulatedOpenAI(): Promise<EmulatedOpenAI> {
         }
         if (!body.stream) {
           response.writeHead(200, { "content-type": "application/json" });
-          response.end(JSON.stringify({ id: "chatcmpl-bench", object: "chat.completion", created: 1, model: "gpt-bench", choices: [{ index: 0, message: { role: "assistant", content: REPLY }, finish_reason: "stop" }] }));
+          response.end(
+            JSON.stringify({
+              id: "chatcmpl-bench",
+              object: "chat.completion",
+              created: 1,
+              model: "gpt-bench",
+              choices: [{ index: 0, message: { role: "assistant", content: REPLY }, finish_reason: "stop" }],
+            }),
+          );
           return;
         }
         response.writeHead(200, { "content-type": "text/event-stream" });
         for (const piece of REPLY.match(/\S+\s*/g) ?? [REPLY]) {
-          const chunk = { id: "chatcmpl-bench", object: "chat.completion.chunk", created: 1, model: "gpt-bench", choices: [{ index: 0, delta: { content: piece }, finish_reason: null }] };
+          const chunk = {
+            id: "chatcmpl-bench",
+            object: "chat.completion.chunk",
+            created: 1,
+            model: "gpt-bench",
+            choices: [{ index: 0, delta: { content: piece }, finish_reason: null }],
+          };
           response.write(`data: ${JSON.stringify(chunk)}\n\n`);
         }
         response.end("data: [DONE]\n\n");

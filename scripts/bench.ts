@@ -99,7 +99,12 @@ async function latencyTable(): Promise<void> {
     // The runner takes the client address from the connection (as Vercel does): requests come
     // from many loopback addresses so the per-IP limit stays out of the measurement.
     const reflection = await time((i) =>
-      postFromLoopback(port, "/api/reflection", { healingName: `Bench ${i % 20}`, reflection: "A calm day, mostly.", milestone: "Day 7" }, i),
+      postFromLoopback(
+        port,
+        "/api/reflection",
+        { healingName: `Bench ${i % 20}`, reflection: "A calm day, mostly.", milestone: "Day 7" },
+        i,
+      ),
     );
     if (refused) console.log(`\n! ${refused} requests were not answered 2xx: the figures below include them`);
     console.log(`\nWarm requests on the local runner (SQLite stores), ${REQUESTS} sequential requests (ms)`);

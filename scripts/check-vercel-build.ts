@@ -7,5 +7,7 @@ import { runScript } from "./run.js";
 runScript(async () => {
   const problems = checkVercelOutput(process.cwd());
   if (problems.length) throw new Error(`vercel build output:\n  - ${problems.join("\n  - ")}`);
-  console.log("vercel build output: every api file is a function; crons and headers present; the page is static, under its Content-Security-Policy");
+  console.log(
+    "vercel build output: every api file is a function; crons and headers present; the page is static, under its Content-Security-Policy",
+  );
 });

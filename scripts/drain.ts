@@ -5,9 +5,13 @@ import { drainOutbox } from "../lib/delivery/drain.js";
 
 async function main(): Promise<void> {
   const result = await drainOutbox();
-  console.log(`succeeded ${result.succeeded}, retried ${result.retried}, failed ${result.failed}, skipped ${result.skipped} in ${result.rounds} round(s)`);
+  console.log(
+    `succeeded ${result.succeeded}, retried ${result.retried}, failed ${result.failed}, skipped ${result.skipped} in ${result.rounds} round(s)`,
+  );
   const age = result.queue.oldestPendingAgeMs;
-  console.log(`queue: ${result.queue.depth} pending${age === null ? "" : `, oldest ${(age / 1000).toFixed(1)} s old`}, ${result.queue.failed} failed`);
+  console.log(
+    `queue: ${result.queue.depth} pending${age === null ? "" : `, oldest ${(age / 1000).toFixed(1)} s old`}, ${result.queue.failed} failed`,
+  );
   const pace = result.pace;
   if (pace) {
     console.log(

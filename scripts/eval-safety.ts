@@ -24,16 +24,28 @@ function main(): void {
     const now = scoreRound(cases, withModel(true));
     const grammarOnly = scoreRound(cases, withModel(false));
     console.log(`\n${formatRound(`${name} now (grammar + learned layer)`, now).join("\n")}`);
-    console.log(`  grammar alone: hard-stop recall ${grammarOnly.hardStopRecall.rate.toFixed(3)}, benign flagged ${grammarOnly.benignFlagged.rate.toFixed(3)}`);
+    console.log(
+      `  grammar alone: hard-stop recall ${grammarOnly.hardStopRecall.rate.toFixed(3)}, benign flagged ${grammarOnly.benignFlagged.rate.toFixed(3)}`,
+    );
     if (existsSync(firstRunFile)) {
-      const first = JSON.parse(readFileSync(firstRunFile, "utf8")) as { screenAtCommit: string; hardStopRecall: { rate: number }; imminentExact: { rate: number }; mediumRecall: { rate: number }; benignFlagged: { rate: number }; negationHardStops: { hit: number } };
+      const first = JSON.parse(readFileSync(firstRunFile, "utf8")) as {
+        screenAtCommit: string;
+        hardStopRecall: { rate: number };
+        imminentExact: { rate: number };
+        mediumRecall: { rate: number };
+        benignFlagged: { rate: number };
+        negationHardStops: { hit: number };
+      };
       console.log(
         `  FIRST RUN (at ${first.screenAtCommit}): hard-stop ${first.hardStopRecall.rate.toFixed(3)}, imminent ${first.imminentExact.rate.toFixed(3)}, medium ${first.mediumRecall.rate.toFixed(3)}, benign flagged ${first.benignFlagged.rate.toFixed(3)}, negations hard-stopped ${first.negationHardStops.hit}`,
       );
     }
   }
 
-  for (const [name, file] of [["Own corpus", CORPUS_FILE], ["Hold-out phrasings (rounds 1–3)", HOLDOUT_FILE]] as const) {
+  for (const [name, file] of [
+    ["Own corpus", CORPUS_FILE],
+    ["Hold-out phrasings (rounds 1–3)", HOLDOUT_FILE],
+  ] as const) {
     const cases = corpusAsRound(file);
     const report = scoreRound(cases, withModel(true));
     console.log(`\n${formatRound(name, report).slice(0, 5).join("\n")}`);
@@ -41,8 +53,12 @@ function main(): void {
   }
 
   const sh = evaluateBinary(loadSelfHarmRows());
-  console.log(`\nOpenAI moderation set, self-harm label: ${sh.rows} rows, ${sh.positives} positive; positive = medium or above in a self-harm category`);
-  console.log(`  precision ${sh.precision.toFixed(3)}   recall ${sh.recall.toFixed(3)}   F1 ${sh.f1.toFixed(3)}   target F1 ≥ 0.80 with recall ≥ 0.941 (the phrase list: 0.762, recall 0.941)`);
+  console.log(
+    `\nOpenAI moderation set, self-harm label: ${sh.rows} rows, ${sh.positives} positive; positive = medium or above in a self-harm category`,
+  );
+  console.log(
+    `  precision ${sh.precision.toFixed(3)}   recall ${sh.recall.toFixed(3)}   F1 ${sh.f1.toFixed(3)}   target F1 ≥ 0.80 with recall ≥ 0.941 (the phrase list: 0.762, recall 0.941)`,
+  );
 }
 
 main();

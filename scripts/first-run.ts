@@ -13,5 +13,8 @@ if (existsSync(out)) throw new Error(`${out} exists: a round has one first run`)
 const report = scoreRound(loadRound(file), (message, history) => screen(message, { history }).level);
 const commit = execSync("git rev-parse --short HEAD").toString().trim();
 const { misses, ...figures } = report;
-writeFileSync(out, `${JSON.stringify({ scoredAt: new Date().toISOString(), screenAtCommit: commit, ...figures, missedLines: misses.map((m) => m.i + 1) }, null, 2)}\n`);
+writeFileSync(
+  out,
+  `${JSON.stringify({ scoredAt: new Date().toISOString(), screenAtCommit: commit, ...figures, missedLines: misses.map((m) => m.i + 1) }, null, 2)}\n`,
+);
 console.log(formatRound(file, report).join("\n"));

@@ -10,7 +10,9 @@ async function main(): Promise<void> {
   if (!entries.length) console.log("The journey log is empty (run `npm run drain` if steps are pending).");
   for (const { at, action, event, healingName, email, ...detail } of entries) {
     delete detail.key;
-    console.log(`${String(at).slice(0, 19)}  ${String(event).padEnd(28)} ${String(action).padEnd(8)} ${String(healingName)} <${String(email)}> ${JSON.stringify(detail)}`);
+    console.log(
+      `${String(at).slice(0, 19)}  ${String(event).padEnd(28)} ${String(action).padEnd(8)} ${String(healingName)} <${String(email)}> ${JSON.stringify(detail)}`,
+    );
   }
 }
 

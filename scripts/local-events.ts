@@ -26,7 +26,16 @@ function objectFor(type: StripeEventType, who: Participant, now: number): Record
     status,
     created: now,
     current_period_start: now,
-    items: { object: "list", data: [{ id: id("si"), object: "subscription_item", price: { id: "price_test_member", object: "price", recurring: { interval: "month" } } }] },
+    items: {
+      object: "list",
+      data: [
+        {
+          id: id("si"),
+          object: "subscription_item",
+          price: { id: "price_test_member", object: "price", recurring: { interval: "month" } },
+        },
+      ],
+    },
   });
   const invoice = (status: string) => ({
     id: id("in"),
@@ -79,7 +88,11 @@ export function stripeTestEvent(type: StripeEventType, who: Participant, now = M
 export function signedStripeRequest(baseUrl: string, event: unknown, secret: string): Request {
   const payload = JSON.stringify(event);
   const header = new Stripe("sk_test_local_signing_only").webhooks.generateTestHeaderString({ payload, secret });
-  return new Request(`${baseUrl}/api/billing/webhook`, { method: "POST", headers: { "content-type": "application/json", "stripe-signature": header }, body: payload });
+  return new Request(`${baseUrl}/api/billing/webhook`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "stripe-signature": header },
+    body: payload,
+  });
 }
 
 export function typeformTestIntake(who: { healingName: string; email: string; consent?: boolean }) {

@@ -8,7 +8,8 @@ const when = (ms: number) => new Date(ms).toISOString().replace("T", " ").slice(
 function print(title: string, steps: OutboxStep[]): void {
   console.log(`\n${title} (${steps.length})`);
   for (const s of steps) {
-    const note = s.status === "pending" ? `next try ${when(s.nextAttemptAt)}` : s.status === "failed" ? (s.lastError ?? "") : (s.outcome ?? "done");
+    const note =
+      s.status === "pending" ? `next try ${when(s.nextAttemptAt)}` : s.status === "failed" ? (s.lastError ?? "") : (s.outcome ?? "done");
     console.log(`  ${s.id.padEnd(60)} ${s.kind.padEnd(20)} attempts ${String(s.attempts).padStart(2)}  ${note}`);
   }
 }
@@ -21,7 +22,11 @@ async function main(): Promise<void> {
     if (!id) throw new Error("Usage: npm run outbox -- --replay <step id>");
     const step = await replay(store, id);
     if (!step) throw new Error(`No step ${id}`);
-    console.log(step.status === "pending" ? `Step ${id} will run on the next drain (npm run drain).` : `Step ${id} is ${step.status}: only failed steps are replayed.`);
+    console.log(
+      step.status === "pending"
+        ? `Step ${id} will run on the next drain (npm run drain).`
+        : `Step ${id} is ${step.status}: only failed steps are replayed.`,
+    );
     return;
   }
   print("Pending", await pendingSteps(store, 500));

@@ -12,11 +12,16 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { "healing-name": { type: "string" }, "no-email": { type: "boolean" } } });
   const name = values["healing-name"]?.trim();
   if (!name) throw new Error("Usage: npm run participant:link -- --healing-name <Healing Name> [--no-email]");
-  const issued = await reissueLink({ records: await records(), kv: await kv().catch(() => null) }, { healingName: name, notify: !values["no-email"] });
+  const issued = await reissueLink(
+    { records: await records(), kv: await kv().catch(() => null) },
+    { healingName: name, notify: !values["no-email"] },
+  );
   await settleBackground();
   if (!issued) throw new Error(`No participant has the Healing Name "${name}" (check the Users table).`);
   console.log(`Re-issued the personal link of ${issued.healingName}: every earlier link is refused from now on.`);
-  console.log(`Valid until ${issued.expiresAt.slice(0, 10)}.${issued.emailQueued ? " Mailchimp's CHATLINK gets the new link on the next drain (npm run drain)." : ""}`);
+  console.log(
+    `Valid until ${issued.expiresAt.slice(0, 10)}.${issued.emailQueued ? " Mailchimp's CHATLINK gets the new link on the next drain (npm run drain)." : ""}`,
+  );
   console.log(issued.link);
 }
 

@@ -27,7 +27,9 @@ async function main(): Promise<void> {
   const healingName = option("--healing-name");
   const email = option("--email")?.trim().toLowerCase();
   if ((command !== "export" && command !== "erase") || !healingName) {
-    throw new Error("Usage: npm run privacy -- export|erase --healing-name <name> [--email <email>] | backfill-name-keys | rotate-key [--reseal]");
+    throw new Error(
+      "Usage: npm run privacy -- export|erase --healing-name <name> [--email <email>] | backfill-name-keys | rotate-key [--reseal]",
+    );
   }
   const requestedBy = `cli:${process.env.USER ?? "operator"}`;
   if (command === "export") {
@@ -46,7 +48,9 @@ async function main(): Promise<void> {
 async function rotateKey(reseal: boolean): Promise<void> {
   if (encryptionBackend() !== "env" || !reseal) {
     const rotated = rotateKeyFile();
-    console.log(`Data key rotated: ${rotated.keyId} is current (was ${rotated.previousKeyId}); older keys stay in ${rotated.file} to open what they sealed.`);
+    console.log(
+      `Data key rotated: ${rotated.keyId} is current (was ${rotated.previousKeyId}); older keys stay in ${rotated.file} to open what they sealed.`,
+    );
   }
   if (!reseal) return;
   const counts = await resealConversations(await kv());

@@ -8,8 +8,14 @@ async function main(): Promise<void> {
   if (!from || from.startsWith("--")) throw new Error("Usage: npm run restore -- <snapshot directory> (DATA_DIR must be empty)");
   const { dataDir, restored, manifest } = restoreBackup({ from });
   console.log(`Restored ${restored.join(", ") || "nothing"} from the snapshot of ${manifest.createdAt} into ${dataDir}.`);
-  if (manifest.airtable) console.log("  The snapshot's Airtable export (airtable/*.json) is not restored automatically: import it into a base by hand if needed.");
-  if (!manifest.dataKey) console.log("  ! The snapshot has no data key: put the original data-key.json in the data directory (or set DATA_ENCRYPTION_KEY) to read the conversation turns.");
+  if (manifest.airtable)
+    console.log(
+      "  The snapshot's Airtable export (airtable/*.json) is not restored automatically: import it into a base by hand if needed.",
+    );
+  if (!manifest.dataKey)
+    console.log(
+      "  ! The snapshot has no data key: put the original data-key.json in the data directory (or set DATA_ENCRYPTION_KEY) to read the conversation turns.",
+    );
 }
 
 runScript(main);

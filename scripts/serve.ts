@@ -50,7 +50,8 @@ async function main(): Promise<void> {
       console.log("Routes:");
       for (const route of routes) console.log(`  ${Object.keys(route.handlers).join(",").padEnd(10)} ${route.path}`);
       console.log("Backends:");
-      for (const [service, backend] of Object.entries(backends)) console.log(`  ${service.padEnd(10)} ${service === "encryption" ? dataKey : backend}`);
+      for (const [service, backend] of Object.entries(backends))
+        console.log(`  ${service.padEnd(10)} ${service === "encryption" ? dataKey : backend}`);
       for (const problem of problems) console.log(`  ! ${problem}`);
       for (const warning of warnings) console.log(`  ! WARNING ${warning}`);
       void printDemoLink(info.port);

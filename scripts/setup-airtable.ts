@@ -11,7 +11,11 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   console.log(`Setting up Airtable base ${env.AIRTABLE_BASE_ID} at ${env.AIRTABLE_ENDPOINT_URL}`);
-  const result = await setupAirtableBase({ endpointUrl: env.AIRTABLE_ENDPOINT_URL, apiKey: env.AIRTABLE_API_KEY, baseId: env.AIRTABLE_BASE_ID });
+  const result = await setupAirtableBase({
+    endpointUrl: env.AIRTABLE_ENDPOINT_URL,
+    apiKey: env.AIRTABLE_API_KEY,
+    baseId: env.AIRTABLE_BASE_ID,
+  });
   process.exitCode = result.warnings.length ? 1 : 0;
 }
 

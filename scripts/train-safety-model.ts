@@ -28,7 +28,9 @@ function load(): Example[] {
   const rows: { level: SafetyLevel; category: string; message: string; history: string[] }[] = [];
   const dir = path.resolve("data/safety/train");
   const exclude = process.env.EXCLUDE;
-  for (const file of readdirSync(dir).filter((f) => f.endsWith(".jsonl") && !(exclude && f.includes(exclude))).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith(".jsonl") && !(exclude && f.includes(exclude)))
+    .sort()) {
     for (const line of readFileSync(path.join(dir, file), "utf8").split("\n")) {
       if (!line.trim()) continue;
       const r = JSON.parse(line) as { level: SafetyLevel; category?: string; message: string; history?: string[] };
@@ -44,7 +46,17 @@ function load(): Example[] {
   }
   return rows.map((r) => {
     const history = r.history.slice(-HISTORY_TURNS);
-    return { text: process.env.DIAG ? `${r.history.join(" | ")} || ${r.message}` : undefined, level: r.level, category: r.category, features: featurize(r.message, analyze(r.message), history, history.map((h) => analyze(h))) };
+    return {
+      text: process.env.DIAG ? `${r.history.join(" | ")} || ${r.message}` : undefined,
+      level: r.level,
+      category: r.category,
+      features: featurize(
+        r.message,
+        analyze(r.message),
+        history,
+        history.map((h) => analyze(h)),
+      ),
+    };
   });
 }
 
@@ -103,12 +115,14 @@ function score(w: Record<Head, Float64Array>, features: Map<number, number>): He
 
 function chooseThresholds(oof: { e: Example; s: HeadScores }[]): Record<Head, number> {
   const grid = Array.from({ length: 91 }, (_, i) => 0.05 + i * 0.01);
-  const rate = (rows: { s: HeadScores }[], head: Head, t: number) => (rows.length ? rows.filter((r) => r.s[head] >= t).length / rows.length : 0);
+  const rate = (rows: { s: HeadScores }[], head: Head, t: number) =>
+    rows.length ? rows.filter((r) => r.s[head] >= t).length / rows.length : 0;
   const benign = oof.filter((r) => r.e.level === "none");
   const belowHigh = oof.filter((r) => levelRank(r.e.level) <= levelRank("medium"));
   const negations = oof.filter((r) => r.e.category === "safe_negation");
   const medium = grid.find((t) => rate(benign, "medium", t) <= 0.025) ?? 0.9;
-  const high = grid.find((t) => rate(benign, "high", t) <= 0.02 && rate(negations, "high", t) <= 0.02 && rate(belowHigh, "high", t) <= 0.05) ?? 0.9;
+  const high =
+    grid.find((t) => rate(benign, "high", t) <= 0.02 && rate(negations, "high", t) <= 0.02 && rate(belowHigh, "high", t) <= 0.05) ?? 0.9;
   // Imminent: the threshold with the best F1 for imminent among messages that are at least high.
   const hard = oof.filter((r) => levelRank(r.e.level) >= levelRank("high"));
   let imminent = 0.5;
@@ -137,7 +151,10 @@ function main(): void {
   const examples = load();
   console.log(`examples: ${examples.length} (features in ${Date.now() - started} ms)`);
   const folds = 5;
-  const order = shuffled(examples.map((_, i) => i), 7);
+  const order = shuffled(
+    examples.map((_, i) => i),
+    7,
+  );
   const oof: { e: Example; s: HeadScores }[] = [];
   for (let f = 0; f < folds; f++) {
     const test = new Set(order.filter((_, i) => i % folds === f));
@@ -147,13 +164,22 @@ function main(): void {
   }
   const thresholds = chooseThresholds(oof);
   if (process.env.DIAG) {
-    for (const r of oof.filter((r) => r.e.level === "none").sort((a, b) => b.s.high - a.s.high).slice(0, 25)) console.log(r.s.high.toFixed(2), r.e.category, r.e.text);
+    for (const r of oof
+      .filter((r) => r.e.level === "none")
+      .sort((a, b) => b.s.high - a.s.high)
+      .slice(0, 25))
+      console.log(r.s.high.toFixed(2), r.e.category, r.e.text);
     for (const t of [0.3, 0.4, 0.5, 0.6, 0.7, 0.8]) {
       const hard = oof.filter((r) => levelRank(r.e.level) >= 3);
       const below = oof.filter((r) => levelRank(r.e.level) <= 2);
       const benign = oof.filter((r) => r.e.level === "none");
       const f = (rows: typeof oof, h: Head) => (rows.filter((r) => r.s[h] >= t).length / rows.length).toFixed(3);
-      console.log(`t=${t} high: recall ${f(hard, "high")} belowHigh ${f(below, "high")} benign ${f(benign, "high")} | medium head: benign ${f(benign, "medium")} medium-recall ${f(oof.filter((r) => r.e.level === "medium"), "medium")}`);
+      console.log(
+        `t=${t} high: recall ${f(hard, "high")} belowHigh ${f(below, "high")} benign ${f(benign, "high")} | medium head: benign ${f(benign, "medium")} medium-recall ${f(
+          oof.filter((r) => r.e.level === "medium"),
+          "medium",
+        )}`,
+      );
     }
   }
   const got = oof.map((r) => ({ want: r.e.level, got: levelFromScores(r.s, thresholds) }));
@@ -163,10 +189,34 @@ function main(): void {
   };
   console.log("thresholds", thresholds);
   console.log("out-of-fold, learned layer alone:");
-  console.log("  high+imminent ≥ high ", share((r) => levelRank(r.want) >= 3, (r) => levelRank(r.got) >= 3));
-  console.log("  imminent exact       ", share((r) => r.want === "imminent", (r) => r.got === "imminent"));
-  console.log("  medium ≥ medium      ", share((r) => r.want === "medium", (r) => levelRank(r.got) >= 2));
-  console.log("  benign ≥ medium      ", share((r) => r.want === "none", (r) => levelRank(r.got) >= 2));
+  console.log(
+    "  high+imminent ≥ high ",
+    share(
+      (r) => levelRank(r.want) >= 3,
+      (r) => levelRank(r.got) >= 3,
+    ),
+  );
+  console.log(
+    "  imminent exact       ",
+    share(
+      (r) => r.want === "imminent",
+      (r) => r.got === "imminent",
+    ),
+  );
+  console.log(
+    "  medium ≥ medium      ",
+    share(
+      (r) => r.want === "medium",
+      (r) => levelRank(r.got) >= 2,
+    ),
+  );
+  console.log(
+    "  benign ≥ medium      ",
+    share(
+      (r) => r.want === "none",
+      (r) => levelRank(r.got) >= 2,
+    ),
+  );
 
   const weights = Object.fromEntries(HEADS.map((h) => [h, trainHead(examples, h)])) as Record<Head, Float64Array>;
   const model: ModelFile = {

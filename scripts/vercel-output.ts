@@ -67,7 +67,8 @@ export function checkVercelOutput(root: string, outputDir = path.join(root, ".ve
     if (built.handler !== `${name}.js`) problems.push(`${file}: handler is ${built.handler}`);
     const pattern = byFile.get(file);
     const wanted = pattern ? config.functions?.[pattern]?.maxDuration : undefined;
-    if (wanted !== undefined && built.maxDuration !== wanted) problems.push(`${file}: maxDuration ${built.maxDuration}, vercel.json says ${wanted}`);
+    if (wanted !== undefined && built.maxDuration !== wanted)
+      problems.push(`${file}: maxDuration ${built.maxDuration}, vercel.json says ${wanted}`);
     if (!built.runtime?.startsWith("nodejs")) problems.push(`${file}: runtime ${built.runtime}`);
   }
   for (const name of builtFunctions(path.join(outputDir, "functions"))) {
@@ -80,11 +81,13 @@ export function checkVercelOutput(root: string, outputDir = path.join(root, ".ve
   };
   const crons = output.crons ?? [];
   for (const cron of config.crons ?? []) {
-    if (!crons.some((c) => c.path === cron.path && c.schedule === cron.schedule)) problems.push(`cron ${cron.path} (${cron.schedule}) missing from the output`);
+    if (!crons.some((c) => c.path === cron.path && c.schedule === cron.schedule))
+      problems.push(`cron ${cron.path} (${cron.schedule}) missing from the output`);
     if (!expected.has(cron.path.replace(/^\//, ""))) problems.push(`cron ${cron.path} has no function`);
   }
   const routes = output.routes ?? [];
-  const appliesTo = (key: string, value: string, pathname: string) => routes.some((r) => r.headers?.[key] === value && new RegExp(r.src ?? "^$").test(pathname));
+  const appliesTo = (key: string, value: string, pathname: string) =>
+    routes.some((r) => r.headers?.[key] === value && new RegExp(r.src ?? "^$").test(pathname));
   for (const rule of config.headers ?? []) {
     // A path the rule is meant for: "/api/(.*)" → /api/health, "/(.*)" → /health.
     const sample = rule.source.replace(/\([^)]*\)/g, "health");

@@ -126,7 +126,7 @@ export async function enqueueBillingEvent(kv: Kv, event: BillingEvent): Promise<
 }
 
 const id = (value: unknown): string | undefined =>
-  typeof value === "string" ? value : typeof (value as { id?: unknown })?.id === "string" ? ((value as { id: string }).id) : undefined;
+  typeof value === "string" ? value : typeof (value as { id?: unknown })?.id === "string" ? (value as { id: string }).id : undefined;
 
 /** The subscription an invoice belongs to, across API versions (top level, or parent details). */
 function invoiceSubscription(invoice: Record<string, unknown>): string | undefined {
@@ -157,7 +157,10 @@ interface SubscriptionState {
  * truth). Without, the newest event wins per subscription; on a tie a terminal state wins.
  * Returns null when this event is older than what was already applied.
  */
-async function resolveState(kv: Kv, input: { subscriptionId?: string; status: Status; created: number }): Promise<SubscriptionState | null> {
+async function resolveState(
+  kv: Kv,
+  input: { subscriptionId?: string; status: Status; created: number },
+): Promise<SubscriptionState | null> {
   if (!input.subscriptionId) return { status: input.status, at: input.created };
   if (billingConfig.load().STRIPE_SECRET_KEY) {
     const current = await retrieveSubscriptionStatus(input.subscriptionId);
@@ -176,7 +179,10 @@ async function resolveState(kv: Kv, input: { subscriptionId?: string; status: St
   return state;
 }
 
-async function findUser(records: RecordsStore, by: { customerId?: string; healingName?: string; email?: string }): Promise<StoredRecord | undefined> {
+async function findUser(
+  records: RecordsStore,
+  by: { customerId?: string; healingName?: string; email?: string },
+): Promise<StoredRecord | undefined> {
   if (by.healingName) {
     const user = await findUserByName(records, by.healingName);
     if (user) return user;
@@ -237,7 +243,11 @@ export async function applyBillingEvent(event: BillingEvent, ctx: { records: Rec
   const name = String(user.fields["Healing Name"]);
   if (state) await ctx.kv.set(planKey(name), planFor(state.status), { ttlSeconds: 600 });
 
-  const participant = { healingName: name, email: (user.fields.Email as string | undefined) ?? email, plan: state ? planFor(state.status) : undefined };
+  const participant = {
+    healingName: name,
+    email: (user.fields.Email as string | undefined) ?? email,
+    plan: state ? planFor(state.status) : undefined,
+  };
   if (event.type === "invoice.payment_failed") {
     await emitJourneyEvent(ctx.kv, { ...participant, event: "subscription.payment_failed", key: id(o.id) ?? event.id });
   } else if (state?.status === "canceled") {
@@ -254,7 +264,8 @@ export function billingStepHandler(ctx: () => Promise<{ records: RecordsStore; k
       if (!event) return;
       // Steps queued before the edge checked shapes (or edited by hand) get the same check.
       const checked = parseStripeEvent({ id: event.id, type: event.type, created: event.created, data: { object: event.object } });
-      if (!checked.ok || !checked.parsed.handled) throw new PermanentStepError(`Malformed billing event: ${checked.ok ? "unhandled type" : checked.problem}`);
+      if (!checked.ok || !checked.parsed.handled)
+        throw new PermanentStepError(`Malformed billing event: ${checked.ok ? "unhandled type" : checked.problem}`);
       return applyBillingEvent(checked.parsed.event, await ctx());
     },
   };

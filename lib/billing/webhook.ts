@@ -14,7 +14,9 @@ export async function receiveStripeEvent(raw: string, signature: string | null):
   const verified = await verifyStripeEvent(raw, signature ?? "", secret);
   if (!verified.handled) return { answer: { received: true, ignored: verified.type }, queued: false };
   const payload = verified.event;
-  const outcome = await processOnce({ key: `stripe:event:${payload.id}`, ttlSeconds: 30 * 86_400, name: "billing" }, (store) => enqueueBillingEvent(store, payload));
+  const outcome = await processOnce({ key: `stripe:event:${payload.id}`, ttlSeconds: 30 * 86_400, name: "billing" }, (store) =>
+    enqueueBillingEvent(store, payload),
+  );
   if (outcome.duplicate) return { answer: { received: true, duplicate: true }, queued: false };
   return { answer: { received: true }, queued: true };
 }

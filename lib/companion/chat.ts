@@ -26,7 +26,6 @@ import { SAFETY_MODEL, type ChatDone, type ChatEvents } from "./outcome.js";
 export { FALLBACK_MODEL, SAFETY_MODEL, type ChatDone, type ChatEvents, type ChatSafety } from "./outcome.js";
 import { systemPrompt, trimHistory, type Turn } from "./persona.js";
 
-
 export const ChatInput = z.strictObject({
   message: trimmedText(4000),
   healingName: healingNameSchema.optional(),
@@ -41,16 +40,18 @@ export const ChatInput = z.strictObject({
 });
 export type ChatInput = z.infer<typeof ChatInput>;
 
-
 export interface ChatSession {
   conversationId: string;
   /** Produces the reply; always resolves (failures become a gentle fallback). */
   run(events: ChatEvents): Promise<ChatDone>;
 }
 
-
 /** A turn answered by the safe reply alone: no LLM, no limiter; `remember` stores it when consented. */
-export function hardStopSession(assessment: Assessment, conversationId: string, remember: (reply: string) => Promise<void> = async () => undefined): ChatSession {
+export function hardStopSession(
+  assessment: Assessment,
+  conversationId: string,
+  remember: (reply: string) => Promise<void> = async () => undefined,
+): ChatSession {
   return {
     conversationId,
     async run(events) {
@@ -73,7 +74,13 @@ async function boundedWait(work: Promise<unknown>, ms: number): Promise<void> {
     timer = setTimeout(resolve, ms);
     timer.unref?.();
   });
-  await Promise.race([work.then(() => undefined, () => undefined), timeout]);
+  await Promise.race([
+    work.then(
+      () => undefined,
+      () => undefined,
+    ),
+    timeout,
+  ]);
   clearTimeout(timer);
 }
 
@@ -86,10 +93,7 @@ function backendBudgetMs(): number {
   }
 }
 
-export async function startChat(
-  input: ChatInput,
-  ctx: { headers: Headers; ip: string; kv: () => Promise<Kv> },
-): Promise<ChatSession> {
+export async function startChat(input: ChatInput, ctx: { headers: Headers; ip: string; kv: () => Promise<Kv> }): Promise<ChatSession> {
   const conversationId = input.conversationId ?? newConversationId();
   const store = await ctx.kv().catch(warnAndReturn("chat.kv_unavailable", null));
   const consented = input.consent === true;
@@ -126,7 +130,15 @@ export async function startChat(
   }
 
   const userTurns = context.filter((t) => t.role === "user").map((t) => t.content);
-  const assessInput: AssessInput = { message: input.message, history: userTurns, source: "chat", country: input.country, headers: ctx.headers, healingName: input.healingName, clientIp: ctx.ip };
+  const assessInput: AssessInput = {
+    message: input.message,
+    history: userTurns,
+    source: "chat",
+    country: input.country,
+    headers: ctx.headers,
+    healingName: input.healingName,
+    clientIp: ctx.ip,
+  };
   const deps = { report: reportCrisis };
   const offline = assess(assessInput, deps);
   log.info("chat.screened", { conversationId, level: offline.level, signals: offline.signals, decidedBy: offline.decidedBy });
@@ -155,11 +167,16 @@ export async function startChat(
   // A message that screens high or imminent is answered whatever the limits; everything else is limited.
   // The participant's plan picks their daily allowance; unknown or unreachable means free.
   const plan = input.healingName
-    ? budget.within(planOf({ kv: store, records }, input.healingName), () => "free" as const).catch(warnAndReturn("chat.plan_unavailable", "free" as const))
+    ? budget
+        .within(planOf({ kv: store, records }, input.healingName), () => "free" as const)
+        .catch(warnAndReturn("chat.plan_unavailable", "free" as const))
     : undefined;
   await enforceLimit("chat:ip", ctx.ip, { within: budget.within });
   // Counted per participant (any spelling of the name), under a hash: no name in a limiter key.
-  if (input.healingName) await enforceLimit((await plan) === "member" ? "chat:member" : "chat:free", participantKey(input.healingName), { within: budget.within });
+  if (input.healingName)
+    await enforceLimit((await plan) === "member" ? "chat:member" : "chat:free", participantKey(input.healingName), {
+      within: budget.within,
+    });
 
   const env = companionConfig.load();
   // Backends that used up the whole budget before the reply (limits, plan) are not waited for after it.

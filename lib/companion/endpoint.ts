@@ -31,7 +31,10 @@ export async function openChatTurn(request: Request): Promise<OpenedTurn> {
   } catch (error) {
     // A crisis message is answered whatever is wrong with the link: identity never gates it.
     // The name is not the sender's to use here: the Crisis Event and the reply go without it.
-    const crisis = error instanceof ApiError && IDENTITY_ERROR_CODES.has(error.code) ? crisisOnly({ ...(body as object), healingName: undefined }, request) : null;
+    const crisis =
+      error instanceof ApiError && IDENTITY_ERROR_CODES.has(error.code)
+        ? crisisOnly({ ...(body as object), healingName: undefined }, request)
+        : null;
     const limited = crisis ? null : limitedWithSafety(error, body, request);
     if (limited) return { refused: limited };
     if (!crisis) throw error;
@@ -47,7 +50,10 @@ function limitedWithSafety(error: unknown, body: unknown, request: Request): Res
   const input = screenable(body, "message");
   const assessment = input && assess({ ...input, source: "chat", headers: request.headers }, { report: () => undefined });
   if (!assessment || levelRank(assessment.level) < levelRank("medium")) return null;
-  return json({ error: { code: error.code, message: error.message }, safety: safetyView(assessment) }, { status: error.status, headers: error.headers });
+  return json(
+    { error: { code: error.code, message: error.message }, safety: safetyView(assessment) },
+    { status: error.status, headers: error.headers },
+  );
 }
 
 /** An invalid body whose message is a crisis still gets the crisis answer (nothing is stored). */

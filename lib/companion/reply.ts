@@ -71,14 +71,24 @@ export async function companionReply(input: {
     judge ? judge({ message: input.message, history: input.history }) : Promise.resolve(null),
   ]);
 
-  let result = { level: input.offline.level, categories: input.offline.categories, signals: input.offline.signals, decidedBy: input.offline.decidedBy };
+  let result = {
+    level: input.offline.level,
+    categories: input.offline.categories,
+    signals: input.offline.signals,
+    decidedBy: input.offline.decidedBy,
+  };
   if (scores) {
     const moderated: SafetyLevel =
-      scores.selfHarmIntent >= input.threshold || scores.selfHarmInstructions >= input.threshold ? "high" : scores.selfHarm >= input.threshold ? "medium" : "none";
+      scores.selfHarmIntent >= input.threshold || scores.selfHarmInstructions >= input.threshold
+        ? "high"
+        : scores.selfHarm >= input.threshold
+          ? "medium"
+          : "none";
     result = raiseTo(result, moderated, ["self_harm"], "moderation");
   }
   if (opinion) result = raiseTo(result, opinion.level, opinion.categories, "judge");
-  const settled = result.decidedBy === input.offline.decidedBy && result.level === input.offline.level ? input.offline : input.escalate(result);
+  const settled =
+    result.decidedBy === input.offline.decidedBy && result.level === input.offline.level ? input.offline : input.escalate(result);
   if (settled !== input.offline) log.info("chat.second_opinion_raised", { level: settled.level, decidedBy: settled.decidedBy });
   const safety = safetyView(settled);
   input.events.onSafety(safety);

@@ -28,7 +28,13 @@ export function isUiChatBody(body: unknown): body is { id?: unknown; messages: u
 function textOf(message: UiMessageLike): string {
   if (Array.isArray(message.parts)) {
     return message.parts
-      .filter((part: unknown): part is { type: "text"; text: string } => typeof part === "object" && part !== null && (part as { type?: unknown }).type === "text" && typeof (part as { text?: unknown }).text === "string")
+      .filter(
+        (part: unknown): part is { type: "text"; text: string } =>
+          typeof part === "object" &&
+          part !== null &&
+          (part as { type?: unknown }).type === "text" &&
+          typeof (part as { text?: unknown }).text === "string",
+      )
       .map((part) => part.text)
       .join("");
   }
@@ -40,7 +46,11 @@ export function chatBodyFromUi(body: { id?: unknown; messages: unknown[] } & Rec
   const messages = body.messages.filter((m): m is UiMessageLike => typeof m === "object" && m !== null);
   const last = messages.at(-1);
   const message = last && last.role === "user" ? textOf(last) : "";
-  if (!message.trim()) throw new ApiError("unprocessable_entity", "Invalid request body — messages: the last message must be a user message with a text part.");
+  if (!message.trim())
+    throw new ApiError(
+      "unprocessable_entity",
+      "Invalid request body — messages: the last message must be a user message with a text part.",
+    );
   const history = messages
     .slice(0, -1)
     .filter((m) => m.role === "user" || m.role === "assistant")

@@ -17,9 +17,16 @@ import { requireScreenable } from "../safety/input.js";
 import { countryFromParam, resolveCountry, resourcesFor } from "../safety/resources.js";
 
 /** The Crisis Event and alert, after the answer; the outbox and stores load only when one is needed. */
-const report = (event: CrisisEventPayload) => runAfter("crisis.report", async () => (await import("../delivery/drain.js")).reportCrisis(event));
+const report = (event: CrisisEventPayload) =>
+  runAfter("crisis.report", async () => (await import("../delivery/drain.js")).reportCrisis(event));
 
-const answer = (a: Assessment) => ({ level: a.level, categories: a.categories, decidedBy: a.decidedBy, resources: a.resources, response: a.reply });
+const answer = (a: Assessment) => ({
+  level: a.level,
+  categories: a.categories,
+  decidedBy: a.decidedBy,
+  resources: a.resources,
+  response: a.reply,
+});
 
 /** POST: the screen's answer; a body that cannot be read still gets the resources for the caller's country. */
 export async function screenRequest(request: Request): Promise<Response> {
@@ -38,7 +45,10 @@ async function assessRequest(request: Request): Promise<Response> {
   const input = requireScreenable(body);
   // The judge and the rate limiter load only when they can be used: the crisis path stays the lightest cold start.
   const judge = envValue("OPENAI_API_KEY") ? (await import("../safety/judge.js")).judgeOpinion() : undefined;
-  const assessment = await assessWithJudge({ ...input, source: "crisis", headers: request.headers, clientIp: clientIp(request) }, { report, judge });
+  const assessment = await assessWithJudge(
+    { ...input, source: "crisis", headers: request.headers, clientIp: clientIp(request) },
+    { report, judge },
+  );
   // A person at risk is never rate limited; anyone else still gets the resources with the 429.
   if (!assessment.hardStop) {
     try {
@@ -57,7 +67,10 @@ export function resourcesAnswer(request: Request): { country: string; resources:
   const requested = new URL(request.url).searchParams.get("country") ?? undefined;
   const code = requested === undefined ? undefined : countryFromParam(requested);
   if (requested !== undefined && !code) {
-    throw new ApiError("bad_request", "The 'country' query parameter must be a two-letter country code (such as DE) or a country name in English (such as Germany).");
+    throw new ApiError(
+      "bad_request",
+      "The 'country' query parameter must be a two-letter country code (such as DE) or a country name in English (such as Germany).",
+    );
   }
   const where = resolveCountry({ bodyCountry: code, headers: request.headers, defaultCountry: defaultCountry() });
   return { country: where, resources: resourcesFor(where) };

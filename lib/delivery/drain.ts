@@ -6,7 +6,15 @@
 import { z } from "zod";
 import { runAfter } from "../platform/background.js";
 import { defineConfig, intFromEnv } from "../platform/config/env.js";
-import { CRISIS_ALERT_STEP, CRISIS_RECORD_STEP, crisisAlertHandler, crisisRecordHandler, enqueueCrisisEvent, isRepeat, type CrisisEventPayload } from "../crisis-events/crisis-events.js";
+import {
+  CRISIS_ALERT_STEP,
+  CRISIS_RECORD_STEP,
+  crisisAlertHandler,
+  crisisRecordHandler,
+  enqueueCrisisEvent,
+  isRepeat,
+  type CrisisEventPayload,
+} from "../crisis-events/crisis-events.js";
 import { describeError, log, warnAndReturn } from "../platform/log.js";
 import { kv } from "../platform/kv/index.js";
 import { drain, hasDueSteps, type Backlog, type DrainResult, type StepHandlers } from "../platform/outbox/outbox.js";
@@ -154,7 +162,10 @@ function scheduleNextDrain(hop: number): void {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), 2000);
     try {
-      const response = await fetch(url, { headers: env.CRON_SECRET ? { authorization: `Bearer ${env.CRON_SECRET}` } : {}, signal: controller.signal });
+      const response = await fetch(url, {
+        headers: env.CRON_SECRET ? { authorization: `Bearer ${env.CRON_SECRET}` } : {},
+        signal: controller.signal,
+      });
       log.info("outbox.drain_next_called", { hop: hop + 1, status: response.status });
     } catch (error) {
       if ((error as Error).name !== "AbortError") throw error;

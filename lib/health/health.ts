@@ -61,9 +61,12 @@ export function activeBackends(): BackendReport {
         );
       }
     }
-    if (!safeLoad(() => billingConfig.load().STRIPE_WEBHOOK_SECRET)) warnings.push("billing: STRIPE_WEBHOOK_SECRET is not set; Stripe webhooks answer 503");
+    if (!safeLoad(() => billingConfig.load().STRIPE_WEBHOOK_SECRET))
+      warnings.push("billing: STRIPE_WEBHOOK_SECRET is not set; Stripe webhooks answer 503");
     if (!safeLoad(() => participantConfig.load().PARTICIPANT_SECRET)) {
-      warnings.push("participants: PARTICIPANT_SECRET is not set; personal links cannot be made or checked (welcome emails wait in the outbox, reflections answer 503)");
+      warnings.push(
+        "participants: PARTICIPANT_SECRET is not set; personal links cannot be made or checked (welcome emails wait in the outbox, reflections answer 503)",
+      );
     }
   }
   return { backends, problems, warnings };
@@ -125,7 +128,8 @@ async function runProbe(name: string, budgetMs: number): Promise<Check> {
     return ms() > budgetMs / 2 ? { state: "degraded", ms: ms(), detail: "slow" } : { state: "ok", ms: ms() };
   } catch (error) {
     if (error instanceof ConfigError) return { state: "down", ms: ms(), detail: `check ${error.variables.join(", ")}` };
-    if (error instanceof RecordsError && (error.code === "RATE_LIMITED" || error.code === "BUSY")) return { state: "degraded", ms: ms(), detail: error.code };
+    if (error instanceof RecordsError && (error.code === "RATE_LIMITED" || error.code === "BUSY"))
+      return { state: "degraded", ms: ms(), detail: error.code };
     const code = (error as { code?: unknown }).code;
     return { state: "down", ms: ms(), detail: typeof code === "string" ? code : error instanceof Error ? error.name : "error" };
   }
@@ -136,17 +140,24 @@ const TIMEOUT = Symbol("timeout");
 type Outbox = Awaited<ReturnType<typeof outboxStatus>>;
 
 /** Probe every service in parallel, each within the budget; with the outbox backlog and the records pace. */
-export async function deepHealth(): Promise<BackendReport & { status: "ok" | "degraded" | "down"; checks: Record<string, Check> } & Partial<Outbox>> {
+export async function deepHealth(): Promise<
+  BackendReport & { status: "ok" | "degraded" | "down"; checks: Record<string, Check> } & Partial<Outbox>
+> {
   const report = activeBackends();
   const { HEALTH_PROBE_BUDGET_MS: budgetMs } = config.load();
   const names = Object.keys(PROBES);
   const [results, outbox] = await Promise.all([
     Promise.all(names.map((name) => runProbe(name, budgetMs))),
     // Only kv reads; left out when kv cannot answer in time or fails (its own check says why).
-    within(outboxStatus().catch(() => undefined), budgetMs, () => undefined),
+    within(
+      outboxStatus().catch(() => undefined),
+      budgetMs,
+      () => undefined,
+    ),
   ]);
   const checks = Object.fromEntries(names.map((name, i) => [name, results[i]!]));
   const down = names.some((name) => REQUIRED.has(name) && checks[name]!.state === "down");
-  const impaired = report.problems.length > 0 || report.warnings.length > 0 || results.some((c) => c.state === "down" || c.state === "degraded");
+  const impaired =
+    report.problems.length > 0 || report.warnings.length > 0 || results.some((c) => c.state === "down" || c.state === "degraded");
   return { status: down ? "down" : impaired ? "degraded" : "ok", checks, ...(outbox ?? {}), ...report };
 }

@@ -118,7 +118,10 @@ export interface Participant {
 }
 
 /** Map a submission to a participant, or the reason it cannot become one. */
-export function readParticipant(response: NonNullable<TypeformPayload["form_response"]>, map: FieldMap): Participant | { rejected: string } {
+export function readParticipant(
+  response: NonNullable<TypeformPayload["form_response"]>,
+  map: FieldMap,
+): Participant | { rejected: string } {
   const byRef = new Map<string, AnswerValue>();
   for (const [ref, value] of Object.entries(response.hidden ?? {})) {
     if (typeof value === "string" || typeof value === "boolean" || typeof value === "number") byRef.set(ref, value);
@@ -192,7 +195,9 @@ export async function upsertParticipant(records: RecordsStore, p: IntakeUserPayl
   return (await records.create("Users", [{ ...fields, "Created At": new Date().toISOString() }]))[0]!;
 }
 
-export function intakeStepHandlers(ctx: () => Promise<{ records: RecordsStore; kv?: Kv | null }>): Pick<StepHandlers, "intake.user" | "intake.rejected"> {
+export function intakeStepHandlers(
+  ctx: () => Promise<{ records: RecordsStore; kv?: Kv | null }>,
+): Pick<StepHandlers, "intake.user" | "intake.rejected"> {
   const user: StepHandler<IntakeUserPayload> = {
     batchSize: 1,
     async run([payload]) {
@@ -212,7 +217,9 @@ export function intakeStepHandlers(ctx: () => Promise<{ records: RecordsStore; k
   const rejected: StepHandler<IntakeRejectedPayload> = {
     batchSize: 10,
     async run(payloads) {
-      await (await ctx()).records.upsert("Intake Rejections", {
+      await (
+        await ctx()
+      ).records.upsert("Intake Rejections", {
         mergeOn: ["Token"],
         records: payloads.map((p) => ({ Token: p.token, "Form ID": p.formId, Reason: p.reason, "Received At": p.receivedAt })),
       });

@@ -11,15 +11,14 @@ import { processOnce } from "../platform/webhooks.js";
 import { verifyTypeformSignature } from "../vendors/typeform/signature.js";
 import { enqueueIntake, enqueueRejection, readParticipant, TypeformPayload, typeformConfig } from "./intake.js";
 
-export type IntakeAnswer =
-  | { status: "ignored" | "duplicate" | "accepted" }
-  | { status: "rejected"; reason: string };
+export type IntakeAnswer = { status: "ignored" | "duplicate" | "accepted" } | { status: "rejected"; reason: string };
 
 /** The answer for Typeform, and whether new steps were queued (the caller drains them briefly). */
 export async function receiveTypeform(raw: string, signature: string | null): Promise<{ answer: IntakeAnswer; queued: boolean }> {
   const env = typeformConfig.load();
   if (env.TYPEFORM_WEBHOOK_SECRET) {
-    if (!verifyTypeformSignature(raw, signature, env.TYPEFORM_WEBHOOK_SECRET)) throw new ApiError("unauthorized", "Missing or invalid Typeform-Signature.");
+    if (!verifyTypeformSignature(raw, signature, env.TYPEFORM_WEBHOOK_SECRET))
+      throw new ApiError("unauthorized", "Missing or invalid Typeform-Signature.");
   } else if (env.VERCEL) {
     throw new ApiError("not_configured", "Set TYPEFORM_WEBHOOK_SECRET to accept Typeform webhooks.");
   } else log.warn("intake.unsigned_local");
@@ -29,16 +28,24 @@ export async function receiveTypeform(raw: string, signature: string | null): Pr
   const response = parsed.data.form_response;
   if (parsed.data.event_type !== "form_response" || !response) return { answer: { status: "ignored" }, queued: false };
 
-  const outcome = await processOnce({ key: `typeform:${hashKey(response.token)}`, ttlSeconds: 90 * 86_400, name: "intake" }, async (store): Promise<IntakeAnswer> => {
-    const participant = readParticipant(response, env.TYPEFORM_FIELD_MAP);
-    if ("rejected" in participant) {
-      await enqueueRejection(store, { token: response.token, formId: response.form_id, reason: participant.rejected, receivedAt: new Date().toISOString() });
-      log.info("intake.rejected", { formId: response.form_id, reason: participant.rejected });
-      return { status: "rejected", reason: participant.rejected };
-    }
-    await enqueueIntake(store, { ...participant, token: response.token, submittedAt: response.submitted_at ?? new Date().toISOString() });
-    return { status: "accepted" };
-  });
+  const outcome = await processOnce(
+    { key: `typeform:${hashKey(response.token)}`, ttlSeconds: 90 * 86_400, name: "intake" },
+    async (store): Promise<IntakeAnswer> => {
+      const participant = readParticipant(response, env.TYPEFORM_FIELD_MAP);
+      if ("rejected" in participant) {
+        await enqueueRejection(store, {
+          token: response.token,
+          formId: response.form_id,
+          reason: participant.rejected,
+          receivedAt: new Date().toISOString(),
+        });
+        log.info("intake.rejected", { formId: response.form_id, reason: participant.rejected });
+        return { status: "rejected", reason: participant.rejected };
+      }
+      await enqueueIntake(store, { ...participant, token: response.token, submittedAt: response.submitted_at ?? new Date().toISOString() });
+      return { status: "accepted" };
+    },
+  );
   if (outcome.duplicate) return { answer: { status: "duplicate" }, queued: false };
   return { answer: outcome.result, queued: true };
 }

@@ -16,7 +16,14 @@ import { withChatLink } from "../participants/links.js";
 import { nameKey, participantKey } from "../participants/names.js";
 import { findUserByName } from "../participants/repository.js";
 
-export const JOURNEY_EVENTS = ["intake.completed", "subscription.active", "subscription.payment_failed", "subscription.canceled", "reflection.milestone", "participant.link_reissued"] as const;
+export const JOURNEY_EVENTS = [
+  "intake.completed",
+  "subscription.active",
+  "subscription.payment_failed",
+  "subscription.canceled",
+  "reflection.milestone",
+  "participant.link_reissued",
+] as const;
 export type JourneyEvent = (typeof JOURNEY_EVENTS)[number];
 
 const Actions = z.strictObject({
@@ -32,7 +39,11 @@ export type JourneyActions = z.infer<typeof Actions>;
 export const DEFAULT_JOURNEYS: Record<JourneyEvent, JourneyActions> = {
   // CHATLINK: the participant's personal link to the companion, minted when the step is sent.
   "intake.completed": { mergeFields: { HNAME: "healingName", CHATLINK: "chatLink" }, addTags: ["intake-completed"], removeTags: [] },
-  "subscription.active": { mergeFields: { HNAME: "healingName", PLAN: "plan" }, addTags: ["member"], removeTags: ["payment-failed", "canceled"] },
+  "subscription.active": {
+    mergeFields: { HNAME: "healingName", PLAN: "plan" },
+    addTags: ["member"],
+    removeTags: ["payment-failed", "canceled"],
+  },
   "subscription.payment_failed": { mergeFields: { HNAME: "healingName" }, addTags: ["payment-failed"], removeTags: [] },
   "subscription.canceled": { mergeFields: { HNAME: "healingName", PLAN: "plan" }, addTags: ["canceled"], removeTags: ["member"] },
   "reflection.milestone": { mergeFields: { HNAME: "healingName" }, addTags: ["reflection-{milestone}"], removeTags: [] },
@@ -44,25 +55,27 @@ const Overrides = z.partialRecord(z.enum(JOURNEY_EVENTS), Actions);
 
 const journeysConfig = defineConfig(
   "journeys",
-  z
-    .object({ JOURNEYS_CONFIG: z.string().optional(), JOURNEYS_CONFIG_FILE: z.string().optional() })
-    .transform((env, ctx) => {
-      const source = env.JOURNEYS_CONFIG ?? (env.JOURNEYS_CONFIG_FILE ? readFileSync(env.JOURNEYS_CONFIG_FILE, "utf8") : "{}");
-      const variable = env.JOURNEYS_CONFIG ? "JOURNEYS_CONFIG" : "JOURNEYS_CONFIG_FILE";
-      let json: unknown;
-      try {
-        json = JSON.parse(source);
-      } catch {
-        ctx.addIssue({ code: "custom", path: [variable], message: "is not valid JSON" });
-        return z.NEVER;
-      }
-      const parsed = Overrides.safeParse(json);
-      if (!parsed.success) {
-        ctx.addIssue({ code: "custom", path: [variable], message: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") });
-        return z.NEVER;
-      }
-      return { ...DEFAULT_JOURNEYS, ...parsed.data };
-    }),
+  z.object({ JOURNEYS_CONFIG: z.string().optional(), JOURNEYS_CONFIG_FILE: z.string().optional() }).transform((env, ctx) => {
+    const source = env.JOURNEYS_CONFIG ?? (env.JOURNEYS_CONFIG_FILE ? readFileSync(env.JOURNEYS_CONFIG_FILE, "utf8") : "{}");
+    const variable = env.JOURNEYS_CONFIG ? "JOURNEYS_CONFIG" : "JOURNEYS_CONFIG_FILE";
+    let json: unknown;
+    try {
+      json = JSON.parse(source);
+    } catch {
+      ctx.addIssue({ code: "custom", path: [variable], message: "is not valid JSON" });
+      return z.NEVER;
+    }
+    const parsed = Overrides.safeParse(json);
+    if (!parsed.success) {
+      ctx.addIssue({
+        code: "custom",
+        path: [variable],
+        message: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "),
+      });
+      return z.NEVER;
+    }
+    return { ...DEFAULT_JOURNEYS, ...parsed.data };
+  }),
 );
 
 export function journeyTable(): Record<JourneyEvent, JourneyActions> {
@@ -103,7 +116,6 @@ declare module "../platform/outbox/steps.js" {
   }
 }
 
-
 /**
  * Queue the actions of an event for a participant, once per (participant, event key). Returns
  * false when this event was already applied. The participant is their email when known, else
@@ -132,7 +144,9 @@ export async function emitJourneyEvent(
           .map(([field, attribute]) => [field, attributes[attribute]])
           .filter((entry): entry is [string, string] => Boolean(entry[1])),
       ),
-      linkFields: Object.entries(actions.mergeFields).filter(([, attribute]) => attribute === "chatLink").map(([field]) => field),
+      linkFields: Object.entries(actions.mergeFields)
+        .filter(([, attribute]) => attribute === "chatLink")
+        .map(([field]) => field),
       addTags: actions.addTags.map(render),
       removeTags: actions.removeTags.map(render),
       trigger: actions.trigger,
@@ -140,7 +154,8 @@ export async function emitJourneyEvent(
     const base = `journey:${participant}:${input.event}:${slug(input.key)}`;
     const member = await enqueue(kv, { kind: MEMBER_STEP, id: `${base}:member`, payload });
     const after = [member.id];
-    if (payload.addTags.length || payload.removeTags.length) after.push((await enqueue(kv, { kind: TAGS_STEP, id: `${base}:tags`, payload, after })).id);
+    if (payload.addTags.length || payload.removeTags.length)
+      after.push((await enqueue(kv, { kind: TAGS_STEP, id: `${base}:tags`, payload, after })).id);
     if (payload.trigger) await enqueue(kv, { kind: TRIGGER_STEP, id: `${base}:trigger`, payload, after });
     return true;
   } catch (error) {
@@ -161,7 +176,12 @@ export async function emitMilestone(store: () => Promise<Kv>, input: { healingNa
     await emitJourneyEvent(await store(), { event: "reflection.milestone", key: slug(input.milestone), ...input });
   } catch (error) {
     log.error("journey.milestone_not_queued", { milestone: slug(input.milestone), ...describeError(error) });
-    throw new ApiError("service_unavailable", "Your reflection was not saved: our storage is unreachable right now. Please send it again in a minute (with the same submissionId, it is still stored once).", { "retry-after": "60" }, error);
+    throw new ApiError(
+      "service_unavailable",
+      "Your reflection was not saved: our storage is unreachable right now. Please send it again in a minute (with the same submissionId, it is still stored once).",
+      { "retry-after": "60" },
+      error,
+    );
   }
 }
 
@@ -174,7 +194,9 @@ export const emailKey = (name: string) => `email:${participantKey(name)}`;
  * its emails. Kept as long as a step waits for an email.
  */
 export async function rememberEmail(kv: Kv, name: string, email: string): Promise<void> {
-  await kv.set(emailKey(name), email, { ttlSeconds: EMAIL_WAIT_MS / 1000 }).catch(warnAndReturn("journeys.email_cache_unavailable", undefined));
+  await kv
+    .set(emailKey(name), email, { ttlSeconds: EMAIL_WAIT_MS / 1000 })
+    .catch(warnAndReturn("journeys.email_cache_unavailable", undefined));
 }
 /** How long a journey step waits for the intake to give the participant's email. */
 const EMAIL_WAIT_MS = 7 * 86_400_000;
@@ -184,7 +206,9 @@ export async function journeyLog(kv: Kv, limit = 200): Promise<Record<string, un
   return (await kv.zrangeByScore(JOURNEY_LOG, Number.MAX_SAFE_INTEGER, limit)).map((entry) => JSON.parse(entry) as Record<string, unknown>);
 }
 
-export function journeyStepHandlers(ctx: () => Promise<{ records: RecordsStore; kv: Kv }>): Pick<StepHandlers, "mailchimp.member" | "mailchimp.tags" | "mailchimp.trigger"> {
+export function journeyStepHandlers(
+  ctx: () => Promise<{ records: RecordsStore; kv: Kv }>,
+): Pick<StepHandlers, "mailchimp.member" | "mailchimp.tags" | "mailchimp.trigger"> {
   async function emailOf(payload: JourneyStepPayload, records: RecordsStore, kv: Kv): Promise<string | StepResult> {
     if (payload.email) return payload.email;
     const cached = await kv.get(emailKey(payload.healingName)).catch(warnAndReturn("journeys.email_cache_unavailable", null));
@@ -203,7 +227,10 @@ export function journeyStepHandlers(ctx: () => Promise<{ records: RecordsStore; 
     return email;
   }
 
-  const step = (action: "member" | "tags" | "trigger", send: (email: string, p: JourneyStepPayload) => Promise<unknown>): StepHandler<JourneyStepPayload> => ({
+  const step = (
+    action: "member" | "tags" | "trigger",
+    send: (email: string, p: JourneyStepPayload) => Promise<unknown>,
+  ): StepHandler<JourneyStepPayload> => ({
     batchSize: 1,
     async run([payload]) {
       if (!payload) return;
@@ -214,7 +241,11 @@ export function journeyStepHandlers(ctx: () => Promise<{ records: RecordsStore; 
         const { event, key, healingName, addTags, removeTags, trigger } = payload;
         const mergeFields = await withChatLink(payload, { records, kv }, { logOnly: true });
         const detail = action === "member" ? { mergeFields } : action === "tags" ? { addTags, removeTags } : { trigger };
-        await kv.zadd(JOURNEY_LOG, JSON.stringify({ at: new Date().toISOString(), action, event, key, healingName, email, ...detail }), Date.now());
+        await kv.zadd(
+          JOURNEY_LOG,
+          JSON.stringify({ at: new Date().toISOString(), action, event, key, healingName, email, ...detail }),
+          Date.now(),
+        );
         return;
       }
       await send(email, payload);

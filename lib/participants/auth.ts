@@ -51,15 +51,23 @@ async function failuresSoFar(store: Kv | null, ip: string, now: number): Promise
 async function countFailure(store: Kv | null, ip: string, now: number): Promise<void> {
   if (!store) return;
   const bucket = Math.floor(now / (AUTH_FAILURE_POLICY.windowSeconds * 1000));
-  await within(store.increment(failureKey(ip, bucket), { ttlSeconds: AUTH_FAILURE_POLICY.windowSeconds }), COUNTER_BUDGET_MS, () => 0).catch(() => 0);
+  await within(
+    store.increment(failureKey(ip, bucket), { ttlSeconds: AUTH_FAILURE_POLICY.windowSeconds }),
+    COUNTER_BUDGET_MS,
+    () => 0,
+  ).catch(() => 0);
 }
 
 function tooManyFailures(now: number): ApiError {
   const windowMs = AUTH_FAILURE_POLICY.windowSeconds * 1000;
   const retryAfter = Math.max(1, Math.ceil(((Math.floor(now / windowMs) + 1) * windowMs - now) / 1000));
-  return new ApiError("rate_limited", `Too many attempts with links that are not valid. Try again in ${Math.ceil(retryAfter / 60)} minutes. ${GET_A_LINK}`, {
-    "retry-after": String(retryAfter),
-  });
+  return new ApiError(
+    "rate_limited",
+    `Too many attempts with links that are not valid. Try again in ${Math.ceil(retryAfter / 60)} minutes. ${GET_A_LINK}`,
+    {
+      "retry-after": String(retryAfter),
+    },
+  );
 }
 
 /**
@@ -89,17 +97,29 @@ export async function authenticate(request: Request, ctx: AuthContext): Promise<
     throw new Error("timeout");
   }).catch((error: unknown) => {
     log.warn("participant.lookup_unavailable", describeError(error));
-    throw new ApiError("service_unavailable", "Your link could not be checked right now; nothing was changed. Please try again in a minute.", { "retry-after": "30" });
+    throw new ApiError(
+      "service_unavailable",
+      "Your link could not be checked right now; nothing was changed. Please try again in a minute.",
+      { "retry-after": "30" },
+    );
   });
   if (!holder || holder.version !== check.claims.version) {
-    return fail("revoked", `This personal link is no longer valid: a newer link was issued, or the participant's data was erased. ${GET_A_LINK}`);
+    return fail(
+      "revoked",
+      `This personal link is no longer valid: a newer link was issued, or the participant's data was erased. ${GET_A_LINK}`,
+    );
   }
   return { kind: "participant", healingName: holder.healingName, recordId: check.claims.recordId, expiresAt: check.claims.expiresAt };
 }
 
 /** Same participant? Healing Names compare without regard to case or accents. */
 export function sameName(a: string, b: string): boolean {
-  const fold = (s: string) => s.normalize("NFKD").replace(/\p{M}+/gu, "").trim().toLocaleLowerCase("en");
+  const fold = (s: string) =>
+    s
+      .normalize("NFKD")
+      .replace(/\p{M}+/gu, "")
+      .trim()
+      .toLocaleLowerCase("en");
   return fold(a) === fold(b);
 }
 
@@ -132,7 +152,11 @@ export async function actingName(
  * stored (consent can only withdraw). If the link cannot be checked for an outage, the turn is
  * answered anonymously too: a reply matters more than storing it.
  */
-export async function chatAs<T extends { healingName?: string; consent?: boolean }>(request: Request, input: T, ctx: AuthContext): Promise<T> {
+export async function chatAs<T extends { healingName?: string; consent?: boolean }>(
+  request: Request,
+  input: T,
+  ctx: AuthContext,
+): Promise<T> {
   let name: string | undefined;
   try {
     name = await actingName(request, input.healingName, { ...ctx, withoutToken: "anonymous" });

@@ -103,7 +103,8 @@ function signingKeys(): { current: SigningKey; all: Map<string, SigningKey> } {
   const env = participantConfig.load();
   let secret = env.PARTICIPANT_SECRET;
   if (!secret) {
-    if (env.VERCEL) throw new ConfigError("participants", ["PARTICIPANT_SECRET"], "PARTICIPANT_SECRET: is required on Vercel to sign personal links");
+    if (env.VERCEL)
+      throw new ConfigError("participants", ["PARTICIPANT_SECRET"], "PARTICIPANT_SECRET: is required on Vercel to sign personal links");
     secret = localSecret(env.DATA_DIR);
   }
   const current = keyOf(secret);
@@ -123,7 +124,11 @@ export interface TokenClaims {
 }
 
 /** Sign a token for a Users record at its current link version. */
-export async function signToken(input: { recordId: string; version: string; ttlDays?: number }): Promise<{ token: string; expiresAt: string }> {
+export async function signToken(input: {
+  recordId: string;
+  version: string;
+  ttlDays?: number;
+}): Promise<{ token: string; expiresAt: string }> {
   const { SignJWT } = await import("jose");
   const { current } = signingKeys();
   const ttlDays = input.ttlDays ?? participantConfig.load().PARTICIPANT_LINK_TTL_DAYS;
@@ -151,12 +156,17 @@ export async function verifyToken(token: string): Promise<TokenCheck> {
   const { jwtVerify, errors } = await import("jose");
   const { all } = signingKeys();
   try {
-    const { payload } = await jwtVerify(token, (header) => {
-      const key = typeof header.kid === "string" ? all.get(header.kid) : undefined;
-      if (!key) throw new errors.JWSSignatureVerificationFailed();
-      return key.key;
-    }, { algorithms: ["HS256"], audience: AUDIENCE, requiredClaims: ["sub", "exp"] });
-    if (typeof payload.sub !== "string" || typeof payload.ver !== "string" || typeof payload.exp !== "number") return { ok: false, reason: "invalid" };
+    const { payload } = await jwtVerify(
+      token,
+      (header) => {
+        const key = typeof header.kid === "string" ? all.get(header.kid) : undefined;
+        if (!key) throw new errors.JWSSignatureVerificationFailed();
+        return key.key;
+      },
+      { algorithms: ["HS256"], audience: AUDIENCE, requiredClaims: ["sub", "exp"] },
+    );
+    if (typeof payload.sub !== "string" || typeof payload.ver !== "string" || typeof payload.exp !== "number")
+      return { ok: false, reason: "invalid" };
     return { ok: true, claims: { recordId: payload.sub, version: payload.ver, expiresAt: new Date(payload.exp * 1000).toISOString() } };
   } catch (error) {
     return { ok: false, reason: error instanceof errors.JWTExpired ? "expired" : "invalid" };
@@ -177,7 +187,10 @@ export const participantCacheKey = cacheKey;
  * The Healing Name and link version a Users record holds now (cached in kv for 5 minutes;
  * re-issue and revocation clear the cache). null when the record is gone.
  */
-export async function currentHolder(ctx: { records: () => Promise<RecordsStore>; kv: Kv | null }, recordId: string): Promise<Holder | null> {
+export async function currentHolder(
+  ctx: { records: () => Promise<RecordsStore>; kv: Kv | null },
+  recordId: string,
+): Promise<Holder | null> {
   const cached = await ctx.kv?.get(cacheKey(recordId)).catch(() => null);
   if (cached) return JSON.parse(cached) as Holder | null;
   let holder: Holder | null = null;

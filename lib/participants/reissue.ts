@@ -18,7 +18,12 @@ export async function reissueLink(
     const email = typeof user?.fields.Email === "string" ? user.fields.Email : "";
     if (email) {
       // Keyed by the token's expiry second: one update per re-issue, never a token in the outbox.
-      emailQueued = await emitJourneyEvent(ctx.kv, { event: "participant.link_reissued", key: `reissue-${Date.parse(issued.expiresAt)}-${issued.recordId}`, healingName: issued.healingName, email });
+      emailQueued = await emitJourneyEvent(ctx.kv, {
+        event: "participant.link_reissued",
+        key: `reissue-${Date.parse(issued.expiresAt)}-${issued.recordId}`,
+        healingName: issued.healingName,
+        email,
+      });
     }
   }
   return { ...issued, emailQueued };

@@ -45,7 +45,9 @@ export async function findUserByName(records: RecordsStore, name: string): Promi
  * 10 reflections instead of two. Best effort: a kv failure is logged.
  */
 export async function rememberUserId(kv: Kv, name: string, id: string): Promise<void> {
-  await kv.set(userCacheKey(name), JSON.stringify({ id, name }), { ttlSeconds: USER_CACHE_TTL_SECONDS }).catch(warnAndReturn(CACHE_UNAVAILABLE, undefined));
+  await kv
+    .set(userCacheKey(name), JSON.stringify({ id, name }), { ttlSeconds: USER_CACHE_TTL_SECONDS })
+    .catch(warnAndReturn(CACHE_UNAVAILABLE, undefined));
 }
 
 /** Forget cached ids (one may be stale: the operator deleted a Users row). Best effort. */
@@ -88,22 +90,35 @@ export async function resolveUsers(names: string[], ctx: { records: RecordsStore
   const created = new Set(result.createdRecords);
   const fill = result.records
     .filter((record) => created.has(record.id))
-    .map((record) => ({ id: record.id, fields: { "Healing Name": keys.get(String(record.fields["Name Key"]))!, "Created At": new Date().toISOString() } }));
+    .map((record) => ({
+      id: record.id,
+      fields: { "Healing Name": keys.get(String(record.fields["Name Key"]))!, "Created At": new Date().toISOString() },
+    }));
   if (fill.length) await ctx.records.update("Users", fill);
   for (const name of missing) {
     const record = byKey.get(nameKey(name));
     if (!record) continue;
-    const registered = created.has(record.id) ? keys.get(nameKey(name))! : typeof record.fields["Healing Name"] === "string" ? record.fields["Healing Name"] : name;
+    const registered = created.has(record.id)
+      ? keys.get(nameKey(name))!
+      : typeof record.fields["Healing Name"] === "string"
+        ? record.fields["Healing Name"]
+        : name;
     const consent = recordConsent(record);
     users.set(name, { id: record.id, name: registered, consent });
     if (consent && ctx.kv) await rememberConsent(ctx.kv, name, consent).catch(warnAndReturn(CONSENT_CACHE_UNAVAILABLE, false));
-    await ctx.kv?.set(userCacheKey(name), JSON.stringify({ id: record.id, name: registered }), { ttlSeconds: USER_CACHE_TTL_SECONDS }).catch(warnAndReturn(CACHE_UNAVAILABLE, undefined));
+    await ctx.kv
+      ?.set(userCacheKey(name), JSON.stringify({ id: record.id, name: registered }), { ttlSeconds: USER_CACHE_TTL_SECONDS })
+      .catch(warnAndReturn(CACHE_UNAVAILABLE, undefined));
   }
   return users;
 }
 
 /** One participant's Users record id: found (any spelling), or created holding only the name when `create`. */
-export async function userIdOf(name: string, ctx: { records: RecordsStore; kv: Kv | null }, options: { create: boolean }): Promise<string | null> {
+export async function userIdOf(
+  name: string,
+  ctx: { records: RecordsStore; kv: Kv | null },
+  options: { create: boolean },
+): Promise<string | null> {
   if (options.create) return (await resolveUsers([name], ctx)).get(name)?.id ?? null;
   return (await findUserByName(ctx.records, name))?.id ?? null;
 }
@@ -112,7 +127,10 @@ export async function userIdOf(name: string, ctx: { records: RecordsStore; kv: K
 export async function freeVariant(records: RecordsStore, name: string): Promise<string> {
   for (let n = 2; n < 1000; n++) {
     const suffix = ` ${n}`;
-    const base = [...name].slice(0, MAX_NAME - suffix.length).join("").trimEnd();
+    const base = [...name]
+      .slice(0, MAX_NAME - suffix.length)
+      .join("")
+      .trimEnd();
     const candidate = `${base}${suffix}`;
     if (characterCount(candidate) <= MAX_NAME && !(await findUserByName(records, candidate))) return candidate;
   }

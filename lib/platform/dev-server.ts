@@ -21,7 +21,10 @@ export interface Route {
 
 /** The URL path Vercel gives a file under api/. */
 export function routePath(apiDir: string, file: string): string {
-  const relative = path.relative(apiDir, file).replace(/\\/g, "/").replace(/\.(ts|js|mjs)$/, "");
+  const relative = path
+    .relative(apiDir, file)
+    .replace(/\\/g, "/")
+    .replace(/\.(ts|js|mjs)$/, "");
   return ("/api/" + relative).replace(/\/index$/, "");
 }
 
@@ -50,7 +53,10 @@ export async function loadRoutes(apiDir: string): Promise<Route[]> {
  * A fetch handler over the routes: 404 for unknown paths, 405 + Allow for unexported methods.
  * With `publicDir`, other paths are its static files; `headers` (vercel.json's rules) are added to every answer.
  */
-export function createApp(routes: Route[], options: { publicDir?: string; headers?: HeaderRule[] } = {}): (request: Request) => Promise<Response> {
+export function createApp(
+  routes: Route[],
+  options: { publicDir?: string; headers?: HeaderRule[] } = {},
+): (request: Request) => Promise<Response> {
   const byPath = new Map(routes.map((route) => [route.path, route]));
   const rules = options.headers ?? [];
   const answer = async (request: Request, pathname: string): Promise<Response> => {

@@ -42,7 +42,9 @@ async function upstashLimiter(policy: PolicyName): Promise<UpstashLimiter | null
   let limiter = limiters.get(policy);
   if (!limiter) {
     const { limit, windowSeconds } = RATE_LIMIT_POLICIES[policy];
-    limiter = import("../vendors/upstash/ratelimit.js").then(({ createUpstashLimiter }) => createUpstashLimiter(redis, { name: policy, limit, windowSeconds }));
+    limiter = import("../vendors/upstash/ratelimit.js").then(({ createUpstashLimiter }) =>
+      createUpstashLimiter(redis, { name: policy, limit, windowSeconds }),
+    );
     limiters.set(policy, limiter);
   }
   return limiter;

@@ -30,7 +30,8 @@ export function databasePath(name: string): string {
 export function openDatabase(name: string): Database {
   const file = databasePath(name);
   // Said loudly at every cold start: on Vercel this store is lost between invocations.
-  if (config.load().VERCEL) log.warn("storage.not_persistent", { store: name, file, fix: "configure Airtable and Upstash (see /api/health)" });
+  if (config.load().VERCEL)
+    log.warn("storage.not_persistent", { store: name, file, fix: "configure Airtable and Upstash (see /api/health)" });
   if (file !== ":memory:") mkdirSync(path.dirname(file), { recursive: true });
   const Driver = require("better-sqlite3") as typeof BetterSqlite3;
   const db = new Driver(file);

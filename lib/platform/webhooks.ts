@@ -12,7 +12,9 @@ export async function processOnce<T>(
 ): Promise<{ duplicate: true } | { duplicate: false; result: T }> {
   const unavailable = (cause?: unknown) => new ApiError("service_unavailable", "Storage is unavailable; please retry.", {}, cause);
   const store = await kv().catch(warnAndReturn(`${claim.name}.kv_unavailable`, null));
-  const first = store && (await store.setIfAbsent(claim.key, "1", { ttlSeconds: claim.ttlSeconds }).catch(warnAndReturn(`${claim.name}.kv_unavailable`, null)));
+  const first =
+    store &&
+    (await store.setIfAbsent(claim.key, "1", { ttlSeconds: claim.ttlSeconds }).catch(warnAndReturn(`${claim.name}.kv_unavailable`, null)));
   if (first === null || !store) throw unavailable();
   if (!first) return { duplicate: true };
   try {

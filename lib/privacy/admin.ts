@@ -17,17 +17,23 @@ export function authorizePrivacyAdmin(request: Request): void {
   if (!PRIVACY_ADMIN_TOKEN) throw new ApiError("not_configured", "Set PRIVACY_ADMIN_TOKEN to enable the privacy endpoints.");
   const given = Buffer.from(request.headers.get("authorization") ?? "");
   const expected = Buffer.from(`Bearer ${PRIVACY_ADMIN_TOKEN}`);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new ApiError("unauthorized", "Missing or wrong privacy admin token.");
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    throw new ApiError("unauthorized", "Missing or wrong privacy admin token.");
 }
 
 export const PrivacyRequestInput = z.strictObject({
   healingName: healingNameSchema,
-  email: z.email().transform((e) => e.toLowerCase()).optional(),
+  email: z
+    .email()
+    .transform((e) => e.toLowerCase())
+    .optional(),
 });
 
 export type PrivacyRequest = z.infer<typeof PrivacyRequestInput>;
 
 /** POST /api/privacy/export: everything held about a participant. An operator's request may wait its turn in Airtable's pace rather than fail. */
 export async function exportOnRequest(input: PrivacyRequest): Promise<Awaited<ReturnType<typeof exportParticipant>>> {
-  return withPaceWait(10_000, async () => exportParticipant({ ...input, requestedBy: "api" }, { records: await records(), kv: await kv() }));
+  return withPaceWait(10_000, async () =>
+    exportParticipant({ ...input, requestedBy: "api" }, { records: await records(), kv: await kv() }),
+  );
 }

@@ -67,7 +67,9 @@ export async function createBackup(input: { out: string; includeKey?: boolean })
       chmodSync(path.join(out, KEY_FILE), 0o600);
       manifest.dataKey = true;
     } else {
-      manifest.notes.push(`The data key file (${KEY_FILE}) is not in this snapshot: keep it apart, or pass --include-key. Without it the conversation turns cannot be read.`);
+      manifest.notes.push(
+        `The data key file (${KEY_FILE}) is not in this snapshot: keep it apart, or pass --include-key. Without it the conversation turns cannot be read.`,
+      );
     }
   }
   writeFileSync(path.join(out, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600 });
@@ -86,7 +88,9 @@ export function restoreBackup(input: { from: string }): { dataDir: string; resto
   const dir = dataDirectory();
   if (dir === ":memory:") throw new BackupError("DATA_DIR is :memory:; set it to the directory to restore into.");
   if (existsSync(dir) && readdirSync(dir).length) {
-    throw new BackupError(`${dir} is not empty: restore only into an empty data directory (move the current one aside first). Nothing was changed.`);
+    throw new BackupError(
+      `${dir} is not empty: restore only into an empty data directory (move the current one aside first). Nothing was changed.`,
+    );
   }
   // Check every file before copying any: a damaged snapshot restores nothing.
   for (const store of manifest.sqlite) {

@@ -8,7 +8,9 @@ import { requestErasure } from "./erase.js";
 
 /** Queue the erasure as outbox steps and start draining them after the response. */
 export async function eraseOnRequest(input: PrivacyRequest): Promise<{ requestId: string }> {
-  const { requestId } = await withPaceWait(10_000, async () => requestErasure({ ...input, requestedBy: "api" }, { records: await records(), kv: await kv() }));
+  const { requestId } = await withPaceWait(10_000, async () =>
+    requestErasure({ ...input, requestedBy: "api" }, { records: await records(), kv: await kv() }),
+  );
   drainSoon();
   return { requestId };
 }

@@ -13,7 +13,17 @@ import { enqueue, getStep, type StepHandler, type StepResult } from "../platform
 import type { RecordsStore } from "../platform/records/index.js";
 import { ALL } from "./keys.js";
 import { participantCacheKey } from "../participants/credentials.js";
-import { conversationIds, JOURNEY_LOG, journeyLogEntries, journeyMarkers, locateSubject, outboxStepsAbout, plainKeys, rowsNaming, type Subject } from "./subject.js";
+import {
+  conversationIds,
+  JOURNEY_LOG,
+  journeyLogEntries,
+  journeyMarkers,
+  locateSubject,
+  outboxStepsAbout,
+  plainKeys,
+  rowsNaming,
+  type Subject,
+} from "./subject.js";
 
 export const ERASE_STEP = "privacy.erase";
 export const ERASE_PARTS = ["outbox", "kv", "records", "mailchimp", "finish"] as const;
@@ -52,7 +62,9 @@ export async function requestErasure(
   const first = await enqueue(ctx.kv, { kind: ERASE_STEP, id: stepId(requestId, "outbox"), payload: { requestId, part: "outbox" } });
   const middle: string[] = [];
   for (const part of ["kv", "records", "mailchimp"] as const) {
-    middle.push((await enqueue(ctx.kv, { kind: ERASE_STEP, id: stepId(requestId, part), payload: { requestId, part }, after: [first.id] })).id);
+    middle.push(
+      (await enqueue(ctx.kv, { kind: ERASE_STEP, id: stepId(requestId, part), payload: { requestId, part }, after: [first.id] })).id,
+    );
   }
   await enqueue(ctx.kv, { kind: ERASE_STEP, id: stepId(requestId, "finish"), payload: { requestId, part: "finish" }, after: middle });
   await writeRequestRow(ctx, plan, { pending: "outbox" });
@@ -60,11 +72,25 @@ export async function requestErasure(
 }
 
 /** The Privacy Requests row: each step's state as the outbox holds it. */
-async function writeRequestRow(ctx: { records: RecordsStore; kv: Kv }, plan: ErasePlan, now: { done?: ErasePart; pending?: ErasePart }, completedAt?: string): Promise<void> {
+async function writeRequestRow(
+  ctx: { records: RecordsStore; kv: Kv },
+  plan: ErasePlan,
+  now: { done?: ErasePart; pending?: ErasePart },
+  completedAt?: string,
+): Promise<void> {
   const states: Record<string, string> = {};
   for (const part of ERASE_PARTS) {
     const step = await getStep(ctx.kv, stepId(plan.requestId, part));
-    states[part] = part === now.done ? "done" : step ? (step.status === "done" ? "done" : step.status === "failed" ? "failed" : `pending${step.attempts ? ` (attempt ${step.attempts + 1})` : ""}`) : "pending";
+    states[part] =
+      part === now.done
+        ? "done"
+        : step
+          ? step.status === "done"
+            ? "done"
+            : step.status === "failed"
+              ? "failed"
+              : `pending${step.attempts ? ` (attempt ${step.attempts + 1})` : ""}`
+          : "pending";
   }
   await ctx.records.upsert("Privacy Requests", {
     mergeOn: ["Request ID"],
@@ -109,11 +135,23 @@ async function erasePart(part: ErasePart, plan: ErasePlan, ctx: { records: Recor
     case "records": {
       const events = await rowsNaming(records, "Crisis Events", plan);
       // Kept for the operator's duty of care, but no longer about anyone.
-      if (events.length) await records.update("Crisis Events", events.map((e) => ({ id: e.id, fields: { User: [], "Healing Name": null } })));
+      if (events.length)
+        await records.update(
+          "Crisis Events",
+          events.map((e) => ({ id: e.id, fields: { User: [], "Healing Name": null } })),
+        );
       const reflections = await rowsNaming(records, "Reflections", plan);
-      if (reflections.length) await records.delete("Reflections", reflections.map((r) => r.id));
+      if (reflections.length)
+        await records.delete(
+          "Reflections",
+          reflections.map((r) => r.id),
+        );
       const users = (await Promise.all(plan.userIds.map((id) => records.get("Users", id)))).filter((u) => u !== null);
-      if (users.length) await records.delete("Users", users.map((u) => u.id));
+      if (users.length)
+        await records.delete(
+          "Users",
+          users.map((u) => u.id),
+        );
       // A personal link checked in the last minutes is cached with its holder: forget it, so no
       // earlier token signs anyone in after the record is gone.
       if (plan.userIds.length) await kv.delete(...plan.userIds.map(participantCacheKey));

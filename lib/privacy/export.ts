@@ -56,12 +56,27 @@ export async function exportParticipant(
   parts.push({
     source: "kv:outbox steps carrying their data",
     backend: kb,
-    items: (await outboxStepsAbout(kv, subject)).map(({ id, kind, status, payload, createdAt }) => ({ id, kind, status, payload, createdAt: new Date(createdAt).toISOString() })),
+    items: (await outboxStepsAbout(kv, subject)).map(({ id, kind, status, payload, createdAt }) => ({
+      id,
+      kind,
+      status,
+      payload,
+      createdAt: new Date(createdAt).toISOString(),
+    })),
   });
-  parts.push({ source: "kv:journey log (local, without Mailchimp)", backend: kb, items: (await journeyLogEntries(kv, subject)).map((e): unknown => JSON.parse(e)) });
+  parts.push({
+    source: "kv:journey log (local, without Mailchimp)",
+    backend: kb,
+    items: (await journeyLogEntries(kv, subject)).map((e): unknown => JSON.parse(e)),
+  });
   if (mailchimpBackend() === "mailchimp" && subject.email) {
     const held = await getMember(subject.email).catch((error: unknown) => {
-      throw new ApiError("service_unavailable", "Mailchimp did not answer; the export needs it. Try again in a minute.", { "retry-after": "60" }, error);
+      throw new ApiError(
+        "service_unavailable",
+        "Mailchimp did not answer; the export needs it. Try again in a minute.",
+        { "retry-after": "60" },
+        error,
+      );
     });
     parts.push({ source: "mailchimp:member", backend: "mailchimp", items: held ? [held.member] : [] });
     parts.push({ source: "mailchimp:tags", backend: "mailchimp", items: held ? held.tags : [] });
@@ -69,7 +84,20 @@ export async function exportParticipant(
   const requestId = `export-${randomUUID()}`;
   const exportedAt = new Date().toISOString();
   await records.create("Privacy Requests", [
-    { "Request ID": requestId, Type: "export", "Requested By": input.requestedBy, "Requested At": exportedAt, Status: "complete", "Completed At": exportedAt },
+    {
+      "Request ID": requestId,
+      Type: "export",
+      "Requested By": input.requestedBy,
+      "Requested At": exportedAt,
+      Status: "complete",
+      "Completed At": exportedAt,
+    },
   ]);
-  return { requestId, exportedAt, request: { healingName: input.healingName, email: input.email }, empty: parts.every((p) => p.items.length === 0), parts };
+  return {
+    requestId,
+    exportedAt,
+    request: { healingName: input.healingName, email: input.email },
+    empty: parts.every((p) => p.items.length === 0),
+    parts,
+  };
 }

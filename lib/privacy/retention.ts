@@ -92,8 +92,7 @@ export async function scheduleRetention(kv: Kv, now = Date.now()): Promise<void>
 }
 
 export type RetentionReport =
-  | { problem: string }
-  | Record<string, { days: 0; status: "kept" } | { days: number; before?: string; status: string; deleted: number }>;
+  { problem: string } | Record<string, { days: 0; status: "kept" } | { days: number; before?: string; status: string; deleted: number }>;
 
 /** What today's sweeps did, per table: for the cron's answer. */
 export async function retentionReport(kv: Kv, now = Date.now()): Promise<RetentionReport> {
@@ -125,14 +124,25 @@ export function retentionStepHandler(ctx: () => Promise<{ records: RecordsStore;
       let more = false;
       for (let page = 1; page <= PAGES_PER_RUN; page++) {
         const rows = await records.olderThan(payload.table, payload.field, payload.before, { limit: PAGE });
-        if (rows.length) deleted += (await records.delete(payload.table, rows.map((row) => row.id))).length;
+        if (rows.length)
+          deleted += (
+            await records.delete(
+              payload.table,
+              rows.map((row) => row.id),
+            )
+          ).length;
         if (rows.length < PAGE) break;
         more = page === PAGES_PER_RUN;
       }
       if (deleted) await records.compact?.();
       const tally = (await getJson<Tally>(kv, tallyKey(payload.day, payload.table))) ?? { deleted: 0, part: 0, done: false };
       const next: Tally = { deleted: tally.deleted + deleted, part: more ? payload.part + 1 : payload.part, done: !more };
-      if (more) await enqueue(kv, { kind: RETENTION_STEP, id: stepId(payload.day, payload.table, next.part), payload: { ...payload, part: next.part } });
+      if (more)
+        await enqueue(kv, {
+          kind: RETENTION_STEP,
+          id: stepId(payload.day, payload.table, next.part),
+          payload: { ...payload, part: next.part },
+        });
       await setJson(kv, tallyKey(payload.day, payload.table), next, { ttlSeconds: TALLY_TTL_SECONDS });
       log.info("retention.swept", { table: payload.table, day: payload.day, part: payload.part, deleted, more });
     },

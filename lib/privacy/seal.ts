@@ -27,13 +27,19 @@ const config = defineConfig(
       DATA_ENCRYPTION_OLD_KEYS: z
         .string()
         .optional()
-        .transform((list) => (list ?? "").split(",").map((k) => k.trim()).filter(Boolean))
+        .transform((list) =>
+          (list ?? "")
+            .split(",")
+            .map((k) => k.trim())
+            .filter(Boolean),
+        )
         .pipe(z.array(keySchema)),
       VERCEL: z.string().optional(),
     })
     .superRefine((env, ctx) => {
       // A function's files do not outlive it: a generated key would be lost with what it sealed.
-      if (env.VERCEL && !env.DATA_ENCRYPTION_KEY) ctx.addIssue({ code: "custom", path: ["DATA_ENCRYPTION_KEY"], message: `is required on Vercel: ${KEY_HELP}` });
+      if (env.VERCEL && !env.DATA_ENCRYPTION_KEY)
+        ctx.addIssue({ code: "custom", path: ["DATA_ENCRYPTION_KEY"], message: `is required on Vercel: ${KEY_HELP}` });
       if (!env.DATA_ENCRYPTION_KEY && env.DATA_ENCRYPTION_OLD_KEYS.length) {
         ctx.addIssue({ code: "custom", path: ["DATA_ENCRYPTION_KEY"], message: "is required when DATA_ENCRYPTION_OLD_KEYS is set" });
       }
@@ -86,7 +92,10 @@ function keyring(): Keyring {
   if (cached) return cached;
   const env = config.load();
   if (env.DATA_ENCRYPTION_KEY) {
-    return (cached = ring([env.DATA_ENCRYPTION_KEY, ...env.DATA_ENCRYPTION_OLD_KEYS].map((k) => Buffer.from(k, "base64")), "env"));
+    return (cached = ring(
+      [env.DATA_ENCRYPTION_KEY, ...env.DATA_ENCRYPTION_OLD_KEYS].map((k) => Buffer.from(k, "base64")),
+      "env",
+    ));
   }
   const dir = dataDirectory();
   if (dir === ":memory:") return (cached = ring([(memoryKey ??= randomBytes(32))], "memory"));
@@ -111,7 +120,11 @@ function readKeyFile(file: string): Keyring | null {
   } catch {
     throw new SealError("KEY_FILE_INVALID", `The data key file ${file} is not a valid key file; restore it from a backup.`);
   }
-  return ring(parsed.keys.map((k) => Buffer.from(k.key, "base64")), "key-file", { file, mtimeMs: statSync(file).mtimeMs });
+  return ring(
+    parsed.keys.map((k) => Buffer.from(k.key, "base64")),
+    "key-file",
+    { file, mtimeMs: statSync(file).mtimeMs },
+  );
 }
 
 function keyFileText(keys: { key: string; createdAt: string }[]): string {
@@ -183,7 +196,10 @@ export function open(value: string, context: string): string {
     decipher.setAuthTag(body.subarray(body.length - 16));
     return Buffer.concat([decipher.update(body.subarray(0, body.length - 16)), decipher.final()]).toString("utf8");
   } catch {
-    throw new SealError("SEAL_OPEN_FAILED", `Stored conversation text did not open with data key ${id}: the key is wrong or the value was altered.`);
+    throw new SealError(
+      "SEAL_OPEN_FAILED",
+      `Stored conversation text did not open with data key ${id}: the key is wrong or the value was altered.`,
+    );
   }
 }
 
@@ -204,7 +220,9 @@ export function rotateKeyFile(): { previousKeyId: string; keyId: string; file: s
   const parsed = KeyFile.parse(JSON.parse(readFileSync(current.file, "utf8")));
   const key = randomBytes(32);
   const temporary = `${current.file}.${process.pid}.tmp`;
-  writeFileSync(temporary, keyFileText([{ key: key.toString("base64"), createdAt: new Date().toISOString() }, ...parsed.keys]), { mode: 0o600 });
+  writeFileSync(temporary, keyFileText([{ key: key.toString("base64"), createdAt: new Date().toISOString() }, ...parsed.keys]), {
+    mode: 0o600,
+  });
   renameSync(temporary, current.file);
   cached = undefined;
   const next = keyring();

@@ -22,7 +22,9 @@ export async function locateSubject(records: RecordsStore, input: { healingName:
   if (byName) users.push(byName);
   const email = (input.email ?? (byName?.fields.Email as string | undefined))?.trim().toLowerCase();
   if (email) for (const user of await records.find("Users", { Email: email })) if (!users.some((u) => u.id === user.id)) users.push(user);
-  const names = [...new Set([input.healingName, ...users.map((u) => u.fields["Healing Name"]).filter((n): n is string => typeof n === "string")])];
+  const names = [
+    ...new Set([input.healingName, ...users.map((u) => u.fields["Healing Name"]).filter((n): n is string => typeof n === "string")]),
+  ];
   return { names, email: email || undefined, userIds: users.map((u) => u.id) };
 }
 
@@ -36,10 +38,7 @@ export async function rowsNaming(records: RecordsStore, table: "Reflections" | "
 /** Per-participant kv keys that hold a value (cache entries and indexes themselves). */
 export function plainKeys(subject: Subject): string[] {
   const pks = [...new Set(subject.names.map(participantKey))];
-  return [
-    ...pks.flatMap((pk) => [consentCacheKey(pk), `user-id:${pk}`, `email:${pk}`, `plan:${pk}`]),
-    ...crisisKeys(subject.names),
-  ];
+  return [...pks.flatMap((pk) => [consentCacheKey(pk), `user-id:${pk}`, `email:${pk}`, `plan:${pk}`]), ...crisisKeys(subject.names)];
 }
 
 export async function conversationIds(kv: Kv, subject: Subject): Promise<{ index: string; ids: string[] }[]> {
@@ -49,7 +48,10 @@ export async function conversationIds(kv: Kv, subject: Subject): Promise<{ index
 
 export async function journeyMarkers(kv: Kv, subject: Subject): Promise<{ index: string; keys: string[] }[]> {
   return Promise.all(
-    journeyParticipants(subject).map(async (p) => ({ index: markerIndexKey(p), keys: await kv.zrangeByScore(markerIndexKey(p), ALL, 10_000) })),
+    journeyParticipants(subject).map(async (p) => ({
+      index: markerIndexKey(p),
+      keys: await kv.zrangeByScore(markerIndexKey(p), ALL, 10_000),
+    })),
   );
 }
 
@@ -58,7 +60,8 @@ export function mentions(value: unknown, subject: Subject): boolean {
   const keys = new Set(subject.names.map(nameKey));
   const ids = new Set(subject.userIds);
   const visit = (v: unknown): boolean => {
-    if (typeof v === "string") return keys.has(nameKey(v)) || (subject.email !== undefined && v.trim().toLowerCase() === subject.email) || ids.has(v);
+    if (typeof v === "string")
+      return keys.has(nameKey(v)) || (subject.email !== undefined && v.trim().toLowerCase() === subject.email) || ids.has(v);
     if (Array.isArray(v)) return v.some(visit);
     if (v && typeof v === "object") return Object.values(v).some(visit);
     return false;

@@ -27,7 +27,12 @@ const safetyOf = (a: Assessment) => ({ ...safetyView(a), ...(a.hardStop ? { resp
 export async function fileReflection(request: Request): Promise<Response> {
   const body = await readJson(request, BODY_LIMIT);
   const text = screenable(body, "reflection");
-  const assessment = text ? assess({ ...text, history: [], source: "reflection", headers: request.headers, clientIp: clientIp(request) }, { report: reportCrisis }) : null;
+  const assessment = text
+    ? assess(
+        { ...text, history: [], source: "reflection", headers: request.headers, clientIp: clientIp(request) },
+        { report: reportCrisis },
+      )
+    : null;
   try {
     const parsed = parseWith(ReflectionInput, body);
     const a = assessment!;
@@ -47,10 +52,21 @@ export async function fileReflection(request: Request): Promise<Response> {
     if (!assessment) throw error;
     const failure =
       error instanceof ConfigError
-        ? { status: 503, headers: {}, body: errorBody("not_configured", `This feature is not configured correctly (${error.variables.join(", ")}).`) }
+        ? {
+            status: 503,
+            headers: {},
+            body: errorBody("not_configured", `This feature is not configured correctly (${error.variables.join(", ")}).`),
+          }
         : error instanceof ApiError
-        ? { status: error.status, headers: error.headers, body: errorBody(error.code, error.message) }
-        : { status: 503, headers: { "retry-after": "60" }, body: errorBody("service_unavailable", "Your reflection could not be saved right now and nothing was stored. Please try again in a minute.") };
+          ? { status: error.status, headers: error.headers, body: errorBody(error.code, error.message) }
+          : {
+              status: 503,
+              headers: { "retry-after": "60" },
+              body: errorBody(
+                "service_unavailable",
+                "Your reflection could not be saved right now and nothing was stored. Please try again in a minute.",
+              ),
+            };
     const safety = levelRank(assessment.level) >= levelRank("medium") ? { safety: safetyOf(assessment) } : {};
     return json({ ...failure.body, ...safety }, { status: failure.status, headers: failure.headers });
   }

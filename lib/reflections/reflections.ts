@@ -47,7 +47,12 @@ export const reflectionConfig = defineConfig(
     REFLECTION_MILESTONES: z
       .string()
       .default("Day 1,Day 7,Day 14,Day 21,Day 30")
-      .transform((list) => list.split(",").map((item) => item.trim()).filter(Boolean))
+      .transform((list) =>
+        list
+          .split(",")
+          .map((item) => item.trim())
+          .filter(Boolean),
+      )
       .pipe(z.array(label(40)).min(1).max(30)),
   }),
 );
@@ -76,7 +81,8 @@ function reflectionFields(p: ReflectionPayload, userId: string, keepText = true)
 
 /** Why the records store would refuse this reflection whatever happens (a value it cannot hold); null when it fits. */
 function permanentProblem(p: ReflectionPayload): string | null {
-  const problem = fieldProblem("Users", { "Healing Name": p.healingName }) ?? fieldProblem("Reflections", reflectionFields(p, "recPlaceholder000000"));
+  const problem =
+    fieldProblem("Users", { "Healing Name": p.healingName }) ?? fieldProblem("Reflections", reflectionFields(p, "recPlaceholder000000"));
   return problem?.type === "INVALID_VALUE_FOR_COLUMN" ? problem.message : null;
 }
 
@@ -85,7 +91,10 @@ export async function writeReflections(
   payloads: ReflectionPayload[],
   ctx: { records: RecordsStore; kv: Kv | null },
 ): Promise<Map<string, string>> {
-  const users = await resolveUsers(payloads.map((p) => p.healingName), ctx);
+  const users = await resolveUsers(
+    payloads.map((p) => p.healingName),
+    ctx,
+  );
   // The newest decision: the kv cache (chat and intake keep it), else what Users held when read.
   const consent = new Map<string, boolean | undefined>();
   for (const name of new Set(payloads.map((p) => p.healingName))) {
@@ -105,7 +114,10 @@ export async function writeReflections(
     // A cached user id can go stale if the operator deletes a Users row: forget it before a retry.
     const { kv } = ctx;
     if (error instanceof RecordsError && !error.transient && kv) {
-      await forgetUserIds(kv, payloads.map((p) => p.healingName));
+      await forgetUserIds(
+        kv,
+        payloads.map((p) => p.healingName),
+      );
     }
     throw error;
   }
@@ -119,7 +131,10 @@ export function reflectionStepHandler(ctx: () => Promise<{ records: RecordsStore
     },
     // Every claimed reflection's link at once, so the batches that follow find them cached.
     async prepare(payloads) {
-      await resolveUsers(payloads.map((p) => p.healingName), await ctx());
+      await resolveUsers(
+        payloads.map((p) => p.healingName),
+        await ctx(),
+      );
     },
   };
 }

@@ -71,13 +71,28 @@ export async function assessWithJudge(input: AssessInput, deps: AssessDeps, sign
 }
 
 /** The level a second layer gives, kept only when it is higher. */
-export function raiseTo<T extends Pick<ScreenResult, "level" | "categories" | "signals"> & { decidedBy: Decider }>(result: T, level: SafetyLevel, categories: readonly string[], by: Decider): T {
+export function raiseTo<T extends Pick<ScreenResult, "level" | "categories" | "signals"> & { decidedBy: Decider }>(
+  result: T,
+  level: SafetyLevel,
+  categories: readonly string[],
+  by: Decider,
+): T {
   if (levelRank(level) <= levelRank(result.level)) return result;
-  return { ...result, level, categories: [...new Set([...result.categories, ...categories])].sort(), signals: [...result.signals, `${by}.${level}`], decidedBy: by };
+  return {
+    ...result,
+    level,
+    categories: [...new Set([...result.categories, ...categories])].sort(),
+    signals: [...result.signals, `${by}.${level}`],
+    decidedBy: by,
+  };
 }
 
 /** Resources and reply for the level, and the Crisis Event for a hard stop. */
-export function settle(input: AssessInput, deps: AssessDeps, screened: Omit<ScreenResult, "decidedBy"> & { decidedBy: Decider }): Assessment {
+export function settle(
+  input: AssessInput,
+  deps: AssessDeps,
+  screened: Omit<ScreenResult, "decidedBy"> & { decidedBy: Decider },
+): Assessment {
   const country = resolveCountry({ bodyCountry: input.country, headers: input.headers ?? new Headers(), defaultCountry: defaultCountry() });
   const resources = resourcesFor(country);
   const hardStop = isHardStop(screened.level);
@@ -90,7 +105,13 @@ export function settle(input: AssessInput, deps: AssessDeps, screened: Omit<Scre
     country,
     resources,
     hardStop,
-    reply: safeReply({ level: screened.level, categories: screened.categories, resources, healingName: input.healingName, lang: screened.lang }),
+    reply: safeReply({
+      level: screened.level,
+      categories: screened.categories,
+      resources,
+      healingName: input.healingName,
+      lang: screened.lang,
+    }),
   };
   if (hardStop) {
     const event: CrisisEventPayload = {
@@ -117,11 +138,21 @@ export function settle(input: AssessInput, deps: AssessDeps, screened: Omit<Scre
 /** Who a Crisis Event is about, as a one-way hash (never stored in the records): the Healing Name,
  * else the client address; none when neither is known. */
 function subjectOf(input: AssessInput): string | undefined {
-  const who = input.healingName ? `name:${input.healingName.trim().toLowerCase()}` : input.clientIp && input.clientIp !== "unknown" ? `ip:${input.clientIp}` : undefined;
+  const who = input.healingName
+    ? `name:${input.healingName.trim().toLowerCase()}`
+    : input.clientIp && input.clientIp !== "unknown"
+      ? `ip:${input.clientIp}`
+      : undefined;
   return who && createHash("sha256").update(who).digest("hex").slice(0, 32);
 }
 
 /** What an answer shows of an assessment: resources travel with the answer from medium up. */
-export function safetyView(a: Pick<Assessment, "level" | "categories" | "resources">): { level: SafetyLevel; categories: string[]; resources?: CountryResources } {
-  return levelRank(a.level) >= levelRank("medium") ? { level: a.level, categories: a.categories, resources: a.resources } : { level: a.level, categories: a.categories };
+export function safetyView(a: Pick<Assessment, "level" | "categories" | "resources">): {
+  level: SafetyLevel;
+  categories: string[];
+  resources?: CountryResources;
+} {
+  return levelRank(a.level) >= levelRank("medium")
+    ? { level: a.level, categories: a.categories, resources: a.resources }
+    : { level: a.level, categories: a.categories };
 }

@@ -53,7 +53,12 @@ function analysisFeatures(prefix: string, a: Analysis, out: Map<number, number>)
 }
 
 /** Sparse feature vector (bucket → value), L2-normalised per group so long texts don't dominate. */
-export function featurize(message: string, current: Analysis, history: readonly string[], earlier: readonly Analysis[]): Map<number, number> {
+export function featurize(
+  message: string,
+  current: Analysis,
+  history: readonly string[],
+  earlier: readonly Analysis[],
+): Map<number, number> {
   const text = new Map<number, number>();
   textFeatures("", message, text, 1);
   normalise(text);

@@ -35,17 +35,101 @@ export interface Analysis {
 }
 
 // Concepts a benign idiom swallows when the idiom starts at or before them.
-const SCOPE_ONLY: ReadonlySet<Concept> = new Set(["earnest", "manner", "anyone", "cond", "self", "other", "neg", "negbreak", "past", "recent", "frame", "but", "question", "idiom", "reassure"]);
+const SCOPE_ONLY: ReadonlySet<Concept> = new Set([
+  "earnest",
+  "manner",
+  "anyone",
+  "cond",
+  "self",
+  "other",
+  "neg",
+  "negbreak",
+  "past",
+  "recent",
+  "frame",
+  "but",
+  "question",
+  "idiom",
+  "reassure",
+]);
 // Risk concepts whose subject matters: "my friend wants to die" is worry, not ideation.
-const SUBJECTFUL: ReadonlySet<Concept> = new Set(["ed", "pastrisk", "strongat", "underway", "possess", "want", "wishp", "die", "killself", "euph", "passive", "selfharm", "take", "done", "hopeless", "hold", "gathered", "at", "prep", "farewell", "plan", "howmuch"]);
+const SUBJECTFUL: ReadonlySet<Concept> = new Set([
+  "ed",
+  "pastrisk",
+  "strongat",
+  "underway",
+  "possess",
+  "want",
+  "wishp",
+  "die",
+  "killself",
+  "euph",
+  "passive",
+  "selfharm",
+  "take",
+  "done",
+  "hopeless",
+  "hold",
+  "gathered",
+  "at",
+  "prep",
+  "farewell",
+  "plan",
+  "howmuch",
+]);
 // Concepts a benign frame neutralises ("my character dies tonight", "this deadline is killing me").
 // Means and their gathering are objects and acts, not words a frame reinterprets: "the oxy from my
 // knee surgery" is still oxy, and counting it is still counting it (rounds 24, 30 and 36).
-const FRAMEABLE: ReadonlySet<Concept> = new Set(["strongat", "underway", "possess", "selfobj", "die", "kill", "killself", "euph", "weapon", "take", "done", "place", "at", "hold", "all", "soon", "howmuch", "want", "wishp", "passive", "farewell", "prep", "plan", "hopeless"]);
+const FRAMEABLE: ReadonlySet<Concept> = new Set([
+  "strongat",
+  "underway",
+  "possess",
+  "selfobj",
+  "die",
+  "kill",
+  "killself",
+  "euph",
+  "weapon",
+  "take",
+  "done",
+  "place",
+  "at",
+  "hold",
+  "all",
+  "soon",
+  "howmuch",
+  "want",
+  "wishp",
+  "passive",
+  "farewell",
+  "prep",
+  "plan",
+  "hopeless",
+]);
 const NEG_WINDOW = 3;
 /** Words in a message short enough to read without a first-person marker. */
 const SHORT_MESSAGE = 40;
-const NEEDS_SELF: ReadonlySet<Concept> = new Set(["hopeless", "passive", "euph", "prep", "farewell", "pastrisk", "distress", "die", "wishp", "done", "underway", "at", "strongat", "hold", "gathered", "take", "all", "howmuch", "selfharm"]);
+const NEEDS_SELF: ReadonlySet<Concept> = new Set([
+  "hopeless",
+  "passive",
+  "euph",
+  "prep",
+  "farewell",
+  "pastrisk",
+  "distress",
+  "die",
+  "wishp",
+  "done",
+  "underway",
+  "at",
+  "strongat",
+  "hold",
+  "gathered",
+  "take",
+  "all",
+  "howmuch",
+  "selfharm",
+]);
 
 interface Scoped extends Match {
   clause: number;
@@ -86,17 +170,35 @@ function prune(matches: Match[]): Match[] {
     else if (m.concept === "passive") passives.push(m);
     if (!SCOPE_ONLY.has(m.concept) && m.concept !== "distress") risky.push(m);
   }
-  if (!idioms.length && !others.length && !passives.length && !matches.some((m) => m.concept === "neg" || m.concept === "frame")) return matches;
+  if (!idioms.length && !others.length && !passives.length && !matches.some((m) => m.concept === "neg" || m.concept === "frame"))
+    return matches;
   return matches.filter((m) => {
     // A frame word inside a longer risk phrase is part of that phrase ("cancelled my phone contract" is no phone).
     if (m.concept === "frame" && risky.some((r) => r.start <= m.start && m.end <= r.end && r.end - r.start > m.end - m.start)) return false;
     // A passive phrase is read whole: "sparire" inside "sparire per un po'" is not a euphemism for dying,
     // and "si me pasa algo" inside "me da igual si me pasa algo" is no farewell.
-    if ((m.concept === "euph" || m.concept === "farewell") && passives.some((p) => p.start <= m.start && m.end <= p.end && p.end - p.start > m.end - m.start)) return false;
+    if (
+      (m.concept === "euph" || m.concept === "farewell") &&
+      passives.some((p) => p.start <= m.start && m.end <= p.end && p.end - p.start > m.end - m.start)
+    )
+      return false;
     // An idiom swallows what starts inside it, and what ends inside it ("i cut" in "i cut my finger"),
     // except intent or a reported threat that begins before it ("want to die" in "want to die for real",
     // "dice que si no abro me mata" around "me mata").
-    if (!SCOPE_ONLY.has(m.concept) && idioms.some((i) => (i.start <= m.start && m.start < i.end && !(i.start === m.start && m.end > i.end)) || (m.start < i.start && m.end > i.start && m.end <= i.end && m.concept !== "killself" && m.concept !== "want" && m.concept !== "danger"))) return false;
+    if (
+      !SCOPE_ONLY.has(m.concept) &&
+      idioms.some(
+        (i) =>
+          (i.start <= m.start && m.start < i.end && !(i.start === m.start && m.end > i.end)) ||
+          (m.start < i.start &&
+            m.end > i.start &&
+            m.end <= i.end &&
+            m.concept !== "killself" &&
+            m.concept !== "want" &&
+            m.concept !== "danger"),
+      )
+    )
+      return false;
     if (m.concept === "self" && others.some((o) => o.start <= m.start && m.end <= o.end)) return false;
     if (m.concept === "neg" && risky.some((r) => r.start <= m.start && m.end <= r.end && r.end - r.start > m.end - m.start)) return false;
     return true;
@@ -117,7 +219,8 @@ function scopeClause(clause: number, raw: Match[], framedAll: boolean, segOf: re
     else if (m.concept === "kill") killEnds.add(m.end);
     else if (m.concept === "past") past = true;
     else if (m.concept === "recent") recent = true;
-    else if (m.concept === "frame" && !matches.some((n) => n.concept === "neg" && n.end <= m.start && m.start - n.end <= 2)) frameSegs.add(segOf[m.start]!);
+    else if (m.concept === "frame" && !matches.some((n) => n.concept === "neg" && n.end <= m.start && m.start - n.end <= 2))
+      frameSegs.add(segOf[m.start]!);
     if (m.concept === "negbreak" || m.concept === "self" || m.concept === "other") blockers.push(m.start);
   }
   // Subjects: self or other, unless it is the object of a harm verb ("kill him").
@@ -125,7 +228,17 @@ function scopeClause(clause: number, raw: Match[], framedAll: boolean, segOf: re
   const inPast = past && !recent;
   const out: Scoped[] = [];
   for (const m of matches) {
-    const scoped: Scoped = { concept: m.concept, start: m.start, end: m.end, lang: m.lang, clause, negated: false, third: false, past: false, framed: false };
+    const scoped: Scoped = {
+      concept: m.concept,
+      start: m.start,
+      end: m.end,
+      lang: m.lang,
+      clause,
+      negated: false,
+      third: false,
+      past: false,
+      framed: false,
+    };
     out.push(scoped);
     if (SCOPE_ONLY.has(m.concept)) continue;
     // Negation: a negator shortly before, with no subject or "know/stop/help" in between.
@@ -148,12 +261,15 @@ function scopeClause(clause: number, raw: Match[], framedAll: boolean, segOf: re
     // Danger stays real under a frame in the same message ("followed me home from the gym"), but
     // not in a conversation framed as a game ("he's going to kill me" about a teammate).
     // A conversation framed as a game or a play frames its props too ("the poison in the count's glass").
-    scoped.framed = (framedAll && (FRAMEABLE.has(m.concept) || m.concept === "danger" || m.concept === "means" || m.concept === "gathered")) || (frameSegs.has(segOf[m.start]!) && FRAMEABLE.has(m.concept));
+    scoped.framed =
+      (framedAll && (FRAMEABLE.has(m.concept) || m.concept === "danger" || m.concept === "means" || m.concept === "gathered")) ||
+      (frameSegs.has(segOf[m.start]!) && FRAMEABLE.has(m.concept));
   }
   // A word inside a negated phrase is negated with it ("suicide" in "never thought about suicide").
   for (const m of out) {
     if (m.negated || SCOPE_ONLY.has(m.concept)) continue;
-    for (const outer of out) if (outer.negated && outer.start <= m.start && m.end <= outer.end && outer.end - outer.start > m.end - m.start) m.negated = true;
+    for (const outer of out)
+      if (outer.negated && outer.start <= m.start && m.end <= outer.end && outer.end - outer.start > m.end - m.start) m.negated = true;
   }
   return out;
 }
@@ -163,7 +279,13 @@ function isEarnest(all: readonly Match[]): boolean {
   return all.some((m) => m.concept === "earnest" && !all.some((n) => n.concept === "neg" && n.end <= m.start && m.start - n.end <= 1));
 }
 
-function scope(list: readonly string[], breaks: readonly boolean[], commas: readonly boolean[], all: Match[], framedAll: boolean): Scoped[] {
+function scope(
+  list: readonly string[],
+  breaks: readonly boolean[],
+  commas: readonly boolean[],
+  all: Match[],
+  framedAll: boolean,
+): Scoped[] {
   // "gonna unalive myself lol. not even joking": a message that says it is meant sets no frame.
   // "no va en serio" (not meant) is the opposite: an earnest phrase right after a negation does not count.
   const matches = isEarnest(all) ? all.filter((m) => m.concept !== "frame") : all;
@@ -198,15 +320,27 @@ export function analyze(text: string, options: { framed?: boolean } = {}): Analy
   const markers = new Set<Marker>();
   // In a longer text (a story, an article, a long reflection), soft signals count only in clauses
   // that speak of the writer; a short chat message often leaves the "I" out ("no point anymore").
-  const selfClauses = new Set(scoped.filter((m) => m.concept === "self" || m.concept === "selfobj" || m.concept === "killself").map((m) => m.clause));
+  const selfClauses = new Set(
+    scoped.filter((m) => m.concept === "self" || m.concept === "selfobj" || m.concept === "killself").map((m) => m.clause),
+  );
   // A long text that never says "I" (a story, an article) is not the writer's own risk.
   const short = list.length <= SHORT_MESSAGE || selfClauses.size > 0;
   // "I don't want to live like this" is hopelessness about a way of living, not a wish to die:
   // a manner right after a death phrase turns that clause's wish into hopelessness.
   // ("matarme, así sin rodeos": after a comma "así" is "bluntly", not a way of living).
   const mannerAt = new Set(scoped.filter((m) => m.concept === "manner" && !commas[m.start]).map((m) => `${m.clause}:${m.start}`));
-  const qualified = new Set(scoped.filter((m) => (m.concept === "killself" || m.concept === "die") && (mannerAt.has(`${m.clause}:${m.end}`) || mannerAt.has(`${m.clause}:${m.end + 1}`))).map((m) => m.clause));
-  const active = scoped.filter((m) => !(qualified.has(m.clause) && (m.concept === "killself" || m.concept === "die" || m.concept === "want"))).filter((m) => !SCOPE_ONLY.has(m.concept) && !m.negated && !m.third && !m.past && !m.framed && (short || !NEEDS_SELF.has(m.concept)));
+  const qualified = new Set(
+    scoped
+      .filter(
+        (m) =>
+          (m.concept === "killself" || m.concept === "die") &&
+          (mannerAt.has(`${m.clause}:${m.end}`) || mannerAt.has(`${m.clause}:${m.end + 1}`)),
+      )
+      .map((m) => m.clause),
+  );
+  const active = scoped
+    .filter((m) => !(qualified.has(m.clause) && (m.concept === "killself" || m.concept === "die" || m.concept === "want")))
+    .filter((m) => !SCOPE_ONLY.has(m.concept) && !m.negated && !m.third && !m.past && !m.framed && (short || !NEEDS_SELF.has(m.concept)));
   const perClause = new Map<number, Set<Concept>>();
   for (const m of active) {
     const set = perClause.get(m.clause);
@@ -221,7 +355,8 @@ export function analyze(text: string, options: { framed?: boolean } = {}): Analy
   const objectsByClause = new Map<number, Match[]>();
   const condsByClause = new Map<number, number[]>();
   for (const c of scoped) if (c.concept === "cond") condsByClause.set(c.clause, [...(condsByClause.get(c.clause) ?? []), c.start]);
-  for (const o of scoped) if (o.concept === "other" || o.concept === "anyone") objectsByClause.set(o.clause, [...(objectsByClause.get(o.clause) ?? []), o]);
+  for (const o of scoped)
+    if (o.concept === "other" || o.concept === "anyone") objectsByClause.set(o.clause, [...(objectsByClause.get(o.clause) ?? []), o]);
 
   // Harm to someone else: a harm verb with a person as its object, and intent, a weapon or a time.
   // A condition after it makes it hyperbole ("I'll kill him if he eats my fries") unless the message
@@ -229,12 +364,25 @@ export function analyze(text: string, options: { framed?: boolean } = {}): Analy
   const sworn = isEarnest(matches);
   const harmOthers =
     !options.framed &&
-    active.some((k) => k.concept === "kill" && (objectsByClause.get(k.clause) ?? []).some((o) => (o.start >= k.end && o.start - k.end <= 2) || (o.lang !== "en" && o.end <= k.start && k.start - o.end <= 2)) && (sworn || !(condsByClause.get(k.clause) ?? []).some((start) => start > k.end && start - k.end <= 5))) &&
+    active.some(
+      (k) =>
+        k.concept === "kill" &&
+        (objectsByClause.get(k.clause) ?? []).some(
+          (o) => (o.start >= k.end && o.start - k.end <= 2) || (o.lang !== "en" && o.end <= k.start && k.start - o.end <= 2),
+        ) &&
+        (sworn || !(condsByClause.get(k.clause) ?? []).some((start) => start > k.end && start - k.end <= 5)),
+    ) &&
     (msg.has("want") || msg.has("soon") || msg.has("weapon") || msg.has("plan") || msg.has("at"));
   // "I'm going to hurt Kyle so bad … I know where he parks": a name is no tagged person, but intent,
   // a harm verb and knowing where someone will be is harm to someone else.
   const harmNamed =
-    !options.framed && msg.has("kill") && msg.has("want") && msg.has("plan") && !msg.has("selfobj") && !msg.has("killself") && scoped.some((m) => m.concept === "other");
+    !options.framed &&
+    msg.has("kill") &&
+    msg.has("want") &&
+    msg.has("plan") &&
+    !msg.has("selfobj") &&
+    !msg.has("killself") &&
+    scoped.some((m) => m.concept === "other");
   const ideation = any((f) => f.has("killself") || (f.has("want") && (f.has("die") || f.has("euph"))));
   const passive = any((f) => f.has("passive") || (f.has("wishp") && (f.has("die") || f.has("euph") || f.has("killself"))));
   const euph = msg.has("euph");
@@ -242,24 +390,48 @@ export function analyze(text: string, options: { framed?: boolean } = {}): Analy
   const selfharm = msg.has("selfharm");
   // "Wishing a car would hit me" is a passive wish, not danger from someone.
   // and "my kids are going to kill me when they find out" is a conditional hyperbole.
-  const danger = active.some((d) => d.concept === "danger" && !(condsByClause.get(d.clause) ?? []).some((start) => start >= d.end && start - d.end <= 3)) && !any((f) => f.has("danger") && f.has("passive"));
+  const danger =
+    active.some(
+      (d) => d.concept === "danger" && !(condsByClause.get(d.clause) ?? []).some((start) => start >= d.end && start - d.end <= 3),
+    ) && !any((f) => f.has("danger") && f.has("passive"));
   // A lethality question: how much, how high, which is quickest — asked, about means, a place or dying.
   const asks = text.includes("?") || msg.has("question") || scoped.some((m) => m.concept === "question");
-  const lethality = asks && any((f) => f.has("howmuch") && (f.has("place") || f.has("die") || f.has("euph") || f.has("killself") || ((f.has("means") || f.has("take")) && (f.has("all") || msg.has("die") || msg.has("euph") || msg.has("underway")))));
+  const lethality =
+    asks &&
+    any(
+      (f) =>
+        f.has("howmuch") &&
+        (f.has("place") ||
+          f.has("die") ||
+          f.has("euph") ||
+          f.has("killself") ||
+          ((f.has("means") || f.has("take")) && (f.has("all") || msg.has("die") || msg.has("euph") || msg.has("underway")))),
+    );
   const meansNow = any((f) => f.has("means") && (f.has("hold") || f.has("gathered")));
   const meansKnown = msg.has("means") && (msg.has("possess") || msg.has("hold"));
   const gathered = any((f) => f.has("gathered") && f.has("means")) || (msg.has("gathered") && msg.has("means"));
   const placeNow = any((f) => (f.has("at") || f.has("strongat")) && f.has("place")) || (msg.has("strongat") && msg.has("place"));
   const brink = msg.has("strongat") && msg.has("place");
-  const armed = msg.has("weapon") && (msg.has("possess") || msg.has("hold")) && scoped.some((m) => m.concept === "other") && (msg.has("soon") || msg.has("kill") || msg.has("want"));
+  const armed =
+    msg.has("weapon") &&
+    (msg.has("possess") || msg.has("hold")) &&
+    scoped.some((m) => m.concept === "other") &&
+    (msg.has("soon") || msg.has("kill") || msg.has("want"));
   const takeAll = any((f) => f.has("take") && f.has("all") && (f.has("means") || msg.has("means") || msg.has("hold")));
   const selfHarmWithMeans = any((f) => f.has("means") && f.has("selfobj") && !f.has("other") && !f.has("killself") && !f.has("die"));
   const farewells = active.filter((m) => m.concept === "farewell").length;
   const anyRisk = ideation || passive || euph || hopeless || selfharm || msg.has("die") || msg.has("farewell") || meansNow || placeNow;
   const attempt =
-    (msg.has("done") && (any((f) => f.has("all") && (f.has("means") || f.has("take") || f.has("done"))) || (msg.has("means") && (anyRisk || msg.has("distress"))) || ideation || selfharm || euph || msg.has("underway"))) ||
+    (msg.has("done") &&
+      (any((f) => f.has("all") && (f.has("means") || f.has("take") || f.has("done"))) ||
+        (msg.has("means") && (anyRisk || msg.has("distress"))) ||
+        ideation ||
+        selfharm ||
+        euph ||
+        msg.has("underway"))) ||
     // A symptom with "drinking" or "taking" is an attempt only with means or "all" ("dizzy… drinking loads of water" is not).
-    (msg.has("underway") && (msg.has("means") || selfharm || ideation || euph || msg.has("farewell") || (msg.has("take") && msg.has("all"))));
+    (msg.has("underway") &&
+      (msg.has("means") || selfharm || ideation || euph || msg.has("farewell") || (msg.has("take") && msg.has("all"))));
 
   if (msg.has("soon")) markers.add("soon");
   if (meansNow || meansKnown) markers.add("means");
@@ -272,7 +444,16 @@ export function analyze(text: string, options: { framed?: boolean } = {}): Analy
   if (takeAll) markers.add("take");
 
   const harm = selfharm || selfHarmWithMeans;
-  const intent = ideation || harm || danger || harmOthers || harmNamed || armed || lethality || takeAll || (euph && (msg.has("farewell") || msg.has("prep") || msg.has("want")));
+  const intent =
+    ideation ||
+    harm ||
+    danger ||
+    harmOthers ||
+    harmNamed ||
+    armed ||
+    lethality ||
+    takeAll ||
+    (euph && (msg.has("farewell") || msg.has("prep") || msg.has("want")));
   const marker = meansNow || meansKnown || placeNow || msg.has("soon") || msg.has("prep") || msg.has("plan") || gathered;
   const soft = passive || euph || hopeless;
 
@@ -283,9 +464,29 @@ export function analyze(text: string, options: { framed?: boolean } = {}): Analy
   };
   if (attempt) raise("imminent", "rule.attempt");
   if (intent && marker) raise("imminent", "rule.intent_with_marker");
-  if (intent) raise("high", ideation ? "rule.ideation" : harm ? "rule.self_harm" : danger ? "rule.danger" : harmOthers || harmNamed ? "rule.harm_others" : lethality ? "rule.lethality" : takeAll ? "rule.take_all" : "rule.euphemism");
+  if (intent)
+    raise(
+      "high",
+      ideation
+        ? "rule.ideation"
+        : harm
+          ? "rule.self_harm"
+          : danger
+            ? "rule.danger"
+            : harmOthers || harmNamed
+              ? "rule.harm_others"
+              : lethality
+                ? "rule.lethality"
+                : takeAll
+                  ? "rule.take_all"
+                  : "rule.euphemism",
+    );
   if (meansNow) raise("imminent", "rule.means_at_hand");
-  if (placeNow) raise(brink || soft || msg.has("soon") || msg.has("distress") || msg.has("die") || msg.has("farewell") ? "imminent" : "high", "rule.lethal_place");
+  if (placeNow)
+    raise(
+      brink || soft || msg.has("soon") || msg.has("distress") || msg.has("die") || msg.has("farewell") ? "imminent" : "high",
+      "rule.lethal_place",
+    );
   if (armed) raise("imminent", "rule.armed_with_target");
   if (msg.has("pastrisk")) raise("medium", "rule.past_risk");
   if (soft && meansKnown) raise("imminent", "rule.wish_with_means");
@@ -295,7 +496,8 @@ export function analyze(text: string, options: { framed?: boolean } = {}): Analy
   // time and a decided act, with no death word anywhere.
   if (meansKnown && msg.has("soon") && msg.has("plan")) raise("imminent", "rule.means_plan_time");
   if (msg.has("prep") && (soft || farewells > 0 || msg.has("plan"))) raise("high", "rule.preparation");
-  if (farewells > 2 || (farewells > 0 && (msg.has("soon") || msg.has("plan")) && (farewells > 1 || soft || msg.has("prep")))) raise("imminent", "rule.farewell_with_time");
+  if (farewells > 2 || (farewells > 0 && (msg.has("soon") || msg.has("plan")) && (farewells > 1 || soft || msg.has("prep"))))
+    raise("imminent", "rule.farewell_with_time");
   if (farewells > 1 || (farewells > 0 && (soft || msg.has("plan") || msg.has("soon")))) raise("high", "rule.farewell");
   // A time alone does not turn a passive wish into a plan ("if I didn't wake up tomorrow I wouldn't mind").
   if ((euph && (msg.has("plan") || msg.has("soon"))) || (soft && msg.has("plan"))) raise("high", "rule.wish_with_marker");
@@ -305,31 +507,77 @@ export function analyze(text: string, options: { framed?: boolean } = {}): Analy
   if (msg.has("ed")) raise("medium", "rule.eating_disorder");
   if (msg.has("prep") || meansKnown) raise("low", "rule.marker_alone");
 
-  const deathClauses = new Set(scoped.filter((d) => d.concept === "die" || d.concept === "euph" || d.concept === "killself").map((d) => d.clause));
+  const deathClauses = new Set(
+    scoped.filter((d) => d.concept === "die" || d.concept === "euph" || d.concept === "killself").map((d) => d.clause),
+  );
   const negatedWish = scoped.some((w) => w.negated && w.concept === "want" && deathClauses.has(w.clause));
   // "ich will mich nicht umbringen": a negated harm verb with the self as its object is a negated wish too.
   const selfObjectClauses = new Set(scoped.filter((m) => m.concept === "selfobj").map((m) => m.clause));
-  const negated = negatedWish || scoped.some((m) => m.negated && !m.framed && (["killself", "euph", "selfharm", "passive"].includes(m.concept) || (m.concept === "kill" && selfObjectClauses.has(m.clause))));
+  const negated =
+    negatedWish ||
+    scoped.some(
+      (m) =>
+        m.negated &&
+        !m.framed &&
+        (["killself", "euph", "selfharm", "passive"].includes(m.concept) || (m.concept === "kill" && selfObjectClauses.has(m.clause))),
+    );
   if (negated) raise(hopeless || msg.has("distress") ? "medium" : "low", "modifier.negated");
   // "I don't want to die — I just wish everything would stop": a death wish denied, then a soft
   // wish with nothing behind it (no means, place, time, plan, self-harm or danger) is passive
   // ideation, medium; the same soft wish with any of those stays a hard stop.
   const deniedDeath = scoped.some((m) => m.negated && !m.framed && (m.concept === "killself" || m.concept === "die"));
-  const softOnly = !msg.has("killself") && !marker && !harm && !danger && !harmOthers && !armed && !attempt && !lethality && !takeAll && !meansNow && !placeNow && !msg.has("farewell");
+  const softOnly =
+    !msg.has("killself") &&
+    !marker &&
+    !harm &&
+    !danger &&
+    !harmOthers &&
+    !armed &&
+    !attempt &&
+    !lethality &&
+    !takeAll &&
+    !meansNow &&
+    !placeNow &&
+    !msg.has("farewell");
   if (deniedDeath && softOnly && isHardStop(level)) {
     level = "medium";
     signals.add("modifier.denied_then_wish");
   }
-  const thirdRisk = scoped.some((m) => m.third && !m.framed && ["killself", "euph", "selfharm", "passive", "hopeless", "farewell", "prep"].includes(m.concept));
-  const worried = msg.has("worry") && scoped.some((m) => (m.concept === "other" || ["die", "killself", "selfharm", "euph", "means", "danger", "hopeless", "farewell", "prep", "kill"].includes(m.concept)) && !m.framed);
+  const thirdRisk = scoped.some(
+    (m) => m.third && !m.framed && ["killself", "euph", "selfharm", "passive", "hopeless", "farewell", "prep"].includes(m.concept),
+  );
+  const worried =
+    msg.has("worry") &&
+    scoped.some(
+      (m) =>
+        (m.concept === "other" ||
+          ["die", "killself", "selfharm", "euph", "means", "danger", "hopeless", "farewell", "prep", "kill"].includes(m.concept)) &&
+        !m.framed,
+    );
   const third = thirdRisk || worried;
   if (third) raise("medium", "modifier.third_person");
-  const past = scoped.some((m) => (m.past && !m.framed && ["killself", "selfharm", "done", "passive", "euph", "pastrisk"].includes(m.concept)) || (m.past && !m.framed && m.concept === "die" && selfClauses.has(m.clause)));
+  const past = scoped.some(
+    (m) =>
+      (m.past && !m.framed && ["killself", "selfharm", "done", "passive", "euph", "pastrisk"].includes(m.concept)) ||
+      (m.past && !m.framed && m.concept === "die" && selfClauses.has(m.clause)),
+  );
   if (past) raise("medium", "modifier.past");
   if (msg.has("distress")) raise("low", "rule.distress");
   if (scoped.some((m) => m.framed)) signals.add("modifier.frame");
 
-  if (ideation || passive || euph || attempt || lethality || meansNow || placeNow || takeAll || gathered || ((farewells > 0 || msg.has("prep")) && levelRank(level) >= levelRank("high"))) categories.add("suicidal_ideation");
+  if (
+    ideation ||
+    passive ||
+    euph ||
+    attempt ||
+    lethality ||
+    meansNow ||
+    placeNow ||
+    takeAll ||
+    gathered ||
+    ((farewells > 0 || msg.has("prep")) && levelRank(level) >= levelRank("high"))
+  )
+    categories.add("suicidal_ideation");
   if (harm || (past && scoped.some((m) => m.past && m.concept === "selfharm"))) categories.add("self_harm");
   if (harmOthers || harmNamed || armed) categories.add("harm_to_others");
   if (msg.has("ed")) categories.add("eating_disorder");
@@ -348,7 +596,20 @@ export function analyze(text: string, options: { framed?: boolean } = {}): Analy
     reassure: scoped.some((m) => m.concept === "reassure"),
     lang,
     words: list.length,
-    concepts: [...new Set(scoped.map((m) => (m.negated ? `${m.concept}:neg` : m.third ? `${m.concept}:third` : m.past ? `${m.concept}:past` : m.framed ? `${m.concept}:frame` : m.concept)))],
+    concepts: [
+      ...new Set(
+        scoped.map((m) =>
+          m.negated
+            ? `${m.concept}:neg`
+            : m.third
+              ? `${m.concept}:third`
+              : m.past
+                ? `${m.concept}:past`
+                : m.framed
+                  ? `${m.concept}:frame`
+                  : m.concept,
+        ),
+      ),
+    ],
   };
 }
-

@@ -29,7 +29,13 @@ export function readHistory(value: unknown): string[] {
     .slice(-MAX_TURNS)
     .flatMap((t: unknown) => {
       if (typeof t === "string") return [t];
-      if (t && typeof t === "object" && (t as { role?: unknown }).role === "user" && typeof (t as { content?: unknown }).content === "string") return [(t as { content: string }).content];
+      if (
+        t &&
+        typeof t === "object" &&
+        (t as { role?: unknown }).role === "user" &&
+        typeof (t as { content?: unknown }).content === "string"
+      )
+        return [(t as { content: string }).content];
       return [];
     })
     .map((t) => t.slice(0, MAX_TURN));

@@ -12,7 +12,14 @@ import { companionConfig } from "../companion/config.js";
 import { describeError, log } from "../platform/log.js";
 import { levelRank, maxLevel, SAFETY_LEVELS, type SafetyLevel } from "./levels.js";
 
-export const JUDGE_CATEGORIES = ["suicidal_ideation", "self_harm", "harm_to_others", "abuse_or_danger", "concern_for_other", "distress"] as const;
+export const JUDGE_CATEGORIES = [
+  "suicidal_ideation",
+  "self_harm",
+  "harm_to_others",
+  "abuse_or_danger",
+  "concern_for_other",
+  "distress",
+] as const;
 export type JudgeCategory = (typeof JUDGE_CATEGORIES)[number];
 
 export const JUDGE_TIMELINES = ["none", "later", "soon", "now"] as const;
@@ -79,7 +86,10 @@ Answer only with the JSON verdict. Never quote, repeat or paraphrase the partici
 const client = lazyAsync(async () => {
   const env = companionConfig.load();
   const { createJudgeClient } = await import("../vendors/openai/judge.js");
-  return createJudgeClient({ apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL, timeoutMs: env.SAFETY_JUDGE_TIMEOUT_MS }, judgeVerdictSchema);
+  return createJudgeClient(
+    { apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL, timeoutMs: env.SAFETY_JUDGE_TIMEOUT_MS },
+    judgeVerdictSchema,
+  );
 });
 
 /** The judge runs only with an OpenAI key and SAFETY_JUDGE not "off"; an invalid config disables it. */
@@ -109,7 +119,8 @@ export function levelFromVerdict(verdict: Pick<JudgeVerdict, "level" | "dimensio
 function normalize(verdict: JudgeVerdict): JudgeVerdict {
   const d = verdict.dimensions;
   const categories = new Set(verdict.categories);
-  if ((d.wish_to_be_dead || d.active_ideation || d.attempt_in_progress) && !categories.has("self_harm")) categories.add("suicidal_ideation");
+  if ((d.wish_to_be_dead || d.active_ideation || d.attempt_in_progress) && !categories.has("self_harm"))
+    categories.add("suicidal_ideation");
   if (d.harm_to_others) categories.add("harm_to_others");
   if (d.danger_from_others) categories.add("abuse_or_danger");
   const level = levelFromVerdict(verdict);
@@ -141,7 +152,11 @@ type Outcome = { verdict: JudgeVerdict } | { reason: string; error?: unknown };
  * the dimensions imply), or `null` when the judge is off, slow, failing, refusing or malformed.
  * Never rejects.
  */
-export async function judgeRisk(input: { message: string; history: readonly string[]; signal?: AbortSignal }): Promise<JudgeVerdict | null> {
+export async function judgeRisk(input: {
+  message: string;
+  history: readonly string[];
+  signal?: AbortSignal;
+}): Promise<JudgeVerdict | null> {
   const started = Date.now();
   let outcome: Outcome;
   try {
@@ -155,7 +170,11 @@ export async function judgeRisk(input: { message: string; history: readonly stri
     return outcome.verdict;
   }
   if (outcome.reason !== "disabled") {
-    log.warn("safety.judge.unavailable", { reason: outcome.reason, ms, ...(outcome.error === undefined ? {} : describeError(outcome.error)) });
+    log.warn("safety.judge.unavailable", {
+      reason: outcome.reason,
+      ms,
+      ...(outcome.error === undefined ? {} : describeError(outcome.error)),
+    });
   }
   return null;
 }
@@ -221,7 +240,13 @@ function classify(error: unknown): string {
 }
 
 /** The judge as a second opinion for assess(), or undefined when it is off or OpenAI is not configured. */
-export function judgeOpinion(): ((input: { message: string; history: readonly string[]; signal?: AbortSignal }) => Promise<{ level: SafetyLevel; categories: string[] } | null>) | undefined {
+export function judgeOpinion():
+  | ((input: {
+      message: string;
+      history: readonly string[];
+      signal?: AbortSignal;
+    }) => Promise<{ level: SafetyLevel; categories: string[] } | null>)
+  | undefined {
   if (!judgeEnabled()) return undefined;
   return async (input) => {
     const verdict = await judgeRisk(input);

@@ -54,7 +54,15 @@ function plainWords(raw: string): string[] {
 }
 
 function compile(languages: readonly Language[]): Compiled {
-  const c: Compiled = { exact: new Map(), pairs: new Map(), prefix: new Map(), vocab: new Set(), squeezed: new Map(), byLength: new Map(), stop: new Map() };
+  const c: Compiled = {
+    exact: new Map(),
+    pairs: new Map(),
+    prefix: new Map(),
+    vocab: new Set(),
+    squeezed: new Map(),
+    byLength: new Map(),
+    stop: new Map(),
+  };
   const push = (map: Map<string, Entry[]>, key: string, entry: Entry) => {
     const list = map.get(key);
     if (list) list.push(entry);
@@ -65,7 +73,10 @@ function compile(languages: readonly Language[]): Compiled {
   const english = new Set<string>();
   for (const language of languages.filter((l) => l.code === "en")) {
     for (const word of language.stopwords) english.add(foldText(word));
-    for (const phrases of Object.values(language.lexicon)) for (const phrase of phrases ?? []) for (const raw of phrase.replace(/^!/, "").split(" ")) if (raw && !raw.endsWith("*")) plainWords(raw).forEach((w) => english.add(w));
+    for (const phrases of Object.values(language.lexicon))
+      for (const phrase of phrases ?? [])
+        for (const raw of phrase.replace(/^!/, "").split(" "))
+          if (raw && !raw.endsWith("*")) plainWords(raw).forEach((w) => english.add(w));
   }
   for (const language of languages) {
     for (const word of language.stopwords) {
@@ -137,7 +148,8 @@ function segment(word: string, vocab: Set<string>): string[] | null {
     for (let start = Math.max(0, end - 16); start < end; start++) {
       const prev = best[start];
       const piece = word.slice(start, end);
-      if (prev && (piece.length >= 2 || piece === "i") && vocab.has(piece) && (!best[end] || prev.length + 1 < best[end]!.length)) best[end] = [...prev, piece];
+      if (prev && (piece.length >= 2 || piece === "i") && vocab.has(piece) && (!best[end] || prev.length + 1 < best[end]!.length))
+        best[end] = [...prev, piece];
     }
   }
   return best[word.length] ?? null;

@@ -23,7 +23,8 @@ export interface Token {
   joined?: boolean;
 }
 
-const ZERO_WIDTH = /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180E\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF]/g;
+const ZERO_WIDTH =
+  /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180E\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF]/g;
 const MARKS = /\p{M}/gu;
 const LETTER = /\p{L}/u;
 const NON_ASCII = /[^\x00-\x7f]/;
@@ -45,14 +46,40 @@ function isLetter(ch: string): boolean {
   }
   return LETTER.test(ch);
 }
-const LEET: Record<string, string> = { "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "@": "a", $: "s", "!": "i", "|": "l", "€": "e" };
+const LEET: Record<string, string> = {
+  "0": "o",
+  "1": "i",
+  "3": "e",
+  "4": "a",
+  "5": "s",
+  "7": "t",
+  "8": "b",
+  "@": "a",
+  $: "s",
+  "!": "i",
+  "|": "l",
+  "€": "e",
+};
 const MASK = new Set(["*", "#", "?", "_", "%"]);
 const SENTENCE = new Set([".", "!", "?", ";", "…", "\n", "。", "¿", "¡"]);
 const APOSTROPHE = new Set(["'", "\u2018", "\u2019", "\u201B", "\u2032", "`", "\u00B4", "\u02BC"]);
 const SPELL_SEPARATORS = new Set([".", "-", "_", "*", "·", "~", "/", "+"]);
 /** Emoji that name a means or death, read as words. 💀 is mostly laughter: it reads as "skull", which
  * only the phrases "want to 💀", "gonna 💀" make a death wish. */
-const EMOJI_WORDS: Record<string, string> = { "💊": "pills", "🔪": "knife", "🔫": "gun", "🪢": "rope", "⚰": "death", "🪦": "grave", "🩸": "blood", "🌉": "bridge", "😂": "lol", "🤣": "lol", "💤": "sleep", "💀": "skull" };
+const EMOJI_WORDS: Record<string, string> = {
+  "💊": "pills",
+  "🔪": "knife",
+  "🔫": "gun",
+  "🪢": "rope",
+  "⚰": "death",
+  "🪦": "grave",
+  "🩸": "blood",
+  "🌉": "bridge",
+  "😂": "lol",
+  "🤣": "lol",
+  "💤": "sleep",
+  "💀": "skull",
+};
 
 /** Longest word the normaliser treats as a word; longer runs are split (keeps per-word work bounded). */
 const MAX_WORD = 40;
@@ -60,14 +87,74 @@ const MAX_WORD = 40;
 /** Chat spellings and English contractions written without an apostrophe, spelled out ("dont" → do not). */
 const SPELLING: Record<string, string[]> = Object.fromEntries(
   Object.entries({
-    dont: "do not", cant: "can not", cannot: "can not", wont: "will not", didnt: "did not", doesnt: "does not", isnt: "is not", arent: "are not",
-    wasnt: "was not", werent: "were not", wouldnt: "would not", couldnt: "could not", shouldnt: "should not", havent: "have not", hasnt: "has not",
-    aint: "am not", im: "i am", ive: "i have", youre: "you are", theyre: "they are", hes: "he is", shes: "she is", thats: "that is", whats: "what is",
-    theres: "there is", its: "it is", lets: "let us", wanna: "want to", gonna: "going to", gunna: "going to", gotta: "got to", tryna: "trying to",
-    kinda: "kind of", idk: "i do not know", rn: "right now", tmrw: "tomorrow", tmr: "tomorrow", "2nite": "tonight", tonite: "tonight", "2day": "today",
-    bc: "because", cuz: "because", coz: "because", b4: "before", nvm: "never mind", ppl: "people", pls: "please", plz: "please", thx: "thanks",
-    u: "you", ur: "your", wud: "would", wuld: "would", shud: "should", cud: "could", wat: "what", evrything: "everything", everyi: "everyone", somei: "someone", anyi: "anyone", noi: "no one",
-    ima: "i am going to", imma: "i am going to", gnight: "good night", ty: "thank you", tbh: "to be honest", ngl: "not going to lie", smh: "shaking my head",
+    dont: "do not",
+    cant: "can not",
+    cannot: "can not",
+    wont: "will not",
+    didnt: "did not",
+    doesnt: "does not",
+    isnt: "is not",
+    arent: "are not",
+    wasnt: "was not",
+    werent: "were not",
+    wouldnt: "would not",
+    couldnt: "could not",
+    shouldnt: "should not",
+    havent: "have not",
+    hasnt: "has not",
+    aint: "am not",
+    im: "i am",
+    ive: "i have",
+    youre: "you are",
+    theyre: "they are",
+    hes: "he is",
+    shes: "she is",
+    thats: "that is",
+    whats: "what is",
+    theres: "there is",
+    its: "it is",
+    lets: "let us",
+    wanna: "want to",
+    gonna: "going to",
+    gunna: "going to",
+    gotta: "got to",
+    tryna: "trying to",
+    kinda: "kind of",
+    idk: "i do not know",
+    rn: "right now",
+    tmrw: "tomorrow",
+    tmr: "tomorrow",
+    "2nite": "tonight",
+    tonite: "tonight",
+    "2day": "today",
+    bc: "because",
+    cuz: "because",
+    coz: "because",
+    b4: "before",
+    nvm: "never mind",
+    ppl: "people",
+    pls: "please",
+    plz: "please",
+    thx: "thanks",
+    u: "you",
+    ur: "your",
+    wud: "would",
+    wuld: "would",
+    shud: "should",
+    cud: "could",
+    wat: "what",
+    evrything: "everything",
+    everyi: "everyone",
+    somei: "someone",
+    anyi: "anyone",
+    noi: "no one",
+    ima: "i am going to",
+    imma: "i am going to",
+    gnight: "good night",
+    ty: "thank you",
+    tbh: "to be honest",
+    ngl: "not going to lie",
+    smh: "shaking my head",
   }).map(([k, v]) => [k, v.split(" ")]),
 );
 
@@ -174,14 +261,17 @@ function pieces(text: string): Piece[] {
       word += APOSTROPHE.has(ch) ? "'" : ch;
       continue;
     }
-    if (!prevWord && (ch in LEET) && ch !== "!" && nextWordy && !(ch >= "0" && ch <= "9")) {
+    if (!prevWord && ch in LEET && ch !== "!" && nextWordy && !(ch >= "0" && ch <= "9")) {
       word += ch; // "$uicide", "@lone"
       continue;
     }
     flush();
     if (ch === " " || ch === "\t" || ch === "\r") {
       gap++;
-    } else if (SENTENCE.has(ch) && !(ch === "." && out.length && out[out.length - 1]!.text.length === 1 && (isLetter(next) || next in LEET))) {
+    } else if (
+      SENTENCE.has(ch) &&
+      !(ch === "." && out.length && out[out.length - 1]!.text.length === 1 && (isLetter(next) || next in LEET))
+    ) {
       brk = true;
       gap++;
     } else if (SPELL_SEPARATORS.has(ch)) {
@@ -251,7 +341,10 @@ export function tokenize(input: string): Token[] {
     const piece = raw[i]!;
     const word = deLeet(piece.text);
     const apostrophe = word.indexOf("'");
-    const parts = apostrophe > 0 ? (contraction(word.slice(0, apostrophe), word.slice(apostrophe + 1)) ?? [word.slice(0, apostrophe), word.slice(apostrophe + 1)]) : (SPELLING[word] ?? [word]);
+    const parts =
+      apostrophe > 0
+        ? (contraction(word.slice(0, apostrophe), word.slice(apostrophe + 1)) ?? [word.slice(0, apostrophe), word.slice(apostrophe + 1)])
+        : (SPELLING[word] ?? [word]);
     for (let index = 0; index < parts.length; index++) {
       const part = parts[index]!;
       if (!part) continue;

@@ -13,7 +13,9 @@ const fill = (template: string, values: Record<string, string>) => template.repl
 
 function describeLine(line: CrisisLine, t: ReplyTexts): string {
   const text = line.text && (/^(text|sms)\b/i.test(line.text) ? line.text : fill(t.text, { text: line.text }));
-  const ways = [line.phone && fill(t.call, { phone: line.phone }), text, line.chat && fill(t.chat, { url: line.chat })].filter(Boolean).join(", ");
+  const ways = [line.phone && fill(t.call, { phone: line.phone }), text, line.chat && fill(t.chat, { url: line.chat })]
+    .filter(Boolean)
+    .join(", ");
   return `${line.name}: ${ways || line.url} (${line.hours.replace("24/7", t.always)})`;
 }
 
@@ -34,7 +36,13 @@ function opening(name: string | undefined, sentence: string): string {
 }
 
 /** The reply for a screened message, in the message's language. High and imminent replace the companion entirely. */
-export function safeReply(input: { level: SafetyLevel; categories: string[]; resources: CountryResources; healingName?: string; lang?: string }): string {
+export function safeReply(input: {
+  level: SafetyLevel;
+  categories: string[];
+  resources: CountryResources;
+  healingName?: string;
+  lang?: string;
+}): string {
   const { level, categories, resources, lang } = input;
   const t = texts(lang);
   const name = input.healingName;
@@ -65,5 +73,9 @@ export function safeReply(input: { level: SafetyLevel; categories: string[]; res
       `${t.aiNote} ${t.medium.more}`,
     ].join("\n\n");
   }
-  return [opening(name, t.low.opening), `${t.low.anytime}\n${formatResources(resources, { emergencyFirst: false, lang })}`, t.low.question].join("\n\n");
+  return [
+    opening(name, t.low.opening),
+    `${t.low.anytime}\n${formatResources(resources, { emergencyFirst: false, lang })}`,
+    t.low.question,
+  ].join("\n\n");
 }

@@ -44,7 +44,14 @@ export const RESOURCES: Record<string, CountryResources> = {
     name: "United States",
     emergency: "911",
     lines: [
-      { name: "988 Suicide & Crisis Lifeline", phone: "988", text: "988", chat: "https://988lifeline.org/chat", url: "https://988lifeline.org", hours: "24/7" },
+      {
+        name: "988 Suicide & Crisis Lifeline",
+        phone: "988",
+        text: "988",
+        chat: "https://988lifeline.org/chat",
+        url: "https://988lifeline.org",
+        hours: "24/7",
+      },
       { name: "Crisis Text Line", text: "Text HOME to 741741", url: "https://www.crisistextline.org", hours: "24/7" },
     ],
   },
@@ -82,8 +89,21 @@ export const RESOURCES: Record<string, CountryResources> = {
     name: "Australia",
     emergency: "000",
     lines: [
-      { name: "Lifeline", phone: "13 11 14", text: "0477 13 11 14", chat: "https://www.lifeline.org.au/crisis-chat/", url: "https://www.lifeline.org.au", hours: "24/7" },
-      { name: "Suicide Call Back Service", phone: "1300 659 467", url: "https://www.suicidecallbackservice.org.au", hours: "24/7", verify: true },
+      {
+        name: "Lifeline",
+        phone: "13 11 14",
+        text: "0477 13 11 14",
+        chat: "https://www.lifeline.org.au/crisis-chat/",
+        url: "https://www.lifeline.org.au",
+        hours: "24/7",
+      },
+      {
+        name: "Suicide Call Back Service",
+        phone: "1300 659 467",
+        url: "https://www.suicidecallbackservice.org.au",
+        hours: "24/7",
+        verify: true,
+      },
     ],
   },
   NZ: {
@@ -101,7 +121,12 @@ export const RESOURCES: Record<string, CountryResources> = {
     name: "India",
     emergency: "112",
     lines: [
-      { name: "Tele-MANAS (Government of India, 20+ languages)", phone: "14416 or 1-800-891-4416", url: "https://telemanas.mohfw.gov.in", hours: "24/7, free" },
+      {
+        name: "Tele-MANAS (Government of India, 20+ languages)",
+        phone: "14416 or 1-800-891-4416",
+        url: "https://telemanas.mohfw.gov.in",
+        hours: "24/7, free",
+      },
       { name: "AASRA", phone: "+91-9820466726", url: "http://www.aasra.info", hours: "24/7", verify: true },
     ],
   },
@@ -134,7 +159,13 @@ export const RESOURCES: Record<string, CountryResources> = {
     name: "Spain",
     emergency: "112",
     lines: [
-      { name: "Línea 024 — atención a la conducta suicida", phone: "024", url: "https://www.sanidad.gob.es/linea024/", hours: "24/7, free", verify: true },
+      {
+        name: "Línea 024 — atención a la conducta suicida",
+        phone: "024",
+        url: "https://www.sanidad.gob.es/linea024/",
+        hours: "24/7, free",
+        verify: true,
+      },
       { name: "Teléfono de la Esperanza", phone: "717 003 717", url: "https://telefonodelaesperanza.org", hours: "24/7", verify: true },
     ],
   },
@@ -142,14 +173,29 @@ export const RESOURCES: Record<string, CountryResources> = {
     country: "NL",
     name: "Netherlands",
     emergency: "112",
-    lines: [{ name: "113 Zelfmoordpreventie", phone: "113 or 0800-0113", chat: "https://www.113.nl", url: "https://www.113.nl", hours: "24/7, free", verify: true }],
+    lines: [
+      {
+        name: "113 Zelfmoordpreventie",
+        phone: "113 or 0800-0113",
+        chat: "https://www.113.nl",
+        url: "https://www.113.nl",
+        hours: "24/7, free",
+        verify: true,
+      },
+    ],
   },
   ZA: {
     country: "ZA",
     name: "South Africa",
     emergency: "112 from a mobile (ambulance 10177, police 10111)",
     lines: [
-      { name: "SADAG Suicide Crisis Helpline", phone: "0800 567 567", text: "SMS 31393 and a counsellor calls back", url: "https://www.sadag.org", hours: "24/7, free" },
+      {
+        name: "SADAG Suicide Crisis Helpline",
+        phone: "0800 567 567",
+        text: "SMS 31393 and a counsellor calls back",
+        url: "https://www.sadag.org",
+        hours: "24/7, free",
+      },
       { name: "Cipla Mental Health Helpline (SADAG)", phone: "0800 456 789", url: "https://www.sadag.org", hours: "24/7, free" },
     ],
   },
@@ -161,7 +207,6 @@ export function resourcesFor(country: string): CountryResources {
   if (known) return { ...known, lines: [...known.lines, FIND_A_HELPLINE] };
   return { ...INTERNATIONAL, country: country.toUpperCase() };
 }
-
 
 /**
  * The participant's country: the body's `country`, then Vercel's `x-vercel-ip-country`, then the
@@ -209,5 +254,9 @@ export function countryFromParam(value: string): string | undefined {
 }
 
 function fold(text: string): string {
-  return text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase().replace(/[^a-z]/g, "");
+  return text
+    .normalize("NFKD")
+    .replace(/\p{M}/gu, "")
+    .toLowerCase()
+    .replace(/[^a-z]/g, "");
 }

@@ -54,13 +54,25 @@ export function loadRound(file: string): RoundCase[] {
     .filter((line) => line.trim())
     .map((line) => {
       const row = JSON.parse(line) as Partial<RoundCase> & { text?: string };
-      return { lang: row.lang ?? "en", level: row.level!, category: row.category ?? "", history: row.history ?? [], message: row.message ?? row.text ?? "" };
+      return {
+        lang: row.lang ?? "en",
+        level: row.level!,
+        category: row.category ?? "",
+        history: row.history ?? [],
+        message: row.message ?? row.text ?? "",
+      };
     });
 }
 
 /** The project's corpus files (corpus.jsonl, holdout.jsonl) in the round shape, for the same scoring. */
 export function corpusAsRound(file: string): RoundCase[] {
-  return loadCorpus(file).map((c) => ({ lang: "en", level: c.level, category: c.categories?.[0] ?? "", history: c.history ?? [], message: c.text }));
+  return loadCorpus(file).map((c) => ({
+    lang: "en",
+    level: c.level,
+    category: c.categories?.[0] ?? "",
+    history: c.history ?? [],
+    message: c.text,
+  }));
 }
 
 export function roundFiles(dir = ROUNDS_DIR): string[] {
@@ -89,7 +101,9 @@ export function scoreRound(cases: RoundCase[], screener: Screener): RoundReport 
   };
   const categories: Record<string, { n: number; atLeast: number; flagged: number }> = {};
   const languages: Record<string, { n: number; hard: Rate; benign: Rate }> = {};
-  const confusion = Object.fromEntries(SAFETY_LEVELS.map((l) => [l, Object.fromEntries(SAFETY_LEVELS.map((m) => [m, 0]))])) as RoundReport["confusion"];
+  const confusion = Object.fromEntries(
+    SAFETY_LEVELS.map((l) => [l, Object.fromEntries(SAFETY_LEVELS.map((m) => [m, 0]))]),
+  ) as RoundReport["confusion"];
   const misses: { i: number; got: SafetyLevel }[] = [];
   cases.forEach((c, i) => {
     const got = screener(c.message, c.history);
@@ -113,15 +127,25 @@ export function scoreRound(cases: RoundCase[], screener: Screener): RoundReport 
     lang.n++;
     if (hard) count(lang.hard, g >= levelRank("high"));
     if (c.level === "none") count(lang.benign, flagged);
-    const miss = hard ? g < levelRank("high") || (c.level === "imminent" && got !== "imminent") : c.level === "none" ? flagged : c.level === "medium" ? !flagged : g >= levelRank("high");
+    const miss = hard
+      ? g < levelRank("high") || (c.level === "imminent" && got !== "imminent")
+      : c.level === "none"
+        ? flagged
+        : c.level === "medium"
+          ? !flagged
+          : g >= levelRank("high");
     if (miss) misses.push({ i, got });
   });
   for (const r of Object.values(report)) if (typeof r === "object") r.rate = r.n ? r.hit / r.n : 0;
   const fix = (r: Rate) => (r.n ? r.hit / r.n : 0);
   return {
     ...report,
-    perCategory: Object.fromEntries(Object.entries(categories).map(([k, v]) => [k, { n: v.n, atLeast: v.atLeast / v.n, flagged: v.flagged / v.n }])),
-    perLanguage: Object.fromEntries(Object.entries(languages).map(([k, v]) => [k, { n: v.n, hardStopRecall: fix(v.hard), benignFlagged: fix(v.benign) }])),
+    perCategory: Object.fromEntries(
+      Object.entries(categories).map(([k, v]) => [k, { n: v.n, atLeast: v.atLeast / v.n, flagged: v.flagged / v.n }]),
+    ),
+    perLanguage: Object.fromEntries(
+      Object.entries(languages).map(([k, v]) => [k, { n: v.n, hardStopRecall: fix(v.hard), benignFlagged: fix(v.benign) }]),
+    ),
     confusion,
     misses,
   };
@@ -142,8 +166,10 @@ export function formatRound(name: string, r: RoundReport): string[] {
     `  benign frame flagged             ${pct(r.contextBenignFlagged)}   target ≤ 0.03`,
     "  per class (label ≥ level / flagged medium+):",
   ];
-  for (const [k, v] of Object.entries(r.perCategory).sort()) lines.push(`    ${k.padEnd(22)} ${String(v.n).padStart(3)}   ${v.atLeast.toFixed(2)}   ${v.flagged.toFixed(2)}`);
+  for (const [k, v] of Object.entries(r.perCategory).sort())
+    lines.push(`    ${k.padEnd(22)} ${String(v.n).padStart(3)}   ${v.atLeast.toFixed(2)}   ${v.flagged.toFixed(2)}`);
   lines.push("  per language (hard-stop recall / benign flagged):");
-  for (const [k, v] of Object.entries(r.perLanguage).sort()) lines.push(`    ${k}  ${String(v.n).padStart(3)}   ${v.hardStopRecall.toFixed(2)}   ${v.benignFlagged.toFixed(2)}`);
+  for (const [k, v] of Object.entries(r.perLanguage).sort())
+    lines.push(`    ${k}  ${String(v.n).padStart(3)}   ${v.hardStopRecall.toFixed(2)}   ${v.benignFlagged.toFixed(2)}`);
   return lines;
 }

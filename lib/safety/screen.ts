@@ -39,10 +39,43 @@ const COMPLETING: ReadonlySet<Marker> = new Set(["soon", "means", "place", "prep
 const AT_HAND: ReadonlySet<Marker> = new Set(["means", "place", "done", "gathered", "take"]);
 
 /** Grammar rules that set a hard stop. */
-const HARD_RULES: ReadonlySet<string> = new Set(["rule.attempt", "rule.intent_with_marker", "rule.ideation", "rule.self_harm", "rule.danger", "rule.harm_others", "rule.lethality", "rule.take_all", "rule.euphemism", "rule.means_at_hand", "rule.lethal_place", "rule.wish_with_means", "rule.gathered_means", "rule.preparation_with_time", "rule.preparation", "rule.farewell_with_time", "rule.farewell", "rule.wish_with_marker", "rule.armed_with_target"]);
+const HARD_RULES: ReadonlySet<string> = new Set([
+  "rule.attempt",
+  "rule.intent_with_marker",
+  "rule.ideation",
+  "rule.self_harm",
+  "rule.danger",
+  "rule.harm_others",
+  "rule.lethality",
+  "rule.take_all",
+  "rule.euphemism",
+  "rule.means_at_hand",
+  "rule.lethal_place",
+  "rule.wish_with_means",
+  "rule.gathered_means",
+  "rule.preparation_with_time",
+  "rule.preparation",
+  "rule.farewell_with_time",
+  "rule.farewell",
+  "rule.wish_with_marker",
+  "rule.armed_with_target",
+]);
 /** Of those, the ones that rest on circumstances rather than stated intent. A preparation with a
  * time is never among them: round 16 showed the learned layer letting go of real ones. */
-const CIRCUMSTANTIAL: ReadonlySet<string> = new Set(["rule.attempt", "rule.danger", "rule.harm_others", "rule.lethality", "rule.take_all", "rule.means_at_hand", "rule.lethal_place", "rule.preparation", "rule.farewell_with_time", "rule.farewell", "rule.wish_with_marker", "rule.armed_with_target"]);
+const CIRCUMSTANTIAL: ReadonlySet<string> = new Set([
+  "rule.attempt",
+  "rule.danger",
+  "rule.harm_others",
+  "rule.lethality",
+  "rule.take_all",
+  "rule.means_at_hand",
+  "rule.lethal_place",
+  "rule.preparation",
+  "rule.farewell_with_time",
+  "rule.farewell",
+  "rule.wish_with_marker",
+  "rule.armed_with_target",
+]);
 /** The learned layer's probability below which it calls a circumstantial hard stop benign. */
 const VETO_BELOW = 0.15;
 
@@ -50,7 +83,34 @@ const VETO_BELOW = 0.15;
 const MODEL_MAX_WORDS = 80;
 
 /** Concepts that make a message worth the learned layer's opinion. */
-const RISK_CONCEPTS: ReadonlySet<string> = new Set(["die", "kill", "killself", "euph", "passive", "wishp", "means", "place", "strongat", "gathered", "take", "done", "underway", "howmuch", "prep", "farewell", "plan", "selfharm", "danger", "weapon", "hopeless", "distress", "worry", "pastrisk", "ed", "selfobj"]);
+const RISK_CONCEPTS: ReadonlySet<string> = new Set([
+  "die",
+  "kill",
+  "killself",
+  "euph",
+  "passive",
+  "wishp",
+  "means",
+  "place",
+  "strongat",
+  "gathered",
+  "take",
+  "done",
+  "underway",
+  "howmuch",
+  "prep",
+  "farewell",
+  "plan",
+  "selfharm",
+  "danger",
+  "weapon",
+  "hopeless",
+  "distress",
+  "worry",
+  "pastrisk",
+  "ed",
+  "selfobj",
+]);
 
 export interface ScreenOptions {
   history?: readonly string[];
@@ -106,7 +166,8 @@ export function screen(text: string, options: ScreenOptions = {}): ScreenResult 
   } else if (levelRank(earlierLevel) >= levelRank("medium") && !framedBefore) {
     if (nowAtHand) raise("imminent", "history.wish_then_means", "conversation");
     else if (nowCompletes) raise("high", "history.wish_then_marker", "conversation");
-    else if (level === "medium" && recent.filter((a) => levelRank(a.level) >= levelRank("medium")).length >= 2) raise("high", "history.persistent", "conversation");
+    else if (level === "medium" && recent.filter((a) => levelRank(a.level) >= levelRank("medium")).length >= 2)
+      raise("high", "history.persistent", "conversation");
     else raise("medium", "history.after_risk", "conversation");
   }
   if (current.intent && [...earlierMarkers].some((m) => COMPLETING.has(m))) raise("imminent", "history.marker_then_intent", "conversation");
@@ -121,7 +182,10 @@ export function screen(text: string, options: ScreenOptions = {}): ScreenResult 
   // a learned weight on a word like "again" must not turn "hello again" into a crisis.
   // It was trained on chat-length messages: a long text (an article, a story, a long reflection) is the grammar's alone.
   const aboutSelf = current.words <= 24 || current.concepts.some((c) => c === "self" || c === "selfobj" || c === "killself");
-  const seen = current.words <= MODEL_MAX_WORDS && aboutSelf && [current, ...earlier].some((a) => a.concepts.some((c) => RISK_CONCEPTS.has(c.split(":")[0]!)));
+  const seen =
+    current.words <= MODEL_MAX_WORDS &&
+    aboutSelf &&
+    [current, ...earlier].some((a) => a.concepts.some((c) => RISK_CONCEPTS.has(c.split(":")[0]!)));
   if (seen && options.model !== false && modelAvailable()) {
     const scores = scoreFeatures(featurize(text, current, history, earlier));
     const learned = levelFromScores(scores);
@@ -144,8 +208,12 @@ export function screen(text: string, options: ScreenOptions = {}): ScreenResult 
       categories.clear();
       if (level !== "none") categories.add("distress");
     }
-    const negatedOnly = (current.signals.includes("modifier.negated") || current.signals.includes("modifier.denied_then_wish")) && !current.intent && !isHardStop(earlierLevel);
-    const framedOnly = (framedBefore || current.signals.includes("modifier.frame")) && !current.intent && levelRank(level) <= levelRank("low");
+    const negatedOnly =
+      (current.signals.includes("modifier.negated") || current.signals.includes("modifier.denied_then_wish")) &&
+      !current.intent &&
+      !isHardStop(earlierLevel);
+    const framedOnly =
+      (framedBefore || current.signals.includes("modifier.frame")) && !current.intent && levelRank(level) <= levelRank("low");
     const cap: SafetyLevel = framedOnly ? "low" : negatedOnly ? "medium" : "imminent";
     const raised = levelRank(learned) > levelRank(cap) ? cap : learned;
     if (levelRank(raised) > levelRank(level)) {

@@ -1,7 +1,16 @@
 // The companion chat: streams each reply from POST /api/chat (server-sent events: meta, safety,
 // delta, done), hands a crisis answer to the crisis panel (crisis.js) instead of the conversation,
 // and keeps whatever the participant typed until the companion has answered it.
-import { describeFailure, fillCountries, loadConfig, OFFLINE_TEXT, remember, remembered, UNREACHABLE_TEXT, wireHealingName } from "./common.js";
+import {
+  describeFailure,
+  fillCountries,
+  loadConfig,
+  OFFLINE_TEXT,
+  remember,
+  remembered,
+  UNREACHABLE_TEXT,
+  wireHealingName,
+} from "./common.js";
 import { authHeaders, showParticipant } from "./participant.js";
 
 const HARD_STOP = new Set(["high", "imminent"]);
@@ -40,7 +49,12 @@ field.addEventListener("keydown", (event) => {
 stopButton.addEventListener("click", () => inFlight?.abort());
 
 wireHealingName(nameInput, document.getElementById("forget-name"), status);
-void showParticipant({ nameInput, forgetButton: document.getElementById("forget-name"), note: document.getElementById("signed-in"), status });
+void showParticipant({
+  nameInput,
+  forgetButton: document.getElementById("forget-name"),
+  note: document.getElementById("signed-in"),
+  status,
+});
 consent.checked = remembered(KEY.consent) === "on";
 syncDeleteButton();
 
@@ -51,7 +65,8 @@ loadConfig().then(
     field.maxLength = config.limits.message;
   },
   () => {
-    consentText.textContent = "The storage details could not be loaded, so nothing is stored: this stays off until the page can reach the server.";
+    consentText.textContent =
+      "The storage details could not be loaded, so nothing is stored: this stays off until the page can reach the server.";
     consent.checked = false;
     consent.disabled = true;
   },
@@ -218,10 +233,13 @@ async function send() {
       unsend(mine, message);
       if (controller.signal.aborted) say("Stopped. Your message is still in the box.");
       else {
-        say(navigator.onLine ? `${UNREACHABLE_TEXT} Your message is still in the box.` : `${OFFLINE_TEXT} Your message is still in the box.`, {
-          label: "Try again",
-          run: () => form.requestSubmit(),
-        });
+        say(
+          navigator.onLine ? `${UNREACHABLE_TEXT} Your message is still in the box.` : `${OFFLINE_TEXT} Your message is still in the box.`,
+          {
+            label: "Try again",
+            run: () => form.requestSubmit(),
+          },
+        );
         screenElsewhere(message, history);
       }
     } else {
@@ -233,10 +251,15 @@ async function send() {
       note.textContent = controller.signal.aborted ? "(You stopped this reply.)" : "(This reply stopped before it finished.)";
       reply.element.append(note);
       if (!field.value) field.value = message;
-      say(controller.signal.aborted ? "Stopped. Your message is back in the box if you want the full reply." : "The reply stopped half-way. What arrived is kept above; your message is back in the box.", {
-        label: "Retry",
-        run: () => form.requestSubmit(),
-      });
+      say(
+        controller.signal.aborted
+          ? "Stopped. Your message is back in the box if you want the full reply."
+          : "The reply stopped half-way. What arrived is kept above; your message is back in the box.",
+        {
+          label: "Retry",
+          run: () => form.requestSubmit(),
+        },
+      );
     }
   } finally {
     inFlight = null;

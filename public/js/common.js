@@ -92,7 +92,11 @@ export async function describeFailure(response, { kept, what = "The companion is
     return { text: `You have sent a lot in a short time, so we need a pause. You can try again ${when}. ${kept}`, body };
   }
   if (response.status >= 500) {
-    return { text: `${what} not available right now (the server answered ${response.status}). ${kept} Please try again in a minute.`, body, retry: true };
+    return {
+      text: `${what} not available right now (the server answered ${response.status}). ${kept} Please try again in a minute.`,
+      body,
+      retry: true,
+    };
   }
   const detail = body?.error?.message ? ` ${body.error.message}` : "";
   return { text: `That could not be sent.${detail} ${kept}`, body };

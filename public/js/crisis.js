@@ -47,12 +47,23 @@ function lineItem(line) {
   if (sms) ways.append(el("a", { href: sms.href, class: "call" }, sms.label), " ");
   else if (line.text) ways.append(el("span", {}, line.text), " ");
   const label = line.chat ? "Chat online" : "Website";
-  ways.append(el("a", { href: line.chat ?? line.url, rel: "noopener noreferrer", target: "_blank", "aria-label": `${line.name}: ${label.toLowerCase()}` }, label));
+  ways.append(
+    el(
+      "a",
+      { href: line.chat ?? line.url, rel: "noopener noreferrer", target: "_blank", "aria-label": `${line.name}: ${label.toLowerCase()}` },
+      label,
+    ),
+  );
   return el("li", {}, el("p", { class: "line-name" }, line.name), el("p", { class: "hours" }, line.hours), ways);
 }
 
 function emergencyItem(resources) {
-  return el("li", { class: "emergency" }, el("p", { class: "line-name" }, `Emergency services (${resources.name})`), el("p", { class: "ways" }, ...emergencyLinks(resources.emergency)));
+  return el(
+    "li",
+    { class: "emergency" },
+    el("p", { class: "line-name" }, `Emergency services (${resources.name})`),
+    el("p", { class: "ways" }, ...emergencyLinks(resources.emergency)),
+  );
 }
 
 /** Show the panel: the safe reply, then the resources; the emergency number first when imminent. */
@@ -71,7 +82,8 @@ function show({ level, resources, response }) {
   if (imminent && resources.emergency) list.append(emergencyItem(resources));
   for (const line of resources.lines ?? []) list.append(lineItem(line));
   if (!imminent && resources.emergency) list.append(emergencyItem(resources));
-  if (!resources.emergency) list.append(el("li", {}, el("p", { class: "line-name" }, "In an emergency, call your local emergency number.")));
+  if (!resources.emergency)
+    list.append(el("li", {}, el("p", { class: "line-name" }, "In an emergency, call your local emergency number.")));
   const dismiss = el("button", { type: "button", class: "dismiss" }, "Dismiss");
   dismiss.addEventListener("click", hide);
   // The numbers come first, where a thumb can reach them on a phone; the companion's words follow.
@@ -102,7 +114,9 @@ function hide() {
 
 async function resourcesNow() {
   const code = country();
-  const response = await fetch(`/api/crisis${/^[A-Z]{2}$/.test(code) ? `?country=${code}` : ""}`, { headers: { accept: "application/json" } });
+  const response = await fetch(`/api/crisis${/^[A-Z]{2}$/.test(code) ? `?country=${code}` : ""}`, {
+    headers: { accept: "application/json" },
+  });
   if (!response.ok) throw new Error(`crisis resources: ${response.status}`);
   return (await response.json()).resources;
 }
@@ -149,11 +163,16 @@ document.addEventListener("submit", (event) => {
   const message = field?.value.trim();
   if (!message) return;
   void screen({ message, country: country() }).then(() => {
-    if (note) note.textContent = "This page did not load properly, so your message was not sent to the companion. It is still in the box: please reload the page and send it again.";
+    if (note)
+      note.textContent =
+        "This page did not load properly, so your message was not sent to the companion. It is still in the box: please reload the page and send it again.";
   });
 });
 
 // The help page opens the resources straight away.
 if (document.body.dataset.page === "help") {
-  resourcesNow().then((resources) => show({ level: "help", resources }), () => undefined);
+  resourcesNow().then(
+    (resources) => show({ level: "help", resources }),
+    () => undefined,
+  );
 }

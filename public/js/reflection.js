@@ -20,7 +20,12 @@ function newSubmissionId() {
 }
 
 wireHealingName(nameInput, document.getElementById("forget-name"), status);
-void showParticipant({ nameInput, forgetButton: document.getElementById("forget-name"), note: document.getElementById("signed-in"), status });
+void showParticipant({
+  nameInput,
+  forgetButton: document.getElementById("forget-name"),
+  note: document.getElementById("signed-in"),
+  status,
+});
 
 const count = () => {
   const used = [...text.value].length;
@@ -45,7 +50,9 @@ form.addEventListener("submit", async (event) => {
   const healingName = nameInput.value.trim();
   const reflection = text.value.trim();
   if (!healingName || !reflection) {
-    status.textContent = !healingName ? "Please add your Healing Name, so the reflection is filed with your others." : "Please write your reflection first.";
+    status.textContent = !healingName
+      ? "Please add your Healing Name, so the reflection is filed with your others."
+      : "Please write your reflection first.";
     (!healingName ? nameInput : text).focus();
     return;
   }
@@ -64,7 +71,13 @@ form.addEventListener("submit", async (event) => {
     const response = await fetch("/api/reflection", {
       method: "POST",
       headers: { "content-type": "application/json", ...authHeaders() },
-      body: JSON.stringify({ healingName, reflection, submissionId, ...(milestone.value ? { milestone: milestone.value } : {}), ...(country && country !== "ZZ" ? { country } : {}) }),
+      body: JSON.stringify({
+        healingName,
+        reflection,
+        submissionId,
+        ...(milestone.value ? { milestone: milestone.value } : {}),
+        ...(country && country !== "ZZ" ? { country } : {}),
+      }),
     });
     if (response.status === 201 || response.status === 202) {
       const answer = await response.json();
@@ -89,5 +102,7 @@ form.addEventListener("submit", async (event) => {
 });
 
 function showCrisis(safety) {
-  document.dispatchEvent(new CustomEvent("hc:crisis", { detail: { level: safety.level, resources: safety.resources, response: safety.response } }));
+  document.dispatchEvent(
+    new CustomEvent("hc:crisis", { detail: { level: safety.level, resources: safety.resources, response: safety.response } }),
+  );
 }

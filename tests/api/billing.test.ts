@@ -53,7 +53,11 @@ describe("POST /api/billing/webhook", () => {
     await settleBackground();
     expect(await river()).toMatchObject({ Plan: "member", "Subscription Status": "active", "Stripe Customer ID": "cus_river" });
     const log = await journeyLog(await kv());
-    expect(log.find((e) => e.action === "tags")).toMatchObject({ event: "subscription.active", addTags: ["member"], removeTags: ["payment-failed", "canceled"] });
+    expect(log.find((e) => e.action === "tags")).toMatchObject({
+      event: "subscription.active",
+      addTags: ["member"],
+      removeTags: ["payment-failed", "canceled"],
+    });
   });
 
   it.each([
@@ -87,7 +91,10 @@ describe("POST /api/billing/webhook", () => {
       new Proxy(real, {
         get: (target, prop) =>
           prop === "update"
-            ? (table: string, rows: unknown[]) => ((userUpdates += table === "Users" ? 1 : 0), target.update(table as "Users", rows as never))
+            ? (table: string, rows: unknown[]) => (
+                (userUpdates += table === "Users" ? 1 : 0),
+                target.update(table as "Users", rows as never)
+              )
             : target[prop as keyof RecordsStore],
       }),
     );
@@ -104,8 +111,20 @@ describe("POST /api/billing/webhook", () => {
     await setup();
     await deliver(checkout());
     const t = Math.floor(Date.now() / 1000);
-    await deliver(stripeEvent("customer.subscription.deleted", { id: "sub_1", object: "subscription", customer: "cus_river", status: "canceled" }, { created: t + 20 }));
-    await deliver(stripeEvent("customer.subscription.updated", { id: "sub_1", object: "subscription", customer: "cus_river", status: "active" }, { created: t + 10 }));
+    await deliver(
+      stripeEvent(
+        "customer.subscription.deleted",
+        { id: "sub_1", object: "subscription", customer: "cus_river", status: "canceled" },
+        { created: t + 20 },
+      ),
+    );
+    await deliver(
+      stripeEvent(
+        "customer.subscription.updated",
+        { id: "sub_1", object: "subscription", customer: "cus_river", status: "active" },
+        { created: t + 10 },
+      ),
+    );
     await settleBackground();
     expect(await river()).toMatchObject({ Plan: "free", "Subscription Status": "canceled" });
   });
@@ -115,9 +134,15 @@ describe("POST /api/billing/webhook", () => {
     server.use(...api.handlers);
     const store = await setup({ secretKey: true });
     const [user] = await store.find("Users", { "Healing Name": "River" });
-    await store.update("Users", [{ id: user!.id, fields: { "Stripe Customer ID": "cus_river", Plan: "member", "Subscription Status": "active" } }]);
-    await deliver(stripeEvent("customer.subscription.deleted", { id: "sub_1", object: "subscription", customer: "cus_river", status: "canceled" }));
-    await deliver(stripeEvent("customer.subscription.updated", { id: "sub_1", object: "subscription", customer: "cus_river", status: "active" }));
+    await store.update("Users", [
+      { id: user!.id, fields: { "Stripe Customer ID": "cus_river", Plan: "member", "Subscription Status": "active" } },
+    ]);
+    await deliver(
+      stripeEvent("customer.subscription.deleted", { id: "sub_1", object: "subscription", customer: "cus_river", status: "canceled" }),
+    );
+    await deliver(
+      stripeEvent("customer.subscription.updated", { id: "sub_1", object: "subscription", customer: "cus_river", status: "active" }),
+    );
     await settleBackground();
     expect(api.reads).toEqual(["sub_1", "sub_1"]);
     expect(await river()).toMatchObject({ Plan: "free", "Subscription Status": "canceled" });
@@ -126,7 +151,14 @@ describe("POST /api/billing/webhook", () => {
   it("marks a failed payment past_due and starts the payment_failed journey", async () => {
     await setup();
     await deliver(checkout());
-    await deliver(stripeEvent("invoice.payment_failed", { id: "in_9", object: "invoice", customer: "cus_river", parent: { subscription_details: { subscription: "sub_1" } } }));
+    await deliver(
+      stripeEvent("invoice.payment_failed", {
+        id: "in_9",
+        object: "invoice",
+        customer: "cus_river",
+        parent: { subscription_details: { subscription: "sub_1" } },
+      }),
+    );
     await settleBackground();
     expect(await river()).toMatchObject({ "Subscription Status": "past_due" });
     expect((await journeyLog(await kv())).some((e) => e.event === "subscription.payment_failed" && e.action === "tags")).toBe(true);
@@ -147,7 +179,10 @@ describe("POST /api/billing/webhook", () => {
     ["a numeric subscription status", stripeEvent("customer.subscription.updated", { id: "sub_1", customer: "cus_river", status: 3 })],
     ["a subscription without an id", stripeEvent("customer.subscription.deleted", { customer: "cus_river", status: "canceled" })],
     ["a customer that is a number", stripeEvent("invoice.paid", { id: "in_1", customer: 42 })],
-    ["checkout details that are a string", stripeEvent("checkout.session.completed", { payment_status: "paid", customer_details: "river" })],
+    [
+      "checkout details that are a string",
+      stripeEvent("checkout.session.completed", { payment_status: "paid", customer_details: "river" }),
+    ],
     ["a created time that is a string", { ...checkout(), created: "yesterday" }],
     ["no event id", { ...checkout(), id: undefined }],
   ])("answers 400 to a signed event with %s and queues nothing", async (_case, event) => {
@@ -184,7 +219,12 @@ describe("POST /api/billing/webhook", () => {
   it("parks a malformed billing step queued before the edge checked shapes as failed, not retried", async () => {
     await setup();
     const store = await kv();
-    await enqueueBillingEvent(store, { id: "evt_old", type: "customer.subscription.updated", created: 1, object: null as unknown as Record<string, unknown> });
+    await enqueueBillingEvent(store, {
+      id: "evt_old",
+      type: "customer.subscription.updated",
+      created: 1,
+      object: null as unknown as Record<string, unknown>,
+    });
     const result = await drainOutbox();
     expect(result).toMatchObject({ failed: 1, retried: 0 });
     expect(await failedSteps(store)).toEqual([expect.objectContaining({ id: "billing:evt_old", status: "failed", attempts: 1 })]);
@@ -211,7 +251,8 @@ describe("plan entitlements", () => {
     await store.create("Users", [{ "Healing Name": "Ash", Plan: "free" }]);
     await deliver(checkout());
     await settleBackground();
-    const send = (name: string, i: number) => chat(postJson("/api/chat", { message: `hello ${i}`, healingName: name }, { "x-forwarded-for": `198.51.100.${i}` }));
+    const send = (name: string, i: number) =>
+      chat(postJson("/api/chat", { message: `hello ${i}`, healingName: name }, { "x-forwarded-for": `198.51.100.${i}` }));
     const free: number[] = [];
     const member: number[] = [];
     for (let i = 0; i < 22; i++) {

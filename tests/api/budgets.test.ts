@@ -44,9 +44,15 @@ async function readyWithin(ms: number, send: () => Promise<Response>): Promise<R
 describe("request budgets with backends that never answer", () => {
   it("answers a benign chat (history, plan, both rate limits) within 300 ms", async () => {
     hangEveryBackend();
-    const response = await readyWithin(
-      300,
-      () => chat(postJson("/api/chat", { message: "I had a calmer morning today", healingName: "River", consent: true, conversationId: "a".repeat(22) })),
+    const response = await readyWithin(300, () =>
+      chat(
+        postJson("/api/chat", {
+          message: "I had a calmer morning today",
+          healingName: "River",
+          consent: true,
+          conversationId: "a".repeat(22),
+        }),
+      ),
     );
     expect(response?.status).toBe(200);
     expect(await response!.json()).toMatchObject({ model: "offline", safety: { level: "none" } });
@@ -54,7 +60,9 @@ describe("request budgets with backends that never answer", () => {
 
   it("answers the first consented message of a conversation within 300 ms (the turn's write is not waited for)", async () => {
     hangEveryBackend();
-    const response = await readyWithin(300, () => chat(postJson("/api/chat", { message: "I had a calmer morning today", healingName: "River", consent: true })));
+    const response = await readyWithin(300, () =>
+      chat(postJson("/api/chat", { message: "I had a calmer morning today", healingName: "River", consent: true })),
+    );
     expect(response?.status).toBe(200);
     expect(await response!.json()).toMatchObject({ model: "offline", safety: { level: "none" } });
   });

@@ -35,12 +35,20 @@ async function useChatTurn(messages: UIMessage[], body: Record<string, unknown> 
     api: "http://localhost/api/chat",
     body,
     fetch: async (url, init) => {
-      const response = await POST(new Request(String(url), { ...init, headers: { ...(init?.headers as Record<string, string>), "x-forwarded-for": "203.0.113.9" } }));
+      const response = await POST(
+        new Request(String(url), { ...init, headers: { ...(init?.headers as Record<string, string>), "x-forwarded-for": "203.0.113.9" } }),
+      );
       seen.push(response);
       return response;
     },
   });
-  const stream = await transport.sendMessages({ chatId, messages, trigger: "submit-message", messageId: undefined, abortSignal: undefined });
+  const stream = await transport.sendMessages({
+    chatId,
+    messages,
+    trigger: "submit-message",
+    messageId: undefined,
+    abortSignal: undefined,
+  });
   let last: UIMessage | undefined;
   for await (const message of readUIMessageStream<UIMessage>({ stream, terminateOnError: true })) last = message;
   await settleBackground();
@@ -48,7 +56,8 @@ async function useChatTurn(messages: UIMessage[], body: Record<string, unknown> 
 }
 
 const textOf = (m: UIMessage) => m.parts.flatMap((p) => (p.type === "text" ? [p.text] : [])).join("");
-const safetyOf = (m: UIMessage) => m.parts.find((p) => p.type === "data-safety") as { data: { level: string; resources?: { emergency: string | null } } } | undefined;
+const safetyOf = (m: UIMessage) =>
+  m.parts.find((p) => p.type === "data-safety") as { data: { level: string; resources?: { emergency: string | null } } } | undefined;
 
 describe("POST /api/chat — the AI SDK UI message stream (useChat)", () => {
   it("answers { id, messages } with the UI message stream: a data-safety part, then the reply as text", async () => {
@@ -69,7 +78,16 @@ describe("POST /api/chat — the AI SDK UI message stream (useChat)", () => {
     const blocks = text.trim().split("\n\n");
     expect(blocks.at(-1)).toBe("data: [DONE]");
     const chunks = blocks.slice(0, -1).map((b) => JSON.parse(b.replace(/^data: /, "")) as { type: string });
-    expect(chunks.map((c) => c.type)).toEqual(["start", "start-step", "data-safety", "text-start", ...chunks.slice(4, -3).map(() => "text-delta"), "text-end", "finish-step", "finish"]);
+    expect(chunks.map((c) => c.type)).toEqual([
+      "start",
+      "start-step",
+      "data-safety",
+      "text-start",
+      ...chunks.slice(4, -3).map(() => "text-delta"),
+      "text-end",
+      "finish-step",
+      "finish",
+    ]);
   });
 
   it("answers a crisis with the safe reply as text and a data-safety part with level and resources, calling no model", async () => {
@@ -84,7 +102,13 @@ describe("POST /api/chat — the AI SDK UI message stream (useChat)", () => {
   it("without consent, screens the earlier turns from the request too, and stores nothing", async () => {
     const openai = useOpenAi();
     const { message } = await useChatTurn(
-      [user("u1", "I want to die"), assistant("a1", "I'm here with you."), user("u2", "I have thought about it all week"), assistant("a2", "Thank you for telling me."), user("u3", "tonight.")],
+      [
+        user("u1", "I want to die"),
+        assistant("a1", "I'm here with you."),
+        user("u2", "I have thought about it all week"),
+        assistant("a2", "Thank you for telling me."),
+        user("u3", "tonight."),
+      ],
       { country: "GB" },
     );
     expect(safetyOf(message)?.data).toMatchObject({ level: "imminent", resources: { emergency: "999" } });
@@ -100,7 +124,9 @@ describe("POST /api/chat — the AI SDK UI message stream (useChat)", () => {
     expect(stored.map((t) => t.content)).toEqual(["My garden is blooming", "That sounds lovely."]);
 
     // A client that rewrote its history cannot put words in the stored conversation.
-    await useChatTurn([user("u1", "something I never said"), assistant("a1", "That sounds lovely."), user("u2", "And the roses too")], { consent: true });
+    await useChatTurn([user("u1", "something I never said"), assistant("a1", "That sounds lovely."), user("u2", "And the roses too")], {
+      consent: true,
+    });
     const sent = (openai.completions[1]!.messages as { content: string }[]).map((m) => m.content);
     expect(sent).toEqual(expect.arrayContaining(["My garden is blooming", "And the roses too"]));
     expect(sent).not.toContain("something I never said");

@@ -45,7 +45,10 @@ describe("POST /api/chat — hard stop", () => {
     const openai = useOpenAi();
     const { status, body } = await chat({ message: IMMINENT, healingName: "River", country: "US" });
     expect(status).toBe(200);
-    expect(body).toMatchObject({ model: "safety", safety: { level: "imminent", categories: ["suicidal_ideation"], resources: { emergency: "911" } } });
+    expect(body).toMatchObject({
+      model: "safety",
+      safety: { level: "imminent", categories: ["suicidal_ideation"], resources: { emergency: "911" } },
+    });
     expect(body.response.indexOf("call 911")).toBeLessThan(body.response.indexOf("988"));
     expect(body.conversationId).toMatch(/^[A-Za-z0-9_-]{22,}$/);
     await settleBackground();
@@ -239,9 +242,15 @@ describe("POST /api/chat — streaming", () => {
     const upstash = upstashEmulator();
     upstash.setLatency(40);
     server.use(...upstash.handlers);
-    Object.assign(process.env, { UPSTASH_REDIS_REST_URL: TEST_UPSTASH_URL, UPSTASH_REDIS_REST_TOKEN: TEST_UPSTASH_TOKEN, CHAT_BACKEND_BUDGET_MS: "1000" });
+    Object.assign(process.env, {
+      UPSTASH_REDIS_REST_URL: TEST_UPSTASH_URL,
+      UPSTASH_REDIS_REST_TOKEN: TEST_UPSTASH_TOKEN,
+      CHAT_BACKEND_BUDGET_MS: "1000",
+    });
     resetServices();
-    const events = await readEvents(await POST(postJson("/api/chat", { message: "The garden helped", consent: true }, { accept: "text/event-stream" })));
+    const events = await readEvents(
+      await POST(postJson("/api/chat", { message: "The garden helped", consent: true }, { accept: "text/event-stream" })),
+    );
     expect(events.at(-1)!.event).toBe("done");
     // No settleBackground(): what a client could read the moment it saw "done".
     const stored = await loadTurns(await kv(), events[0]!.data.conversationId as string);

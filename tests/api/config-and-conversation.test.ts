@@ -23,7 +23,13 @@ describe("GET /api/config", () => {
     setEnv({ CONVERSATION_TTL_DAYS: "14", REFLECTION_MILESTONES: "Week 1, Week 2 ,Week 6", CRISIS_DEFAULT_COUNTRY: "gb" });
     const response = await config();
     expect(response.status).toBe(200);
-    const body = (await response.json()) as { consent: { text: string; ttlDays: number }; milestones: string[]; countries: { code: string }[]; defaultCountry: string; limits: unknown };
+    const body = (await response.json()) as {
+      consent: { text: string; ttlDays: number };
+      milestones: string[];
+      countries: { code: string }[];
+      defaultCountry: string;
+      limits: unknown;
+    };
     expect(body.consent.ttlDays).toBe(14);
     expect(body.consent.text).toContain("stored for 14 days after your last message");
     expect(body.consent.text.split(/[.;] [A-Z]/)).toHaveLength(1); // one sentence
@@ -74,7 +80,9 @@ describe("GET and DELETE /api/conversation", () => {
 
   it("deletes a stored conversation, after which it reads as 404", async () => {
     const id = await consentedConversation();
-    const response = await forget(new Request(`http://localhost/api/conversation?id=${id}`, { method: "DELETE", headers: { "x-forwarded-for": "203.0.113.7" } }));
+    const response = await forget(
+      new Request(`http://localhost/api/conversation?id=${id}`, { method: "DELETE", headers: { "x-forwarded-for": "203.0.113.7" } }),
+    );
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ status: "deleted", conversationId: id });
     expect(kvRows().some((r) => r.key === `conversation:${id}`)).toBe(false);

@@ -31,7 +31,13 @@ describe("POST /api/crisis", () => {
     await settleBackground();
     const events = await (await records()).list("Crisis Events");
     expect(events).toHaveLength(1);
-    expect(events[0]!.fields).toMatchObject({ Level: "imminent", Source: "crisis", Country: "US", Status: "New", Categories: ["suicidal_ideation"] });
+    expect(events[0]!.fields).toMatchObject({
+      Level: "imminent",
+      Source: "crisis",
+      Country: "US",
+      Status: "New",
+      Categories: ["suicidal_ideation"],
+    });
     expect(JSON.stringify(events[0])).not.toContain("kill myself");
   });
 
@@ -94,10 +100,13 @@ describe("POST /api/crisis", () => {
     [{}, { "x-vercel-ip-country": "AU" }, "AU", "000"],
     [{}, { "accept-language": "en-NZ,en;q=0.8" }, "NZ", "111"],
     [{ country: "DE" }, { "x-vercel-ip-country": "AU" }, "DE", "112"],
-  ])("picks the country from the body, then the IP country, then Accept-Language (%o %o → %s)", async (body, headers, country, emergency) => {
-    const result = await (await POST(postJson("/api/crisis", { message: "I want to die", ...body }, headers))).json();
-    expect(result.resources).toMatchObject({ country, emergency });
-  });
+  ])(
+    "picks the country from the body, then the IP country, then Accept-Language (%o %o → %s)",
+    async (body, headers, country, emergency) => {
+      const result = await (await POST(postJson("/api/crisis", { message: "I want to die", ...body }, headers))).json();
+      expect(result.resources).toMatchObject({ country, emergency });
+    },
+  );
 
   it("falls back to CRISIS_DEFAULT_COUNTRY, and to the international directory for other countries", async () => {
     process.env.CRISIS_DEFAULT_COUNTRY = "ie";
@@ -132,7 +141,18 @@ describe("POST /api/crisis", () => {
 
   it("never lets another field stand between a person and the answer: a bad country or name is ignored, and the chat body is accepted as it is", async () => {
     const response = await POST(
-      postJson("/api/crisis", { message: IMMINENT, country: "USA", healingName: "x".repeat(500), consent: true, conversationId: "not-ours", history: [{ role: "user", content: "hi" }] }, { "x-vercel-ip-country": "GB" }),
+      postJson(
+        "/api/crisis",
+        {
+          message: IMMINENT,
+          country: "USA",
+          healingName: "x".repeat(500),
+          consent: true,
+          conversationId: "not-ours",
+          history: [{ role: "user", content: "hi" }],
+        },
+        { "x-vercel-ip-country": "GB" },
+      ),
     );
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ level: "imminent", resources: { country: "GB", emergency: "999" } });
@@ -140,7 +160,12 @@ describe("POST /api/crisis", () => {
 
   it("alerts the operator webhook with the Healing Name and level, never the message", async () => {
     const alerts: unknown[] = [];
-    server.use(http.post("https://hooks.slack.test/services/T/B/X", async ({ request }) => (alerts.push(await request.json()), HttpResponse.text("ok"))));
+    server.use(
+      http.post(
+        "https://hooks.slack.test/services/T/B/X",
+        async ({ request }) => (alerts.push(await request.json()), HttpResponse.text("ok")),
+      ),
+    );
     process.env.CRISIS_ALERT_WEBHOOK_URL = "https://hooks.slack.test/services/T/B/X";
     resetServices();
     await POST(postJson("/api/crisis", { message: IMMINENT, healingName: "River" }));

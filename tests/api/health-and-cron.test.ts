@@ -166,8 +166,15 @@ describe("GET /api/health on Vercel", () => {
     resetServices();
     capturedLogs.length = 0;
     expect((await reflection(postJson("/api/reflection", { healingName: "River", reflection: "hi" }))).status).toBe(201);
-    const warnings = capturedLogs.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.event === "storage.not_persistent");
-    expect(warnings.map((line) => [line.level, line.store])).toEqual(expect.arrayContaining([["warn", "records"], ["warn", "kv"]]));
+    const warnings = capturedLogs
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => line.event === "storage.not_persistent");
+    expect(warnings.map((line) => [line.level, line.store])).toEqual(
+      expect.arrayContaining([
+        ["warn", "records"],
+        ["warn", "kv"],
+      ]),
+    );
   });
 });
 
@@ -185,7 +192,11 @@ describe("GET /api/cron/drain", () => {
       more: false,
       queue: { depth: 0, oldestPendingAgeMs: null, failed: 0 },
       pace: null,
-      retention: { Reflections: { days: 0, status: "kept" }, "Crisis Events": { days: 0, status: "kept" }, "Intake Rejections": { days: 0, status: "kept" } },
+      retention: {
+        Reflections: { days: 0, status: "kept" },
+        "Crisis Events": { days: 0, status: "kept" },
+        "Intake Rejections": { days: 0, status: "kept" },
+      },
     });
   });
 

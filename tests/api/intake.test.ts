@@ -111,7 +111,9 @@ describe("POST /api/intake/typeform", () => {
     await settleBackground();
     await drainCron(get("/api/cron/drain"));
     expect(await (await records()).list("Users")).toHaveLength(1);
-    expect(mailchimp.upserts).toEqual([{ email_address: "river@example.org", status_if_new: "subscribed", merge_fields: { HNAME: "River" } }]);
+    expect(mailchimp.upserts).toEqual([
+      { email_address: "river@example.org", status_if_new: "subscribed", merge_fields: { HNAME: "River" } },
+    ]);
     expect(mailchimp.tagCalls).toHaveLength(1);
     expect(mailchimp.triggers).toEqual([{ journeyId: "7", stepId: "42", email: "river@example.org" }]);
   });
@@ -119,28 +121,32 @@ describe("POST /api/intake/typeform", () => {
   it.each([
     ["answers 500", (m: ReturnType<typeof mailchimpEmulator>) => m.fail(100, 500), {}],
     ["times out", (m: ReturnType<typeof mailchimpEmulator>) => m.slow(1500), { MAILCHIMP_TIMEOUT_MS: "1000" }],
-  ])("answers Typeform 200 while Mailchimp %s, keeps the step pending, and sends it once after recovery", async (_name, breakIt, env) => {
-    Object.assign(process.env, env);
-    const mailchimp = configure({ mailchimp: true })!;
-    breakIt(mailchimp);
-    const { status } = await deliver();
-    expect(status).toBe(200);
-    await settleBackground();
-    const pending = await pendingSteps(await kv());
-    expect(pending.map((s) => s.kind)).toEqual(expect.arrayContaining(["mailchimp.member"]));
-    expect(mailchimp.upserts).toHaveLength(0);
+  ])(
+    "answers Typeform 200 while Mailchimp %s, keeps the step pending, and sends it once after recovery",
+    async (_name, breakIt, env) => {
+      Object.assign(process.env, env);
+      const mailchimp = configure({ mailchimp: true })!;
+      breakIt(mailchimp);
+      const { status } = await deliver();
+      expect(status).toBe(200);
+      await settleBackground();
+      const pending = await pendingSteps(await kv());
+      expect(pending.map((s) => s.kind)).toEqual(expect.arrayContaining(["mailchimp.member"]));
+      expect(mailchimp.upserts).toHaveLength(0);
 
-    mailchimp.fail(0);
-    mailchimp.slow(0);
-    const store = await kv();
-    for (const step of await pendingSteps(store)) await store.zadd("outbox:due", step.id, 0); // skip the backoff wait
-    await drainCron(get("/api/cron/drain"));
-    await drainCron(get("/api/cron/drain"));
-    await drainCron(get("/api/cron/drain"));
-    expect(mailchimp.upserts).toHaveLength(1);
-    expect(mailchimp.tagCalls).toHaveLength(1);
-    expect(await pendingSteps(store)).toEqual([]);
-  }, 30_000);
+      mailchimp.fail(0);
+      mailchimp.slow(0);
+      const store = await kv();
+      for (const step of await pendingSteps(store)) await store.zadd("outbox:due", step.id, 0); // skip the backoff wait
+      await drainCron(get("/api/cron/drain"));
+      await drainCron(get("/api/cron/drain"));
+      await drainCron(get("/api/cron/drain"));
+      expect(mailchimp.upserts).toHaveLength(1);
+      expect(mailchimp.tagCalls).toHaveLength(1);
+      expect(await pendingSteps(store)).toEqual([]);
+    },
+    30_000,
+  );
 
   it("records a member in compliance state as a final outcome and does not retry", async () => {
     const mailchimp = configure({ mailchimp: true })!;
@@ -148,7 +154,10 @@ describe("POST /api/intake/typeform", () => {
     await deliver();
     await settleBackground();
     const done = await doneSteps(await kv());
-    expect(done.find((s) => s.kind === "mailchimp.member")).toMatchObject({ status: "done", outcome: expect.stringContaining("Compliance State") });
+    expect(done.find((s) => s.kind === "mailchimp.member")).toMatchObject({
+      status: "done",
+      outcome: expect.stringContaining("Compliance State"),
+    });
     expect(await pendingSteps(await kv())).toEqual([]);
   });
 
@@ -160,7 +169,11 @@ describe("POST /api/intake/typeform", () => {
     await settleBackground();
     const store = await records();
     expect(await store.list("Users")).toEqual([]);
-    expect((await store.list("Intake Rejections"))[0]!.fields).toMatchObject({ Token: "tok-noemail", Reason: "no usable email", "Form ID": "FORM1" });
+    expect((await store.list("Intake Rejections"))[0]!.fields).toMatchObject({
+      Token: "tok-noemail",
+      Reason: "no usable email",
+      "Form ID": "FORM1",
+    });
   });
 
   it("answers 503 — never 404 or 410 — when kv is unreachable, so Typeform retries", async () => {
@@ -181,7 +194,10 @@ describe("POST /api/intake/typeform", () => {
     ["a bad signature", () => POST(signedIntake(JSON.stringify(intakePayload()), "wrong-secret"))],
     ["malformed JSON", () => POST(signedIntake("{not json"))],
     ["a 2 MB body", () => POST(signedIntake(JSON.stringify({ pad: "x".repeat(2 * 1024 * 1024) })))],
-    ["a duplicate", async () => (await POST(signedIntake(JSON.stringify(intakePayload())))) && POST(signedIntake(JSON.stringify(intakePayload())))],
+    [
+      "a duplicate",
+      async () => (await POST(signedIntake(JSON.stringify(intakePayload())))) && POST(signedIntake(JSON.stringify(intakePayload()))),
+    ],
     ["no form_response", () => POST(signedIntake(JSON.stringify({ event_type: "form_response" })))],
   ])("never answers 404 or 410 (%s)", async (_name, send) => {
     configure();

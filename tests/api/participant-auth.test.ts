@@ -38,7 +38,13 @@ function required() {
 
 /** River, who signed up with consent (as an intake writes her row); returns the Users record id. */
 async function river(fields: Record<string, unknown> = {}): Promise<string> {
-  const row = { "Healing Name": "River", "Name Key": nameKey("River"), Email: "river@example.org", "Consent to Data Storage": true, "Consent Updated At": "2026-01-01T00:00:00.000Z" };
+  const row = {
+    "Healing Name": "River",
+    "Name Key": nameKey("River"),
+    Email: "river@example.org",
+    "Consent to Data Storage": true,
+    "Consent Updated At": "2026-01-01T00:00:00.000Z",
+  };
   const [user] = await (await records()).create("Users", [{ ...row, ...fields }]);
   return user!.id;
 }

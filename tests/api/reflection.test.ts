@@ -94,7 +94,12 @@ describe("POST /api/reflection", () => {
     ["a whitespace-only Healing Name", JSON.stringify({ healingName: "   ", reflection: "hi" }), 422, "unprocessable_entity"],
     ["a whitespace-only milestone", JSON.stringify({ ...river, milestone: "  " }), 422, "unprocessable_entity"],
     ["an 81-character Healing Name", JSON.stringify({ healingName: "a".repeat(81), reflection: "hi" }), 422, "unprocessable_entity"],
-    ["a 20,001-character reflection", JSON.stringify({ healingName: "River", reflection: "a".repeat(20_001) }), 422, "unprocessable_entity"],
+    [
+      "a 20,001-character reflection",
+      JSON.stringify({ healingName: "River", reflection: "a".repeat(20_001) }),
+      422,
+      "unprocessable_entity",
+    ],
     ["a 41-character milestone", JSON.stringify({ ...river, milestone: "d".repeat(41) }), 422, "unprocessable_entity"],
     ["a control character in the name", JSON.stringify({ healingName: "Ri\u0000ver", reflection: "hi" }), 422, "unprocessable_entity"],
     ["a malformed submissionId", JSON.stringify({ ...river, submissionId: "../../x" }), 422, "unprocessable_entity"],
@@ -108,7 +113,11 @@ describe("POST /api/reflection", () => {
   });
 
   it("refuses a body that is not declared as JSON with 415", async () => {
-    const request = new Request("http://localhost/api/reflection", { method: "POST", body: JSON.stringify(river), headers: { "content-type": "text/plain" } });
+    const request = new Request("http://localhost/api/reflection", {
+      method: "POST",
+      body: JSON.stringify(river),
+      headers: { "content-type": "text/plain" },
+    });
     const response = await POST(request);
     expect(response.status).toBe(415);
     await nothingWritten();
@@ -147,7 +156,8 @@ describe("POST /api/reflection", () => {
   it("rate limits per IP with 429 and Retry-After", async () => {
     vi.useFakeTimers({ toFake: ["Date"] }); // a window boundary mid-test would reset the count
     let last: Response | undefined;
-    for (let i = 0; i < 31; i++) last = await POST(postJson("/api/reflection", { ...river, reflection: `note ${i}` }, { "x-forwarded-for": "198.51.100.9" }));
+    for (let i = 0; i < 31; i++)
+      last = await POST(postJson("/api/reflection", { ...river, reflection: `note ${i}` }, { "x-forwarded-for": "198.51.100.9" }));
     expect(last!.status).toBe(429);
     expect(Number(last!.headers.get("retry-after"))).toBeGreaterThan(0);
     const other = await POST(postJson("/api/reflection", river, { "x-forwarded-for": "198.51.100.10" }));
@@ -155,10 +165,21 @@ describe("POST /api/reflection", () => {
   });
 
   it("screens the reflection: at high it is still saved, the answer carries resources, and a Crisis Event is recorded", async () => {
-    const response = await POST(postJson("/api/reflection", { healingName: "River", reflection: "Day 7 and I want to kill myself", milestone: "Day 7", country: "IE" }));
+    const response = await POST(
+      postJson("/api/reflection", {
+        healingName: "River",
+        reflection: "Day 7 and I want to kill myself",
+        milestone: "Day 7",
+        country: "IE",
+      }),
+    );
     expect(response.status).toBe(201);
     const body = await response.json();
-    expect(body.safety).toMatchObject({ level: "high", categories: ["suicidal_ideation"], resources: { country: "IE", emergency: "112 or 999" } });
+    expect(body.safety).toMatchObject({
+      level: "high",
+      categories: ["suicidal_ideation"],
+      resources: { country: "IE", emergency: "112 or 999" },
+    });
     await settleBackground();
     const store = await records();
     const [saved] = await store.find("Reflections", { "Submission ID": body.id });
@@ -212,11 +233,17 @@ describe("POST /api/reflection: lengths are counted the same way everywhere", ()
       ...real,
       backend: real.backend,
       upsert: (table, input) =>
-        table === "Reflections" ? Promise.reject(new RecordsError("INVALID_VALUE_FOR_COLUMN", 'Field "Milestone" cannot accept the provided value', { status: 422 })) : real.upsert(table, input),
+        table === "Reflections"
+          ? Promise.reject(
+              new RecordsError("INVALID_VALUE_FOR_COLUMN", 'Field "Milestone" cannot accept the provided value', { status: 422 }),
+            )
+          : real.upsert(table, input),
     });
     const response = await POST(postJson("/api/reflection", river));
     expect(response.status).toBe(422);
-    expect(await response.json()).toEqual({ error: { code: "unprocessable_entity", message: expect.stringContaining("cannot be stored") } });
+    expect(await response.json()).toEqual({
+      error: { code: "unprocessable_entity", message: expect.stringContaining("cannot be stored") },
+    });
     await settleBackground();
     expect((await pendingSteps(await kv())).filter((step) => step.kind === "reflection.write")).toEqual([]);
     expect(await failedSteps(await kv())).toEqual([]);
@@ -296,7 +323,10 @@ describe("POST /api/reflection on Airtable", () => {
     const response = await POST(postJson("/api/reflection", { ...river, submissionId: "slow-write-01" }));
     expect(response.status).toBe(202);
     // The late write lands once the slow emulator answers: wait for that, not for a fixed time.
-    await vi.waitFor(() => expect(emulator.requests.some((r) => r.table === "Reflections" && r.status === 200)).toBe(true), { timeout: 10_000, interval: 25 });
+    await vi.waitFor(() => expect(emulator.requests.some((r) => r.table === "Reflections" && r.status === 200)).toBe(true), {
+      timeout: 10_000,
+      interval: 25,
+    });
     emulator.slow(0);
     await settleBackground();
     await drainCron(get("/api/cron/drain"));

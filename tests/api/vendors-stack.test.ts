@@ -37,7 +37,9 @@ describe("on Airtable and Upstash", () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     const { airtable, upstash } = productionStack();
     airtable.outage(429, 1);
-    const response = await reflection(postJson("/api/reflection", { healingName: "River", reflection: "steady", submissionId: "upstash-flow-1" }));
+    const response = await reflection(
+      postJson("/api/reflection", { healingName: "River", reflection: "steady", submissionId: "upstash-flow-1" }),
+    );
     expect(response.status).toBe(202);
     await settleBackground();
     expect(upstash.keys()).toContain("outbox:step:reflection:upstash-flow-1");
@@ -54,7 +56,9 @@ describe("on Airtable and Upstash", () => {
     expect(upstash.ttlSeconds(`conversation:${calm.conversationId}`)).toBeGreaterThan(29 * 86_400);
     expect(upstash.commands.some((c) => c[0] === "evalsha")).toBe(true);
 
-    const crisis = await (await chat(postJson("/api/chat", { message: "I want to kill myself tonight, I have the pills", healingName: "River" }))).json();
+    const crisis = await (
+      await chat(postJson("/api/chat", { message: "I want to kill myself tonight, I have the pills", healingName: "River" }))
+    ).json();
     expect(crisis.safety.level).toBe("imminent");
     await settleBackground();
     expect(airtable.rows("Crisis Events").map((r) => r.fields.Level)).toEqual(["imminent"]);

@@ -68,7 +68,12 @@ function readmeExamples(): Example[] {
     while (lines[j]!.endsWith("\\")) command += "\n" + lines[++j]!;
     const answer = /^# (?:(\d{3}) )?(\{.*\})$/.exec(lines[j + 1] ?? "");
     if (!answer || !command.includes("localhost:3000") || /"\$(?!CRON_SECRET)/.test(command)) continue;
-    examples.push({ line: i + 1, command, status: answer[1] ? Number(answer[1]) : undefined, expected: JSON.parse(answer[2]!.replace(/\[…\]/g, '"[…]"')) });
+    examples.push({
+      line: i + 1,
+      command,
+      status: answer[1] ? Number(answer[1]) : undefined,
+      expected: JSON.parse(answer[2]!.replace(/\[…\]/g, '"[…]"')),
+    });
   }
   return examples;
 }

@@ -151,7 +151,14 @@ describe("the companion chat page", () => {
   it("still shows the crisis panel when the chat endpoint fails, by asking /api/crisis", async () => {
     const page = await open("/");
     await page.route("**/api/chat", (route) =>
-      route.fulfill({ status: 503, contentType: "application/json", headers: { "retry-after": "30" }, body: JSON.stringify({ error: { code: "service_unavailable", message: "Storage is unreachable right now; nothing was changed. Please retry shortly." } }) }),
+      route.fulfill({
+        status: 503,
+        contentType: "application/json",
+        headers: { "retry-after": "30" },
+        body: JSON.stringify({
+          error: { code: "service_unavailable", message: "Storage is unreachable right now; nothing was changed. Please retry shortly." },
+        }),
+      }),
     );
     const crisisCalls: string[] = [];
     page.on("request", (r) => r.url().endsWith("/api/crisis") && crisisCalls.push(r.method()));
@@ -164,7 +171,9 @@ describe("the companion chat page", () => {
 
   it("still shows the crisis panel when the chat script fails to load", async () => {
     const page = await open("/");
-    await page.route("**/js/chat.js", (route) => route.fulfill({ status: 200, contentType: "text/javascript", body: 'throw new Error("chat.js is broken");' }));
+    await page.route("**/js/chat.js", (route) =>
+      route.fulfill({ status: 200, contentType: "text/javascript", body: 'throw new Error("chat.js is broken");' }),
+    );
     await page.reload();
     await messageBox(page).fill(CRISIS);
     await page.getByRole("button", { name: "Send" }).click();
@@ -214,7 +223,12 @@ describe("the companion chat page", () => {
   it("says when to try again after a 429, in human time, and keeps the message", async () => {
     const page = await open("/");
     await page.route("**/api/chat", (route) =>
-      route.fulfill({ status: 429, contentType: "application/json", headers: { "retry-after": "120" }, body: JSON.stringify({ error: { code: "rate_limited", message: "Too many requests. Try again in 2 minutes." } }) }),
+      route.fulfill({
+        status: 429,
+        contentType: "application/json",
+        headers: { "retry-after": "120" },
+        body: JSON.stringify({ error: { code: "rate_limited", message: "Too many requests. Try again in 2 minutes." } }),
+      }),
     );
     await sendMessage(page, "One more thing");
     await expect.poll(() => status(page).innerText()).toMatch(/try again in about 2 minutes \(at \d\d:\d\d\)/);
@@ -239,8 +253,15 @@ describe("the companion chat page", () => {
 
   it("keeps a reply that stops half-way and offers to retry", async () => {
     const page = await open("/");
-    const cut = ['event: meta\ndata: {"conversationId":"AAAAAAAAAAAAAAAAAAAAAA"}', 'event: safety\ndata: {"level":"none","categories":[]}', 'event: delta\ndata: {"text":"Thank you for "}', 'event: delta\ndata: {"text":"sharing that. It sounds"}'];
-    await page.route("**/api/chat", (route) => route.fulfill({ status: 200, contentType: "text/event-stream", body: cut.join("\n\n") + "\n\n" }));
+    const cut = [
+      'event: meta\ndata: {"conversationId":"AAAAAAAAAAAAAAAAAAAAAA"}',
+      'event: safety\ndata: {"level":"none","categories":[]}',
+      'event: delta\ndata: {"text":"Thank you for "}',
+      'event: delta\ndata: {"text":"sharing that. It sounds"}',
+    ];
+    await page.route("**/api/chat", (route) =>
+      route.fulfill({ status: 200, contentType: "text/event-stream", body: cut.join("\n\n") + "\n\n" }),
+    );
     await sendMessage(page, "Half a reply please");
     await logShows(page, "(This reply stopped before it finished.)");
     expect(await log(page).innerText()).toContain("Thank you for sharing that. It sounds");
@@ -326,7 +347,11 @@ describe("the reflection form", () => {
   it("shows a queued (202) reflection as saved, not as an error", async () => {
     const page = await open("/reflection");
     await page.route("**/api/reflection", (route) =>
-      route.fulfill({ status: 202, contentType: "application/json", body: JSON.stringify({ status: "accepted", id: "page-queued", safety: { level: "none", categories: [] } }) }),
+      route.fulfill({
+        status: 202,
+        contentType: "application/json",
+        body: JSON.stringify({ status: "accepted", id: "page-queued", safety: { level: "none", categories: [] } }),
+      }),
     );
     await page.getByRole("textbox", { name: "Healing Name" }).fill("Wren");
     await page.getByRole("textbox", { name: "Reflection" }).fill("A quiet week");
@@ -350,7 +375,9 @@ describe("the reflection form", () => {
     await page.getByRole("textbox", { name: "Healing Name" }).fill("Wren");
     await page.getByRole("textbox", { name: "Reflection" }).fill("One more thought");
     await page.getByRole("button", { name: "Save reflection" }).click();
-    await expect.poll(() => status(page).innerText()).toMatch(/You can try again in (about \d+ minutes? \(at \d\d:\d\d\)|\d+ seconds?)\. Your reflection is still here/);
+    await expect
+      .poll(() => status(page).innerText())
+      .toMatch(/You can try again in (about \d+ minutes? \(at \d\d:\d\d\)|\d+ seconds?)\. Your reflection is still here/);
     expect(await page.getByRole("textbox", { name: "Reflection" }).inputValue()).toBe("One more thought");
   });
 
@@ -396,7 +423,9 @@ describe("the personal link", () => {
   it("opens the chat page signed in: the token leaves the address bar, goes as a Bearer header, and the participant's choices count (PARTICIPANT_AUTH=required)", async () => {
     const strict = await startServer({ PARTICIPANT_AUTH: "required" });
     try {
-      await expect.poll(() => strict.output(), { timeout: 15_000 }).toMatch(/Signed in as the demo participant "Demo": http:\/\/localhost:\d+\/\?p=\S+/);
+      await expect
+        .poll(() => strict.output(), { timeout: 15_000 })
+        .toMatch(/Signed in as the demo participant "Demo": http:\/\/localhost:\d+\/\?p=\S+/);
       const link = /Signed in as the demo participant "Demo": (\S+)/.exec(strict.output())![1]!;
       const token = new URL(link).searchParams.get("p")!;
       const context = await newContext(browser, DESKTOP);
@@ -425,16 +454,23 @@ describe("the personal link", () => {
       await page.getByRole("textbox", { name: "Reflection" }).fill("A quiet week");
       await page.getByRole("button", { name: "Save reflection" }).click();
       await expect.poll(() => status(page).innerText()).toContain("is saved");
-      await expect.poll(() => {
-        const db = new Database(path.join(strict.dataDir, "records.db"), { readonly: true });
-        try {
-          const user = db.prepare(`SELECT "Consent to Data Storage" AS consent FROM "Users" WHERE "Healing Name" = 'Demo'`).get() as { consent: unknown };
-          const reflections = db.prepare(`SELECT "Healing Name" AS name FROM "Reflections"`).all();
-          return { consent: Boolean(user?.consent), reflections };
-        } finally {
-          db.close();
-        }
-      }, { timeout: 10_000 }).toEqual({ consent: true, reflections: [{ name: "Demo" }] });
+      await expect
+        .poll(
+          () => {
+            const db = new Database(path.join(strict.dataDir, "records.db"), { readonly: true });
+            try {
+              const user = db.prepare(`SELECT "Consent to Data Storage" AS consent FROM "Users" WHERE "Healing Name" = 'Demo'`).get() as {
+                consent: unknown;
+              };
+              const reflections = db.prepare(`SELECT "Healing Name" AS name FROM "Reflections"`).all();
+              return { consent: Boolean(user?.consent), reflections };
+            } finally {
+              db.close();
+            }
+          },
+          { timeout: 10_000 },
+        )
+        .toEqual({ consent: true, reflections: [{ name: "Demo" }] });
 
       // Signed out, the page is anonymous again, and a name alone files nothing.
       await page.getByRole("button", { name: "Sign out" }).click();

@@ -15,7 +15,13 @@ import { POST as reflection } from "../../api/reflection.js";
 import { settleBackground } from "../../lib/platform/background.js";
 import { resetServices } from "../../lib/platform/config/env.js";
 import { drainOutbox } from "../../lib/delivery/drain.js";
-import { participantFrom, signedStripeRequest, signedTypeformRequest, stripeTestEvent, typeformTestIntake } from "../../scripts/local-events.js";
+import {
+  participantFrom,
+  signedStripeRequest,
+  signedTypeformRequest,
+  stripeTestEvent,
+  typeformTestIntake,
+} from "../../scripts/local-events.js";
 import { airtableEmulator, TEST_BASE_ID, TEST_TOKEN } from "../support/airtable-emulator.js";
 import { get, postJson } from "../support/http.js";
 import { mailchimpEmulator, TEST_MAILCHIMP_URL, useMailchimpEnv } from "../support/mailchimp-emulator.js";
@@ -99,7 +105,15 @@ describe.each(Object.keys(BACKENDS) as Backend[])("with %s down", (backend) => {
     const checkout = stripeTestEvent("checkout.session.completed", river);
     const deliveries = {
       intake: () => intake(signedTypeformRequest("http://localhost", intakeRaw, TYPEFORM_SECRET)),
-      reflection: () => reflection(postJson("/api/reflection", { healingName: "River", reflection: "a steady week", milestone: "Day 7", submissionId: `fault-${backend.replace(" ", "-")}-01` })),
+      reflection: () =>
+        reflection(
+          postJson("/api/reflection", {
+            healingName: "River",
+            reflection: "a steady week",
+            milestone: "Day 7",
+            submissionId: `fault-${backend.replace(" ", "-")}-01`,
+          }),
+        ),
       billing: () => billing(signedStripeRequest("http://localhost", checkout, STRIPE_WEBHOOK_SECRET)),
     };
     const statuses: Record<string, number> = {};
@@ -130,7 +144,12 @@ describe.each(Object.keys(BACKENDS) as Backend[])("with %s down", (backend) => {
     }
 
     const user = airtable.rows("Users").find((row) => row.fields["Healing Name"] === "River")!.fields;
-    expect(user).toMatchObject({ Email: river.email, Plan: "member", "Subscription Status": "active", "Stripe Customer ID": river.customer });
+    expect(user).toMatchObject({
+      Email: river.email,
+      Plan: "member",
+      "Subscription Status": "active",
+      "Stripe Customer ID": river.customer,
+    });
     expect(airtable.rows("Reflections").map((row) => row.fields["Submission ID"])).toContain(`fault-${backend.replace(" ", "-")}-01`);
     expect(airtable.rows("Crisis Events").length).toBeGreaterThanOrEqual(4);
     const member = mailchimp.member(river.email);

@@ -30,9 +30,12 @@ describe("the local runner's static files and headers", () => {
     expect(staticFile(PUBLIC, pathname)).toBe(path.join(PUBLIC, file));
   });
 
-  it.each(["/../package.json", "/%2e%2e/package.json", "/js/../../vercel.json", "/nothing-here.html", "/%E0%A4%A"])("never serves %s", (pathname) => {
-    expect(staticFile(PUBLIC, pathname)).toBeNull();
-  });
+  it.each(["/../package.json", "/%2e%2e/package.json", "/js/../../vercel.json", "/nothing-here.html", "/%E0%A4%A"])(
+    "never serves %s",
+    (pathname) => {
+      expect(staticFile(PUBLIC, pathname)).toBeNull();
+    },
+  );
 
   it("answers the page with vercel.json's Content-Security-Policy, and the API keeps its own headers", async () => {
     const app = createApp(await loadRoutes(path.resolve("api")), { publicDir: PUBLIC, headers: RULES });
@@ -60,7 +63,9 @@ describe("the local runner's static files and headers", () => {
 
   it("keeps every page free of inline scripts, inline styles and third-party URLs the CSP would block", async () => {
     const { readFileSync, readdirSync } = await import("node:fs");
-    const files = readdirSync(PUBLIC, { recursive: true, withFileTypes: true }).filter((f) => f.isFile() && /\.(html|js|css)$/.test(f.name));
+    const files = readdirSync(PUBLIC, { recursive: true, withFileTypes: true }).filter(
+      (f) => f.isFile() && /\.(html|js|css)$/.test(f.name),
+    );
     expect(files.length).toBeGreaterThanOrEqual(7);
     for (const file of files) {
       const text = readFileSync(path.join(file.parentPath, file.name), "utf8");

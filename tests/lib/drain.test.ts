@@ -31,14 +31,20 @@ async function queueReflections(count: number, names = 10): Promise<string[]> {
   const store = await kv();
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
-    const payload: ReflectionPayload = { submissionId: `queued-${String(i).padStart(4, "0")}`, healingName: `Name ${i % names}`, reflection: `entry ${i}`, date: new Date().toISOString() };
+    const payload: ReflectionPayload = {
+      submissionId: `queued-${String(i).padStart(4, "0")}`,
+      healingName: `Name ${i % names}`,
+      reflection: `entry ${i}`,
+      date: new Date().toISOString(),
+    };
     await enqueue(store, { kind: REFLECTION_STEP, id: `reflection:${payload.submissionId}`, payload, now: Date.now() - 5000 });
     ids.push(payload.submissionId);
   }
   return ids;
 }
 
-const submissionIds = (emulator: ReturnType<typeof airtableEmulator>) => emulator.rows("Reflections").map((r) => String(r.fields["Submission ID"]));
+const submissionIds = (emulator: ReturnType<typeof airtableEmulator>) =>
+  emulator.rows("Reflections").map((r) => String(r.fields["Submission ID"]));
 
 describe("the drain on Airtable", () => {
   it("writes 100 queued reflections in full batches of 10, with two drainers at once, each record once and no lockout", async () => {
@@ -86,7 +92,11 @@ describe("the drain on Airtable", () => {
     expect(body.pace.lockedForMs).toBeGreaterThan(29_000);
     // One request found the lockout; the other steps never sent theirs.
     expect(emulator.stats.refusedWhileLocked).toBe(1);
-    expect(await getStep(await kv(), "reflection:queued-0000")).toMatchObject({ status: "pending", attempts: 0, lastError: "RecordsError: RATE_LIMITED" });
+    expect(await getStep(await kv(), "reflection:queued-0000")).toMatchObject({
+      status: "pending",
+      attempts: 0,
+      lastError: "RecordsError: RATE_LIMITED",
+    });
 
     const deep = await (await health(get("/api/health?deep=1"))).json();
     expect(deep).toMatchObject({ queue: { depth: 3 }, pace: { limitPerSecond: 5 } });
@@ -104,7 +114,9 @@ describe("the drain on Airtable", () => {
     resetServices();
     const pace = (await recordsPace())!;
     for (let i = 0; i < 5; i++) await pace.acquire(0); // the base's second is spent (a drain elsewhere)
-    const response = await reflection(postJson("/api/reflection", { healingName: "River", reflection: "a steady week", submissionId: "busy-base-01" }));
+    const response = await reflection(
+      postJson("/api/reflection", { healingName: "River", reflection: "a steady week", submissionId: "busy-base-01" }),
+    );
     expect(response.status).toBe(202);
     expect(emulator.requests.filter((r) => r.table === "Reflections")).toHaveLength(0);
     await settleBackground();

@@ -4,7 +4,16 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 
-const VENDOR_SDKS = ["airtable", "openai", "@upstash/redis", "@upstash/ratelimit", "stripe", "@mailchimp/mailchimp_marketing", "@typeform/api-client", "better-sqlite3"];
+const VENDOR_SDKS = [
+  "airtable",
+  "openai",
+  "@upstash/redis",
+  "@upstash/ratelimit",
+  "stripe",
+  "@mailchimp/mailchimp_marketing",
+  "@typeform/api-client",
+  "better-sqlite3",
+];
 
 function staticImports(file: string, seen = new Set<string>()): Set<string> {
   const packages = new Set<string>();
@@ -152,7 +161,12 @@ describe("import direction", () => {
     ].join("\n");
     expect(specifiersOf(source)).toEqual(["../api/chat.js", "stripe", "./x.js", "airtable", "openai/helpers/zod", "@typeform/api-client"]);
     expect(IMPORTS.get("api/chat.ts")).toContain("lib/platform/http/handler.js");
-    expect(importersOf((t) => t === "airtable", () => true)).toEqual(["lib/vendors/airtable/records.ts"]);
+    expect(
+      importersOf(
+        (t) => t === "airtable",
+        () => true,
+      ),
+    ).toEqual(["lib/vendors/airtable/records.ts"]);
   });
 
   it("nothing imports against the flow (api → features → platform/vendors)", () => {
@@ -163,7 +177,10 @@ describe("import direction", () => {
     const fake = new Map([
       ["lib/platform/log.ts", ["lib/billing/billing.ts"]],
       ["lib/vendors/stripe/stripe.ts", ["lib/billing/billing.ts", "lib/vendors/mailchimp/mailchimp.ts", "lib/platform/log.ts"]],
-      ["lib/billing/billing.ts", ["api/billing/webhook.ts", "lib/platform/log.ts", "lib/vendors/stripe/stripe.ts", "lib/journeys/journeys.ts"]],
+      [
+        "lib/billing/billing.ts",
+        ["api/billing/webhook.ts", "lib/platform/log.ts", "lib/vendors/stripe/stripe.ts", "lib/journeys/journeys.ts"],
+      ],
       ["api/chat.ts", ["tests/support/msw.ts", "lib/companion/chat.ts"]],
       ["lib/loose.ts", ["lib/platform/log.ts"]],
     ]);
@@ -184,11 +201,21 @@ describe("import direction", () => {
   it("the page's modules (public/js) import only each other: nothing from lib, no packages", () => {
     const files = [...IMPORTS.keys()].filter((f) => f.startsWith("public/js/"));
     expect(files.length).toBeGreaterThan(0);
-    expect(importersOf((t) => !t.startsWith("public/js/"), (f) => f.startsWith("public/js/"))).toEqual([]);
+    expect(
+      importersOf(
+        (t) => !t.startsWith("public/js/"),
+        (f) => f.startsWith("public/js/"),
+      ),
+    ).toEqual([]);
   });
 
   it.each(Object.keys(SDK_HOME))("%s is imported from exactly one folder", (sdk) => {
-    expect(importersOf((t) => t === sdk, () => true).length).toBeGreaterThan(0);
+    expect(
+      importersOf(
+        (t) => t === sdk,
+        () => true,
+      ).length,
+    ).toBeGreaterThan(0);
     expect(strayImporters(IMPORTS, sdk)).toEqual([]);
   });
 });

@@ -25,16 +25,22 @@ describe("journeys", () => {
     server.use(...mailchimp.handlers);
     await (await records()).create("Users", [{ "Healing Name": "River", "Name Key": "river", Email: "river@example.org" }]);
     for (const text of ["Day 7 felt steady", "Day 7, second thoughts"]) {
-      expect((await reflection(postJson("/api/reflection", { healingName: "River", reflection: text, milestone: "Day 7" }))).status).toBe(201);
+      expect((await reflection(postJson("/api/reflection", { healingName: "River", reflection: text, milestone: "Day 7" }))).status).toBe(
+        201,
+      );
     }
     await settleBackground();
-    expect(mailchimp.tagCalls).toEqual([{ hash: subscriberHash("river@example.org"), tags: [{ name: "reflection-day-7", status: "active" }] }]);
+    expect(mailchimp.tagCalls).toEqual([
+      { hash: subscriberHash("river@example.org"), tags: [{ name: "reflection-day-7", status: "active" }] },
+    ]);
     expect(mailchimp.upserts).toHaveLength(1);
   });
 
   it("waits for the intake when a milestone fires before any email is on file, then sends to it", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
-    expect((await reflection(postJson("/api/reflection", { healingName: "River", reflection: "early entry", milestone: "Day 1" }))).status).toBe(201);
+    expect(
+      (await reflection(postJson("/api/reflection", { healingName: "River", reflection: "early entry", milestone: "Day 1" }))).status,
+    ).toBe(201);
     await settleBackground();
     await drainOutbox();
     const memberStep = () => getStep(kvStore, `journey:${hashKey("name:river")}:reflection.milestone:day-1:member`);
@@ -80,7 +86,12 @@ describe("journeys", () => {
   it("reads overrides from JOURNEYS_CONFIG and keeps the defaults for other events", () => {
     process.env.JOURNEYS_CONFIG = JSON.stringify({ "intake.completed": { addTags: ["welcome"], trigger: { journeyId: 1, stepId: 2 } } });
     resetServices();
-    expect(journeyTable()["intake.completed"]).toEqual({ mergeFields: {}, addTags: ["welcome"], removeTags: [], trigger: { journeyId: 1, stepId: 2 } });
+    expect(journeyTable()["intake.completed"]).toEqual({
+      mergeFields: {},
+      addTags: ["welcome"],
+      removeTags: [],
+      trigger: { journeyId: 1, stepId: 2 },
+    });
     expect(journeyTable()["subscription.canceled"]).toEqual(DEFAULT_JOURNEYS["subscription.canceled"]);
   });
 
@@ -147,7 +158,11 @@ describe("npm run typeform:webhook", () => {
     resetServices();
     const printed: string[] = [];
     expect(await registerTypeformWebhook((line) => void printed.push(line))).toBe("created");
-    expect(hooks.get("healing-companion")).toMatchObject({ url: "https://healing.example.org/api/intake/typeform", enabled: true, secret: "a-typeform-secret" });
+    expect(hooks.get("healing-companion")).toMatchObject({
+      url: "https://healing.example.org/api/intake/typeform",
+      enabled: true,
+      secret: "a-typeform-secret",
+    });
     expect(await registerTypeformWebhook((line) => void printed.push(line))).toBe("updated");
     expect(calls[0]).toBe("GET bearer tfp_test");
     expect(printed[1]).toMatch(/^Updated webhook "healing-companion" on form FORM1/);

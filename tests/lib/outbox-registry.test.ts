@@ -4,19 +4,38 @@
 // decides what happens next in one place.
 import { describe, expect, it } from "vitest";
 import { kv } from "../../lib/platform/kv/index.js";
-import { drain, enqueue, failedSteps, getStep, PermanentStepError, RetryableStepError, type StepHandlers } from "../../lib/platform/outbox/outbox.js";
+import {
+  drain,
+  enqueue,
+  failedSteps,
+  getStep,
+  PermanentStepError,
+  RetryableStepError,
+  type StepHandlers,
+} from "../../lib/platform/outbox/outbox.js";
 import type { JourneyStepPayload } from "../../lib/journeys/journeys.js";
 import "../support/test-steps.js";
 
-const journey: JourneyStepPayload = { event: "intake.completed", key: "intake", healingName: "River", addTags: ["welcome"], removeTags: [], mergeFields: {} };
+const journey: JourneyStepPayload = {
+  event: "intake.completed",
+  key: "intake",
+  healingName: "River",
+  addTags: ["welcome"],
+  removeTags: [],
+  mergeFields: {},
+};
 
 describe("the typed registry", () => {
   it("accepts a payload of the kind's type, and refuses another at compile time", async () => {
     const store = await kv();
     const step = await enqueue(store, { kind: "mailchimp.member", id: "m1", payload: journey });
     expect(step).toMatchObject({ kind: "mailchimp.member", status: "pending", payload: { healingName: "River" } });
-    // @ts-expect-error a billing event is not a journey step's payload
-    const wrong = enqueue(store, { kind: "mailchimp.member", id: "m2", payload: { id: "evt_1", type: "invoice.paid", created: 1, object: {} } });
+    const wrong = enqueue(store, {
+      kind: "mailchimp.member",
+      id: "m2",
+      // @ts-expect-error a billing event is not a journey step's payload
+      payload: { id: "evt_1", type: "invoice.paid", created: 1, object: {} },
+    });
     await wrong; // stored all the same at run time: the guarantee is the compiler's
     // @ts-expect-error an unknown kind is refused too
     void enqueue(store, { kind: "mailchimp.upsert", payload: journey });
@@ -47,7 +66,11 @@ describe("results returned, not thrown", () => {
     expect(waiting.step).toMatchObject({ status: "pending", lastError: "NotReadyYet: NOT_READY" });
     const store = await kv();
     await enqueue(store, { kind: "test.step", id: "old", payload: {}, now: 0 });
-    await drain(store, { "test.step": { batchSize: 1, run: async () => ({ notReady: "still none", giveUpAfterMs: 10_000, outcome: "gave up" }) } }, { ids: ["old"], now: () => 20_000 });
+    await drain(
+      store,
+      { "test.step": { batchSize: 1, run: async () => ({ notReady: "still none", giveUpAfterMs: 10_000, outcome: "gave up" }) } },
+      { ids: ["old"], now: () => 20_000 },
+    );
     expect(await getStep(store, "old")).toMatchObject({ status: "done", outcome: "gave up" });
   });
 });
@@ -77,7 +100,11 @@ describe("one retry policy", () => {
     expect(failed).toHaveLength(1);
     const store = await kv();
     await enqueue(store, { kind: "test.step", id: "s2", payload: {}, now: 1_000 });
-    await drain(store, { "test.step": { batchSize: 1, run: () => Promise.reject(new Error("socket hang up")), backoffMs: () => 42 } }, { ids: ["s2"], now: () => 2_000 });
+    await drain(
+      store,
+      { "test.step": { batchSize: 1, run: () => Promise.reject(new Error("socket hang up")), backoffMs: () => 42 } },
+      { ids: ["s2"], now: () => 2_000 },
+    );
     expect(await getStep(store, "s2")).toMatchObject({ status: "pending", nextAttemptAt: 2_042 });
   });
 });

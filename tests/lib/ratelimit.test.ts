@@ -49,7 +49,10 @@ describe("rate limiting", () => {
     // 21,414 seconds before the daily window resets.
     vi.setSystemTime(Math.floor(Date.now() / 86_400_000) * 86_400_000 + 86_400_000 - 21_414_000);
     for (let i = 0; i < 20; i++) await checkLimit("chat:free", "River");
-    const error = (await enforceLimit("chat:free", "River").catch((e: unknown) => e)) as { message: string; headers: Record<string, string> };
+    const error = (await enforceLimit("chat:free", "River").catch((e: unknown) => e)) as {
+      message: string;
+      headers: Record<string, string>;
+    };
     expect(error.message).toBe("Too many requests. Try again in 5 hours and 57 minutes.");
     expect(error.headers["retry-after"]).toBe("21414");
   });

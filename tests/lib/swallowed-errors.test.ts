@@ -31,7 +31,9 @@ async function kvFailing(...calls: (keyof Kv)[]): Promise<Kv> {
   const real = await kv();
   return new Proxy(real, {
     get: (target, prop, receiver) =>
-      calls.includes(prop as keyof Kv) ? () => Promise.reject(new KvError("Upstash failed: secret detail")) : (Reflect.get(target, prop, receiver) as unknown),
+      calls.includes(prop as keyof Kv)
+        ? () => Promise.reject(new KvError("Upstash failed: secret detail"))
+        : (Reflect.get(target, prop, receiver) as unknown),
   });
 }
 
@@ -62,8 +64,13 @@ describe("a webhook's claim", () => {
   });
 
   it("is released when it can be, so the provider's retry does the work", async () => {
-    await expect(processOnce({ key: "claim:3", ttlSeconds: 60, name: "hook" }, () => Promise.reject(new Error("queue full")))).rejects.toBeInstanceOf(ApiError);
-    await expect(processOnce({ key: "claim:3", ttlSeconds: 60, name: "hook" }, () => Promise.resolve("done"))).resolves.toEqual({ duplicate: false, result: "done" });
+    await expect(
+      processOnce({ key: "claim:3", ttlSeconds: 60, name: "hook" }, () => Promise.reject(new Error("queue full"))),
+    ).rejects.toBeInstanceOf(ApiError);
+    await expect(processOnce({ key: "claim:3", ttlSeconds: 60, name: "hook" }, () => Promise.resolve("done"))).resolves.toEqual({
+      duplicate: false,
+      result: "done",
+    });
     expect(logged("hook.claim_not_released")).toEqual([]);
   });
 });

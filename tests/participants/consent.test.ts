@@ -41,7 +41,12 @@ async function arrive(what: Arrival, intakeSubmittedAt: string) {
   } else if (what === "chat") {
     expect((await chat(postJson("/api/chat", { message: "hello", healingName: "River", consent: false }))).status).toBe(200);
   } else {
-    const event = stripeEvent("checkout.session.completed", { client_reference_id: "River", customer: "cus_river", subscription: "sub_river", payment_status: "paid" });
+    const event = stripeEvent("checkout.session.completed", {
+      client_reference_id: "River",
+      customer: "cus_river",
+      subscription: "sub_river",
+      payment_status: "paid",
+    });
     expect((await billing(signedStripe(JSON.stringify(event)))).status).toBe(200);
   }
   await settle();
@@ -83,7 +88,14 @@ describe("reflections and consent", () => {
   it("records a reflection without its text once the participant has withdrawn consent", async () => {
     await chat(postJson("/api/chat", { message: "hello", healingName: "River", consent: false }));
     await settle();
-    const response = await reflection(postJson("/api/reflection", { healingName: "River", reflection: "a quiet secret day", milestone: "Day 7", submissionId: "no-consent-1" }));
+    const response = await reflection(
+      postJson("/api/reflection", {
+        healingName: "River",
+        reflection: "a quiet secret day",
+        milestone: "Day 7",
+        submissionId: "no-consent-1",
+      }),
+    );
     expect(response.status).toBe(201);
     const [row] = await (await records()).list("Reflections");
     expect(row!.fields).toMatchObject({ "Submission ID": "no-consent-1", Milestone: "Day 7", "Healing Name": "River" });

@@ -95,7 +95,11 @@ describe("unique Healing Names", () => {
 
   it("backfills Name Keys on rows written before they existed, leaving collisions to the operator", async () => {
     const store = await records();
-    const [a, , c] = await store.create("Users", [{ "Healing Name": "Ash" }, { "Healing Name": "ASH" }, { "Healing Name": "Birch", "Name Key": "birch" }]);
+    const [a, , c] = await store.create("Users", [
+      { "Healing Name": "Ash" },
+      { "Healing Name": "ASH" },
+      { "Healing Name": "Birch", "Name Key": "birch" },
+    ]);
     expect(await backfillNameKeys(store)).toEqual({ updated: 1, collisions: [expect.stringMatching(/^rec/)] });
     expect((await findUserByName(store, "ásh"))!.id).toBe(a!.id);
     expect((await findUserByName(store, "BIRCH"))!.id).toBe(c!.id);

@@ -45,7 +45,9 @@ async function snapshotQueries() {
 async function populate() {
   const chat = await chatRoute(postJson("/api/chat", { message: "my garden is blooming again", healingName: "River", consent: true }));
   const { conversationId } = (await chat.json()) as { conversationId: string };
-  const reflection = await reflectionRoute(postJson("/api/reflection", { healingName: "River", reflection: "Day 8 felt lighter than the first week", milestone: "Day 7" }));
+  const reflection = await reflectionRoute(
+    postJson("/api/reflection", { healingName: "River", reflection: "Day 8 felt lighter than the first week", milestone: "Day 7" }),
+  );
   expect(reflection.status).toBe(201);
   await (await records()).create("Crisis Events", [{ "Event ID": "evt-1", Level: "high", "Created At": new Date().toISOString() }]);
   await enqueue(await kv(), { kind: "test.step", payload: { n: 1 } });
@@ -141,7 +143,9 @@ describe("npm run backup, then npm run restore", () => {
     expect(restore.stdout).toContain("The snapshot has no data key");
     expect(readdirSync(target).sort()).toEqual(["kv.db", "records.db"]);
 
-    const refused = (await run(process.execPath, ["--import", "tsx", "scripts/restore.ts", out], { env: { ...env, DATA_DIR: target } }).catch((e: unknown) => e)) as { code: number; stderr: string };
+    const refused = (await run(process.execPath, ["--import", "tsx", "scripts/restore.ts", out], {
+      env: { ...env, DATA_DIR: target },
+    }).catch((e: unknown) => e)) as { code: number; stderr: string };
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain("is not empty");
   }, 60_000);
@@ -156,7 +160,10 @@ describe("backup with Airtable configured", () => {
     resetServices();
     const store = await records();
     await withPaceWait(10_000, async () => {
-      await store.create("Reflections", Array.from({ length: 230 }, (_, i) => ({ "Submission ID": `s-${i}`, "Healing Name": "River", Date: new Date().toISOString() })));
+      await store.create(
+        "Reflections",
+        Array.from({ length: 230 }, (_, i) => ({ "Submission ID": `s-${i}`, "Healing Name": "River", Date: new Date().toISOString() })),
+      );
       await store.create("Users", [{ "Healing Name": "River", "Name Key": "river" }]);
     });
     const seeded = airtable.requests.length;
@@ -165,9 +172,21 @@ describe("backup with Airtable configured", () => {
     const manifest = await createBackup({ out });
     expect(manifest.sqlite).toEqual(["kv"]);
     expect(manifest.airtable).toEqual({ Users: 1, Reflections: 230, "Crisis Events": 0, "Intake Rejections": 0, "Privacy Requests": 0 });
-    const exported = JSON.parse(readFileSync(path.join(out, "airtable", "Reflections.json"), "utf8")) as { records: { id: string; fields: Record<string, unknown> }[] };
-    expect(exported.records.map((r) => r.fields["Submission ID"]).sort()).toEqual(airtable.rows("Reflections").map((r) => r.fields["Submission ID"]).sort());
-    expect(exported.records.map((r) => r.id).sort()).toEqual(airtable.rows("Reflections").map((r) => r.id).sort());
+    const exported = JSON.parse(readFileSync(path.join(out, "airtable", "Reflections.json"), "utf8")) as {
+      records: { id: string; fields: Record<string, unknown> }[];
+    };
+    expect(exported.records.map((r) => r.fields["Submission ID"]).sort()).toEqual(
+      airtable
+        .rows("Reflections")
+        .map((r) => r.fields["Submission ID"])
+        .sort(),
+    );
+    expect(exported.records.map((r) => r.id).sort()).toEqual(
+      airtable
+        .rows("Reflections")
+        .map((r) => r.id)
+        .sort(),
+    );
 
     // 3 pages of Reflections and one of each other table, every one answered 200: the emulated
     // base answers a sixth request within a second with a 429 and a lockout, as Airtable does.

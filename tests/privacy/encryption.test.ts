@@ -34,7 +34,10 @@ async function chat(body: Record<string, unknown>) {
 
 async function turnsOf(conversationId: string) {
   const response = await readConversation(get(`/api/conversation?id=${conversationId}`));
-  return { status: response.status, body: (await response.json()) as { turns?: { content: string }[]; error?: { code: string; message: string } } };
+  return {
+    status: response.status,
+    body: (await response.json()) as { turns?: { content: string }[]; error?: { code: string; message: string } },
+  };
 }
 
 /** The kv SQLite file and its write-ahead log, byte for byte. */
@@ -44,7 +47,8 @@ function kvFiles(): string {
 }
 
 const newKey = () => randomBytes(32).toString("base64");
-const keyFileKeys = () => (JSON.parse(readFileSync(path.join(process.env.DATA_DIR!, KEY_FILE), "utf8")) as { keys: { key: string }[] }).keys.map((k) => k.key);
+const keyFileKeys = () =>
+  (JSON.parse(readFileSync(path.join(process.env.DATA_DIR!, KEY_FILE), "utf8")) as { keys: { key: string }[] }).keys.map((k) => k.key);
 const storedValue = (conversationId: string) => kvRows().find((r) => r.key === `conversation:${conversationId}`)!.value;
 
 function expectNoKeyInLogs(keys: string[]) {
@@ -65,7 +69,8 @@ describe("conversation text at rest", () => {
     await kvStore.set("control:plain", "a quiet secret in clear");
     const bytes = kvFiles();
     expect(bytes).toContain("a quiet secret in clear");
-    for (const text of ["secret sentence", "lake house", "garden is blooming", first.response.slice(0, 30)]) expect(bytes).not.toContain(text);
+    for (const text of ["secret sentence", "lake house", "garden is blooming", first.response.slice(0, 30)])
+      expect(bytes).not.toContain(text);
     await kvStore.delete("control:plain");
 
     expect(storedValue(first.conversationId)).toMatch(/^sealed:v1:[0-9a-f]{12}:/);
@@ -83,7 +88,11 @@ describe("conversation text at rest", () => {
   it("is absent in clear from the emulated Upstash values", async () => {
     const upstash = upstashEmulator();
     server.use(...upstash.handlers);
-    Object.assign(process.env, { UPSTASH_REDIS_REST_URL: TEST_UPSTASH_URL, UPSTASH_REDIS_REST_TOKEN: TEST_UPSTASH_TOKEN, DATA_ENCRYPTION_KEY: newKey() });
+    Object.assign(process.env, {
+      UPSTASH_REDIS_REST_URL: TEST_UPSTASH_URL,
+      UPSTASH_REDIS_REST_TOKEN: TEST_UPSTASH_TOKEN,
+      DATA_ENCRYPTION_KEY: newKey(),
+    });
     resetServices();
     const first = await chat({ message: SECRET, healingName: "River" });
     const dump = upstash.dump();
@@ -145,7 +154,11 @@ describe("key rotation", () => {
     const first = await chat({ message: SECRET });
     const oldId = currentKeyId();
     const env = { ...process.env, LOG_LEVEL: "info" };
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ["--import", "tsx", "scripts/privacy.ts", "rotate-key", "--reseal"], { env });
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      ["--import", "tsx", "scripts/privacy.ts", "rotate-key", "--reseal"],
+      { env },
+    );
     const keys = keyFileKeys();
     expect(keys).toHaveLength(2);
     const newId = keyId(Buffer.from(keys[0]!, "base64"));
@@ -170,7 +183,12 @@ describe("without the right key, nothing opens", () => {
 
     const read = await turnsOf(first.conversationId);
     expect(read.status).toBe(503);
-    expect(read.body.error).toMatchObject({ code: "service_unavailable", message: expect.stringMatching(/sealed under data key [0-9a-f]{12}, which this server does not have: set DATA_ENCRYPTION_KEY \(or add the old key to DATA_ENCRYPTION_OLD_KEYS\)/) });
+    expect(read.body.error).toMatchObject({
+      code: "service_unavailable",
+      message: expect.stringMatching(
+        /sealed under data key [0-9a-f]{12}, which this server does not have: set DATA_ENCRYPTION_KEY \(or add the old key to DATA_ENCRYPTION_OLD_KEYS\)/,
+      ),
+    });
     expect(JSON.stringify(read.body)).not.toContain("lake house");
 
     // The chat still answers (without the history it cannot open) and leaves the stored value alone.

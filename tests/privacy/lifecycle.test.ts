@@ -45,7 +45,12 @@ function configure(stack: "embedded" | "vendors") {
     airtable.seedFromSchema();
     const upstash = upstashEmulator();
     server.use(...airtable.handlers, ...upstash.handlers);
-    Object.assign(process.env, { AIRTABLE_API_KEY: TEST_TOKEN, AIRTABLE_BASE_ID: TEST_BASE_ID, UPSTASH_REDIS_REST_URL: TEST_UPSTASH_URL, UPSTASH_REDIS_REST_TOKEN: TEST_UPSTASH_TOKEN });
+    Object.assign(process.env, {
+      AIRTABLE_API_KEY: TEST_TOKEN,
+      AIRTABLE_BASE_ID: TEST_BASE_ID,
+      UPSTASH_REDIS_REST_URL: TEST_UPSTASH_URL,
+      UPSTASH_REDIS_REST_TOKEN: TEST_UPSTASH_TOKEN,
+    });
     vendors = { airtable, upstash };
   }
   resetServices();
@@ -65,7 +70,9 @@ async function drainAll() {
 /** Every byte the stack holds: the SQLite files and their WAL, or the emulated vendors' contents. */
 function everything(vendors: ReturnType<typeof configure>["vendors"]): string {
   if (vendors) {
-    const tables = ["Users", "Reflections", "Crisis Events", "Intake Rejections", "Privacy Requests"].map((t) => JSON.stringify(vendors.airtable.rows(t)));
+    const tables = ["Users", "Reflections", "Crisis Events", "Intake Rejections", "Privacy Requests"].map((t) =>
+      JSON.stringify(vendors.airtable.rows(t)),
+    );
     return [...tables, vendors.upstash.dump()].join("\n");
   }
   const dir = process.env.DATA_DIR!;
@@ -88,12 +95,43 @@ describe.each(["embedded", "vendors"] as const)("privacy: export and erasure (%s
     // One participant with data in every store.
     await intake(signedIntake(JSON.stringify(intakePayload({ token: "tok-river", healingName: NAME, email: EMAIL }))));
     await drainAll();
-    const first = await (await chat(postJson("/api/chat", { message: `We spent the weekend at the ${TEXTS[0]}`, healingName: NAME, consent: true }))).json();
-    await chat(postJson("/api/chat", { message: "I want to kill myself tonight, I have the pills", healingName: NAME, consent: true, conversationId: first.conversationId }));
-    await billing(signedStripe(JSON.stringify(stripeEvent("checkout.session.completed", { client_reference_id: NAME, customer: "cus_A1", subscription: "sub_A1", payment_status: "paid" }))));
+    const first = await (
+      await chat(postJson("/api/chat", { message: `We spent the weekend at the ${TEXTS[0]}`, healingName: NAME, consent: true }))
+    ).json();
+    await chat(
+      postJson("/api/chat", {
+        message: "I want to kill myself tonight, I have the pills",
+        healingName: NAME,
+        consent: true,
+        conversationId: first.conversationId,
+      }),
+    );
+    await billing(
+      signedStripe(
+        JSON.stringify(
+          stripeEvent("checkout.session.completed", {
+            client_reference_id: NAME,
+            customer: "cus_A1",
+            subscription: "sub_A1",
+            payment_status: "paid",
+          }),
+        ),
+      ),
+    );
     await drainAll();
     mailchimp.fail(1, 503); // the milestone journey waits in the outbox, carrying the name
-    expect((await reflection(postJson("/api/reflection", { healingName: NAME, reflection: `The ${TEXTS[1]}`, milestone: "Day 7", submissionId: "river-day-7" }))).status).toBe(201);
+    expect(
+      (
+        await reflection(
+          postJson("/api/reflection", {
+            healingName: NAME,
+            reflection: `The ${TEXTS[1]}`,
+            milestone: "Day 7",
+            submissionId: "river-day-7",
+          }),
+        )
+      ).status,
+    ).toBe(201);
     await drainAll();
     expect(mailchimp.member(EMAIL)!.tags).toContain("member");
 
@@ -101,15 +139,30 @@ describe.each(["embedded", "vendors"] as const)("privacy: export and erasure (%s
     const exported = await exportOf({ healingName: "river" });
     const part = (source: string) => exported.parts.find((p) => p.source.startsWith(source))!.items;
     expect(exported.empty).toBe(false);
-    expect(part("records:Users")).toEqual([expect.objectContaining({ fields: expect.objectContaining({ "Healing Name": NAME, Email: EMAIL, "Healing Goals": "Better sleep, More energy", "Stripe Customer ID": "cus_A1" }) })]);
-    expect(part("records:Reflections")).toEqual([expect.objectContaining({ fields: expect.objectContaining({ "Reflection Text": `The ${TEXTS[1]}` }) })]);
-    expect(part("records:Crisis Events")).toEqual([expect.objectContaining({ fields: expect.objectContaining({ Level: "imminent", "Healing Name": NAME }) })]);
+    expect(part("records:Users")).toEqual([
+      expect.objectContaining({
+        fields: expect.objectContaining({
+          "Healing Name": NAME,
+          Email: EMAIL,
+          "Healing Goals": "Better sleep, More energy",
+          "Stripe Customer ID": "cus_A1",
+        }),
+      }),
+    ]);
+    expect(part("records:Reflections")).toEqual([
+      expect.objectContaining({ fields: expect.objectContaining({ "Reflection Text": `The ${TEXTS[1]}` }) }),
+    ]);
+    expect(part("records:Crisis Events")).toEqual([
+      expect.objectContaining({ fields: expect.objectContaining({ Level: "imminent", "Healing Name": NAME }) }),
+    ]);
     const conversations = part("kv:conversations") as { turns: { content: string }[] }[];
     expect(conversations[0]!.turns.map((t) => t.content)).toContain(`We spent the weekend at the ${TEXTS[0]}`);
     expect(JSON.stringify(part("kv:caches"))).toContain("consent");
     expect(part("kv:journey markers").length).toBeGreaterThanOrEqual(3);
     expect(part("kv:outbox steps").length).toBeGreaterThan(0);
-    expect(part("mailchimp:member")).toEqual([expect.objectContaining({ email_address: EMAIL, merge_fields: expect.objectContaining({ HNAME: NAME }) })]);
+    expect(part("mailchimp:member")).toEqual([
+      expect.objectContaining({ email_address: EMAIL, merge_fields: expect.objectContaining({ HNAME: NAME }) }),
+    ]);
     expect(part("mailchimp:tags")).toEqual(expect.arrayContaining(["intake-completed", "member"]));
     expect(exported.parts.find((p) => p.source === "records:Users")!.backend).toBe(stack === "vendors" ? "airtable" : "sqlite");
 
@@ -152,7 +205,10 @@ describe.each(["embedded", "vendors"] as const)("privacy: export and erasure (%s
     expect(event!.fields["Healing Name"]).toBeUndefined();
     const bytes = everything(vendors).toLowerCase();
     for (const needle of [NAME.toLowerCase(), EMAIL, ...TEXTS.map((t) => t.toLowerCase()), "more energy", "cus_a1"]) {
-      expect(bytes.includes(needle) ? bytes.slice(bytes.indexOf(needle) - 150, bytes.indexOf(needle) + 50) : "", `"${needle}" is still stored`).toBe("");
+      expect(
+        bytes.includes(needle) ? bytes.slice(bytes.indexOf(needle) - 150, bytes.indexOf(needle) + 50) : "",
+        `"${needle}" is still stored`,
+      ).toBe("");
     }
   }, 60_000);
 });
@@ -169,7 +225,19 @@ describe("after an erasure", () => {
     expect(await getStep(await kv(), `privacy:${requestId}:finish`)).toMatchObject({ status: "done" });
 
     expect((await intake(signedIntake(payload))).status).toBe(200); // Typeform retrying the old delivery
-    await billing(signedStripe(JSON.stringify(stripeEvent("checkout.session.completed", { client_reference_id: NAME, customer_email: EMAIL, customer: "cus_late", subscription: "sub_late", payment_status: "paid" }))));
+    await billing(
+      signedStripe(
+        JSON.stringify(
+          stripeEvent("checkout.session.completed", {
+            client_reference_id: NAME,
+            customer_email: EMAIL,
+            customer: "cus_late",
+            subscription: "sub_late",
+            payment_status: "paid",
+          }),
+        ),
+      ),
+    );
     await drainAll();
     expect(await (await records()).list("Users")).toEqual([]);
 

@@ -23,7 +23,12 @@ type Report = Record<string, { days: number; status: string; deleted?: number; b
 async function cron() {
   const response = await drainCron(get("/api/cron/drain"));
   expect(response.status).toBe(200);
-  return (await response.json()) as { succeeded: number; failed: number; queue: { depth: number }; retention: Report & { problem?: string } };
+  return (await response.json()) as {
+    succeeded: number;
+    failed: number;
+    queue: { depth: number };
+    retention: Report & { problem?: string };
+  };
 }
 
 async function seed() {
@@ -44,8 +49,13 @@ async function seed() {
 
 async function remaining() {
   const store = await records();
-  const ids = async (table: "Reflections" | "Crisis Events" | "Intake Rejections", field: string) => (await store.list(table)).map((r) => r.fields[field]);
-  return { reflections: await ids("Reflections", "Submission ID"), events: await ids("Crisis Events", "Event ID"), rejections: await ids("Intake Rejections", "Token") };
+  const ids = async (table: "Reflections" | "Crisis Events" | "Intake Rejections", field: string) =>
+    (await store.list(table)).map((r) => r.fields[field]);
+  return {
+    reflections: await ids("Reflections", "Submission ID"),
+    events: await ids("Crisis Events", "Event ID"),
+    rejections: await ids("Intake Rejections", "Token"),
+  };
 }
 
 function configure(days: { reflections?: string; events?: string; rejections?: string }) {
@@ -76,7 +86,10 @@ describe("retention in the embedded store", () => {
 
     // The file and its write-ahead log: the deleted reflection's text is gone, the kept one is there.
     const dir = process.env.DATA_DIR!;
-    const bytes = ["records.db", "records.db-wal"].filter((f) => existsSync(path.join(dir, f))).map((f) => readFileSync(path.join(dir, f)).toString("latin1")).join("\n");
+    const bytes = ["records.db", "records.db-wal"]
+      .filter((f) => existsSync(path.join(dir, f)))
+      .map((f) => readFileSync(path.join(dir, f)).toString("latin1"))
+      .join("\n");
     expect(bytes).toContain(NEW_TEXT);
     expect(bytes).not.toContain(OLD_TEXT);
 
@@ -95,13 +108,20 @@ describe("retention in the embedded store", () => {
     expect(answer.retention.Reflections).toEqual({ days: 0, status: "kept" });
     expect(answer.retention["Crisis Events"]).toEqual({ days: 0, status: "kept" });
     expect(answer.retention["Intake Rejections"]).toMatchObject({ status: "done", deleted: 1 });
-    expect(await remaining()).toEqual({ reflections: ["old-reflection", "new-reflection"], events: ["old-event", "new-event"], rejections: ["new-token"] });
+    expect(await remaining()).toEqual({
+      reflections: ["old-reflection", "new-reflection"],
+      events: ["old-event", "new-event"],
+      rejections: ["new-token"],
+    });
   });
 
   it("sweeps a large backlog in parts, each its own outbox step", async () => {
     configure({ reflections: "30" });
     const store = await records();
-    await store.create("Reflections", Array.from({ length: 1005 }, (_, i) => ({ "Submission ID": `old-${i}`, Date: ago(60) })));
+    await store.create(
+      "Reflections",
+      Array.from({ length: 1005 }, (_, i) => ({ "Submission ID": `old-${i}`, Date: ago(60) })),
+    );
     await store.create("Reflections", [{ "Submission ID": "recent", Date: ago(1) }]);
     const answer = await cron();
     expect(answer.succeeded).toBe(2);
@@ -143,7 +163,11 @@ describe("retention on Airtable", () => {
     expect(JSON.stringify(airtable.rows("Reflections"))).not.toContain(OLD_TEXT);
     // Only the old rows were asked to be deleted: one each.
     const deletes = airtable.requests.filter((r) => r.method === "DELETE").map((r) => [r.table, r.records]);
-    expect(deletes.sort()).toEqual([["Crisis Events", 1], ["Intake Rejections", 1], ["Reflections", 1]]);
+    expect(deletes.sort()).toEqual([
+      ["Crisis Events", 1],
+      ["Intake Rejections", 1],
+      ["Reflections", 1],
+    ]);
   });
 
   it("waits out an Airtable outage as a pending step, and finishes on a later run without losing the sweep", async () => {

@@ -41,7 +41,12 @@ describe("npm run setup:airtable", () => {
     expect(printed).toContain("  + field Reflections.User (multipleRecordLinks)");
 
     vi.advanceTimersByTime(2000);
-    const store = createAirtableRecords({ apiKey: TEST_TOKEN, baseId: TEST_BASE_ID, endpointUrl: "https://api.airtable.com", timeoutMs: 2000 });
+    const store = createAirtableRecords({
+      apiKey: TEST_TOKEN,
+      baseId: TEST_BASE_ID,
+      endpointUrl: "https://api.airtable.com",
+      timeoutMs: 2000,
+    });
     const [user] = await store.create("Users", [
       {
         "Healing Name": "River",
@@ -52,7 +57,9 @@ describe("npm run setup:airtable", () => {
         "Subscription Status": "active",
       },
     ]);
-    await store.create("Crisis Events", [{ "Event ID": "e1", User: [user!.id], Level: "high", Categories: ["self_harm"], Source: "chat", Status: "New" }]);
+    await store.create("Crisis Events", [
+      { "Event ID": "e1", User: [user!.id], Level: "high", Categories: ["self_harm"], Source: "chat", Status: "New" },
+    ]);
     expect(emulator.rows("Crisis Events")).toHaveLength(1);
   });
 

@@ -18,7 +18,12 @@ const implementations: [string, () => { store: RecordsStore; emulator?: Emulator
       const emulator = airtableEmulator();
       emulator.seedFromSchema();
       server.use(...emulator.handlers);
-      const store = createAirtableRecords({ apiKey: TEST_TOKEN, baseId: TEST_BASE_ID, endpointUrl: "https://api.airtable.com", timeoutMs: 2000 });
+      const store = createAirtableRecords({
+        apiKey: TEST_TOKEN,
+        baseId: TEST_BASE_ID,
+        endpointUrl: "https://api.airtable.com",
+        timeoutMs: 2000,
+      });
       return { store, emulator };
     },
   ],
@@ -100,7 +105,9 @@ describe.each(implementations)("records contract (%s)", (_name, make) => {
     const [user] = await store.create("Users", [{ "Healing Name": "A", Plan: "free", "Stripe Customer ID": "cus_1" }]);
     const [updated] = await store.update("Users", [{ id: user!.id, fields: { Plan: "member", "Stripe Customer ID": null } }]);
     expect(updated!.fields).toEqual({ "Healing Name": "A", Plan: "member" });
-    await expect(store.update("Users", [{ id: "recMISSING0000000", fields: { Plan: "free" } }])).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(store.update("Users", [{ id: "recMISSING0000000", fields: { Plan: "free" } }])).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
   });
 
   it("keeps linked records as arrays of record ids", async () => {
@@ -110,8 +117,14 @@ describe.each(implementations)("records contract (%s)", (_name, make) => {
   });
 
   it("deletes records", async () => {
-    const created = await store.create("Users", Array.from({ length: 12 }, (_, i) => ({ "Healing Name": `N${i}` })));
-    const deleted = await store.delete("Users", created.map((r) => r.id));
+    const created = await store.create(
+      "Users",
+      Array.from({ length: 12 }, (_, i) => ({ "Healing Name": `N${i}` })),
+    );
+    const deleted = await store.delete(
+      "Users",
+      created.map((r) => r.id),
+    );
     expect(deleted.sort()).toEqual(created.map((r) => r.id).sort());
     expect(await store.list("Users")).toEqual([]);
   });
@@ -126,12 +139,17 @@ describe.each(implementations)("records contract (%s)", (_name, make) => {
     const old = await store.olderThan("Reflections", "Date", "2026-01-01T00:00:00.000Z");
     expect(old.map((r) => r.fields["Submission ID"]).sort()).toEqual(["old-1", "old-2"]);
     expect(await store.olderThan("Reflections", "Date", "2026-01-01T00:00:00.000Z", { limit: 1 })).toHaveLength(1);
-    await expect(store.olderThan("Reflections", "Milestone", "2026-01-01T00:00:00.000Z")).rejects.toMatchObject({ code: "INVALID_REQUEST" });
+    await expect(store.olderThan("Reflections", "Milestone", "2026-01-01T00:00:00.000Z")).rejects.toMatchObject({
+      code: "INVALID_REQUEST",
+    });
     await expect(store.olderThan("Reflections", "Nope", "2026-01-01T00:00:00.000Z")).rejects.toMatchObject({ code: "UNKNOWN_FIELD_NAME" });
   });
 
   it("lists past one page", async () => {
-    await store.create("Crisis Events", Array.from({ length: 105 }, (_, i) => ({ "Event ID": `e${i}`, Level: "high" })));
+    await store.create(
+      "Crisis Events",
+      Array.from({ length: 105 }, (_, i) => ({ "Event ID": `e${i}`, Level: "high" })),
+    );
     const all = await store.list("Crisis Events");
     expect(all).toHaveLength(105);
     expect(new Set(all.map((r) => r.fields["Event ID"])).size).toBe(105);
@@ -154,7 +172,10 @@ describe("Airtable store against Airtable's limits", () => {
 
   it("writes 25 records in 3 requests of at most 10", async () => {
     const { emulator, store } = setup();
-    await store.create("Users", Array.from({ length: 25 }, (_, i) => ({ "Healing Name": `N${i}` })));
+    await store.create(
+      "Users",
+      Array.from({ length: 25 }, (_, i) => ({ "Healing Name": `N${i}` })),
+    );
     expect(emulator.requests.map((r) => [r.method, r.records, r.status])).toEqual([
       ["POST", 10, 200],
       ["POST", 10, 200],
@@ -211,7 +232,12 @@ describe("Airtable store against Airtable's limits", () => {
   it("reports a refused token as AUTH", async () => {
     const emulator = airtableEmulator();
     server.use(...emulator.handlers);
-    const store = createAirtableRecords({ apiKey: "wrong", baseId: TEST_BASE_ID, endpointUrl: "https://api.airtable.com", timeoutMs: 2000 });
+    const store = createAirtableRecords({
+      apiKey: "wrong",
+      baseId: TEST_BASE_ID,
+      endpointUrl: "https://api.airtable.com",
+      timeoutMs: 2000,
+    });
     await expect(store.list("Users")).rejects.toMatchObject({ code: "AUTH" });
   });
 });

@@ -36,7 +36,13 @@ function base() {
 /** One function instance: its own Airtable client and pace object, over the shared kv. */
 function instance(kv: Kv) {
   const pace = createPace({ kv, base: TEST_BASE_ID, perSecond: 5, marginMs: 50 });
-  return createAirtableRecords({ apiKey: TEST_TOKEN, baseId: TEST_BASE_ID, endpointUrl: "https://api.airtable.com", timeoutMs: 4000, pace });
+  return createAirtableRecords({
+    apiKey: TEST_TOKEN,
+    baseId: TEST_BASE_ID,
+    endpointUrl: "https://api.airtable.com",
+    timeoutMs: 4000,
+    pace,
+  });
 }
 
 /** The most requests Airtable received in any one second. */

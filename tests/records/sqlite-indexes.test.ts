@@ -26,11 +26,23 @@ describe("the embedded records store's lookups", () => {
 
   it("still finds and merges by those fields among many rows", async () => {
     const store = createSqliteRecords(openDatabase("records"));
-    await store.create("Reflections", Array.from({ length: 2000 }, (_, i) => ({ "Submission ID": `sub-${i}`, "Healing Name": `Name ${i % 50}` })));
-    const result = await store.upsert("Reflections", { mergeOn: ["Submission ID"], records: [{ "Submission ID": "sub-1234", Milestone: "Day 7" }, { "Submission ID": "sub-new", Milestone: "Day 1" }] });
+    await store.create(
+      "Reflections",
+      Array.from({ length: 2000 }, (_, i) => ({ "Submission ID": `sub-${i}`, "Healing Name": `Name ${i % 50}` })),
+    );
+    const result = await store.upsert("Reflections", {
+      mergeOn: ["Submission ID"],
+      records: [
+        { "Submission ID": "sub-1234", Milestone: "Day 7" },
+        { "Submission ID": "sub-new", Milestone: "Day 1" },
+      ],
+    });
     expect(result.updatedRecords).toHaveLength(1);
     expect(result.createdRecords).toHaveLength(1);
-    expect((await store.find("Reflections", { "Submission ID": "sub-1234" }))[0]!.fields).toMatchObject({ "Healing Name": "Name 34", Milestone: "Day 7" });
+    expect((await store.find("Reflections", { "Submission ID": "sub-1234" }))[0]!.fields).toMatchObject({
+      "Healing Name": "Name 34",
+      Milestone: "Day 7",
+    });
     expect(await store.find("Reflections", { "Healing Name": "Name 7" })).toHaveLength(40);
   });
 });

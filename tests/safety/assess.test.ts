@@ -38,31 +38,34 @@ const MESSAGES = [
 ];
 
 describe("the same answer from every entry point", () => {
-  it.each(MESSAGES)("%s: same level and resources from /api/crisis, /api/chat and /api/reflection with every store, the rate limiter and OpenAI down", async (message) => {
-    useOpenAi({ failWith: 500, moderation: "unavailable", judge: { failWith: 500 } });
-    setRecordsForTesting(brokenRecords());
-    setKvForTesting(brokenKv());
-    const headers = { "x-vercel-ip-country": "ES" };
-    const a = await call(crisis, "/api/crisis", { message, healingName: "River" }, headers);
-    const b = await call(chat, "/api/chat", { message, healingName: "River" }, headers);
-    const c = await call(reflection, "/api/reflection", { reflection: message, healingName: "River" }, headers);
-    expect(a.status).toBe(200);
-    expect(b.status).toBe(200);
-    expect([201, 202, 503]).toContain(c.status);
-    expect(b.body.safety.level).toBe(a.body.level);
-    // A reflection that could not be saved carries the screen's answer from medium up.
-    if (c.status !== 503 || !["none", "low"].includes(a.body.level)) expect(c.body.safety.level).toBe(a.body.level);
-    if (a.body.level !== "none" && a.body.level !== "low") {
-      expect(b.body.safety.resources).toEqual(a.body.resources);
-      expect(c.body.safety.resources).toEqual(a.body.resources);
-      expect(a.body.resources).toMatchObject({ country: "ES", emergency: "112" });
-    }
-    if (a.body.level === "high" || a.body.level === "imminent") {
-      expect(b.body.response).toBe(a.body.response);
-      expect(c.body.safety.response).toBe(a.body.response);
-    }
-    await settleBackground();
-  });
+  it.each(MESSAGES)(
+    "%s: same level and resources from /api/crisis, /api/chat and /api/reflection with every store, the rate limiter and OpenAI down",
+    async (message) => {
+      useOpenAi({ failWith: 500, moderation: "unavailable", judge: { failWith: 500 } });
+      setRecordsForTesting(brokenRecords());
+      setKvForTesting(brokenKv());
+      const headers = { "x-vercel-ip-country": "ES" };
+      const a = await call(crisis, "/api/crisis", { message, healingName: "River" }, headers);
+      const b = await call(chat, "/api/chat", { message, healingName: "River" }, headers);
+      const c = await call(reflection, "/api/reflection", { reflection: message, healingName: "River" }, headers);
+      expect(a.status).toBe(200);
+      expect(b.status).toBe(200);
+      expect([201, 202, 503]).toContain(c.status);
+      expect(b.body.safety.level).toBe(a.body.level);
+      // A reflection that could not be saved carries the screen's answer from medium up.
+      if (c.status !== 503 || !["none", "low"].includes(a.body.level)) expect(c.body.safety.level).toBe(a.body.level);
+      if (a.body.level !== "none" && a.body.level !== "low") {
+        expect(b.body.safety.resources).toEqual(a.body.resources);
+        expect(c.body.safety.resources).toEqual(a.body.resources);
+        expect(a.body.resources).toMatchObject({ country: "ES", emergency: "112" });
+      }
+      if (a.body.level === "high" || a.body.level === "imminent") {
+        expect(b.body.response).toBe(a.body.response);
+        expect(c.body.safety.response).toBe(a.body.response);
+      }
+      await settleBackground();
+    },
+  );
 
   it("answers a crisis in a chat body that fails validation, and still refuses the same body when it is not a crisis", async () => {
     const bad = { conversationId: "not-one-of-ours", consent: "yes" };
@@ -74,7 +77,12 @@ describe("the same answer from every entry point", () => {
   });
 
   it("answers a crisis in a reflection that fails validation: 422, nothing stored, the resources and safe reply attached", async () => {
-    const response = await call(reflection, "/api/reflection", { reflection: "I have written my goodbye letters and tonight I end it", submissionId: "!" }, { "x-vercel-ip-country": "GB" });
+    const response = await call(
+      reflection,
+      "/api/reflection",
+      { reflection: "I have written my goodbye letters and tonight I end it", submissionId: "!" },
+      { "x-vercel-ip-country": "GB" },
+    );
     expect(response.status).toBe(422);
     expect(response.body.error.code).toBe("unprocessable_entity");
     expect(response.body.safety).toMatchObject({ level: "imminent", resources: { country: "GB", emergency: "999" } });
@@ -96,7 +104,13 @@ describe("the same answer from every entry point", () => {
   it("/api/crisis over its rate limit still carries the resources and the reply", async () => {
     const { limit } = RATE_LIMIT_POLICIES["crisis:ip"];
     let last = await call(crisis, "/api/crisis", { message: "hello" }, { "x-forwarded-for": "198.51.100.77", "x-vercel-ip-country": "IE" });
-    for (let i = 0; i < limit; i++) last = await call(crisis, "/api/crisis", { message: `hello ${i}` }, { "x-forwarded-for": "198.51.100.77", "x-vercel-ip-country": "IE" });
+    for (let i = 0; i < limit; i++)
+      last = await call(
+        crisis,
+        "/api/crisis",
+        { message: `hello ${i}` },
+        { "x-forwarded-for": "198.51.100.77", "x-vercel-ip-country": "IE" },
+      );
     expect(last.status).toBe(429);
     expect(last.headers.get("retry-after")).toBeTruthy();
     expect(last.body).toMatchObject({ error: { code: "rate_limited" }, resources: { country: "IE" } });

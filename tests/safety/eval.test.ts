@@ -9,7 +9,15 @@ import { corpusAsRound, loadRound, roundFiles, scoreRound } from "../../lib/safe
 import { screen } from "../../lib/safety/screen.js";
 
 const screener = (message: string, history: readonly string[]) => screen(message, { history }).level;
-const HIGH_RISK_CLASSES = ["means_place_now", "preparation_time", "attempt_underway", "explicit_ideation", "farewell", "harm_others", "danger_now"];
+const HIGH_RISK_CLASSES = [
+  "means_place_now",
+  "preparation_time",
+  "attempt_underway",
+  "explicit_ideation",
+  "farewell",
+  "harm_others",
+  "danger_now",
+];
 
 describe.each(roundFiles().map((f) => [f.split("/").pop()!, f]))("blind %s", (_name, file) => {
   const report = scoreRound(loadRound(file), screener);

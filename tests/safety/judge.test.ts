@@ -61,10 +61,16 @@ describe("judgeRisk", () => {
     expect(emulator.judgeRequests).toHaveLength(1);
     expect(emulator.completions).toHaveLength(0);
     const request = emulator.judgeRequests[0]!;
-    expect(request).toMatchObject({ model: "judge-test", store: false, temperature: 0, response_format: { type: "json_schema", json_schema: { strict: true } } });
+    expect(request).toMatchObject({
+      model: "judge-test",
+      store: false,
+      temperature: 0,
+      response_format: { type: "json_schema", json_schema: { strict: true } },
+    });
     expect(request.max_completion_tokens).toBeLessThanOrEqual(500);
     const schema = JSON.stringify((request.response_format as { json_schema: { schema: unknown } }).json_schema.schema);
-    for (const field of ["wish_to_be_dead", "attempt_in_progress", "timeline", "concern_for_other", "imminent"]) expect(schema).toContain(field);
+    for (const field of ["wish_to_be_dead", "attempt_in_progress", "timeline", "concern_for_other", "imminent"])
+      expect(schema).toContain(field);
     const messages = request.messages as { role: string; content: string }[];
     expect(messages[0]!.role).toBe("system");
     const user = JSON.parse(messages[1]!.content) as { earlier_messages: string[]; latest_message: string };
@@ -152,7 +158,8 @@ describe("judgeEnabled", () => {
 
 describe("levelFromVerdict", () => {
   const base = NO_RISK_VERDICT as unknown as JudgeVerdict;
-  const rate = (level: JudgeVerdict["level"], dimensions: Partial<JudgeVerdict["dimensions"]>) => levelFromVerdict({ level, dimensions: { ...base.dimensions, ...dimensions } });
+  const rate = (level: JudgeVerdict["level"], dimensions: Partial<JudgeVerdict["dimensions"]>) =>
+    levelFromVerdict({ level, dimensions: { ...base.dimensions, ...dimensions } });
 
   it("keeps a consistent level", () => {
     expect(rate("none", {})).toBe("none");

@@ -12,7 +12,13 @@ import { journeyLog } from "../../lib/journeys/journeys.js";
 import { kv } from "../../lib/platform/kv/index.js";
 import { records } from "../../lib/platform/records/index.js";
 import { HANDLED_EVENTS } from "../../lib/billing/billing.js";
-import { participantFrom, signedStripeRequest, signedTypeformRequest, stripeTestEvent, typeformTestIntake } from "../../scripts/local-events.js";
+import {
+  participantFrom,
+  signedStripeRequest,
+  signedTypeformRequest,
+  stripeTestEvent,
+  typeformTestIntake,
+} from "../../scripts/local-events.js";
 
 const SECRET = "whsec_local_dev";
 const BASE = "http://localhost:3000";
@@ -71,7 +77,11 @@ describe("npm run stripe:event", () => {
         server.stdout.on("data", (chunk: Buffer) => chunk.toString().includes("Healing Companion backend on") && resolve());
         server.once("exit", () => reject(new Error("server exited")));
       });
-      const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", "scripts/stripe-event.ts", "checkout.session.completed", "--name", "River"], { env });
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        ["--import", "tsx", "scripts/stripe-event.ts", "checkout.session.completed", "--name", "River"],
+        { env },
+      );
       expect(stdout).toMatch(/^checkout\.session\.completed evt_test_\w+ → 200 \{"received":true\}/);
     } finally {
       server.kill("SIGTERM");
@@ -81,7 +91,9 @@ describe("npm run stripe:event", () => {
 
   it("names the variable to set when STRIPE_WEBHOOK_SECRET is missing", async () => {
     const env = { ...process.env, STRIPE_WEBHOOK_SECRET: "", PORT: "1" };
-    const error = (await promisify(execFile)(process.execPath, ["--import", "tsx", "scripts/stripe-event.ts", "invoice.paid"], { env }).catch((e: unknown) => e)) as { code: number; stderr: string };
+    const error = (await promisify(execFile)(process.execPath, ["--import", "tsx", "scripts/stripe-event.ts", "invoice.paid"], {
+      env,
+    }).catch((e: unknown) => e)) as { code: number; stderr: string };
     expect(error.code).toBe(1);
     expect(error.stderr).toContain("Set STRIPE_WEBHOOK_SECRET");
   });

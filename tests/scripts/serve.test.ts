@@ -46,17 +46,25 @@ const connects = (port: number) =>
 describe("npm start", () => {
   it("runs the server as npm's only child, and SIGTERM to npm stops it and frees the port", async () => {
     const port = await freePort();
-    const npm = spawn("npm", ["start"], { env: { ...process.env, PORT: String(port), LOG_LEVEL: "warn" }, stdio: ["ignore", "pipe", "pipe"] });
+    const npm = spawn("npm", ["start"], {
+      env: { ...process.env, PORT: String(port), LOG_LEVEL: "warn" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     const output = collect(npm);
     try {
       await until(() => output.out().includes(`on http://localhost:${port}`), "the server to listen");
-      const children = execFileSync("ps", ["-o", "pid=,args=", "--ppid", String(npm.pid)], { encoding: "utf8" }).trim().split("\n");
+      const children = execFileSync("ps", ["-o", "pid=,args=", "--ppid", String(npm.pid)], { encoding: "utf8" })
+        .trim()
+        .split("\n");
       expect(children).toHaveLength(1);
       expect(children[0]).toMatch(/^\s*\d+ node --import tsx scripts\/serve\.ts$/);
       const server = Number(children[0]!.trim().split(" ")[0]);
       expect(await connects(port)).toBe(true);
       // A ready personal link for the demo participant, so the signed-in page is one click away.
-      await until(() => /Signed in as the demo participant "Demo": http:\/\/localhost:\d+\/\?p=[\w-]+\.[\w-]+\.[\w-]+\n/.test(output.out()), "the demo link");
+      await until(
+        () => /Signed in as the demo participant "Demo": http:\/\/localhost:\d+\/\?p=[\w-]+\.[\w-]+\.[\w-]+\n/.test(output.out()),
+        "the demo link",
+      );
 
       npm.kill("SIGTERM");
       await until(() => !alive(server), "the server process to exit");
@@ -72,7 +80,10 @@ describe("npm start", () => {
     const holder = net.createServer().listen(port);
     await new Promise((resolve) => holder.once("listening", resolve));
     try {
-      const server = spawn(process.execPath, ["--import", "tsx", "scripts/serve.ts"], { env: { ...process.env, PORT: String(port) }, stdio: ["ignore", "pipe", "pipe"] });
+      const server = spawn(process.execPath, ["--import", "tsx", "scripts/serve.ts"], {
+        env: { ...process.env, PORT: String(port) },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       const output = collect(server);
       const code = await new Promise<number | null>((resolve) => server.once("exit", resolve));
       expect(code).toBe(1);

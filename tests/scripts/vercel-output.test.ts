@@ -48,12 +48,17 @@ describe("checkVercelOutput", () => {
       write(file, "export {}");
       const name = file.replace(/\.ts$/, "");
       if (name === options.skipFunction) continue;
-      write(`.vercel/output/functions/${name}.func/.vc-config.json`, JSON.stringify({ handler: `${name}.js`, runtime: "nodejs22.x", maxDuration: name.includes("cron") ? 120 : 30 }));
+      write(
+        `.vercel/output/functions/${name}.func/.vc-config.json`,
+        JSON.stringify({ handler: `${name}.js`, runtime: "nodejs22.x", maxDuration: name.includes("cron") ? 120 : 30 }),
+      );
     }
     // Each headers rule as vercel build writes it: a route with the source as a regex.
     const routes = repoConfig.headers!.map((rule) => ({
       src: `^${rule.source.replace(/^\/api\/\(\.\*\)$/, "/api(?:/(.*))").replace(/^\/\(\.\*\)$/, "(?:/(.*))")}$`,
-      headers: Object.fromEntries(rule.headers.filter(({ key }) => !(options.withoutCsp && key === "Content-Security-Policy")).map(({ key, value }) => [key, value])),
+      headers: Object.fromEntries(
+        rule.headers.filter(({ key }) => !(options.withoutCsp && key === "Content-Security-Policy")).map(({ key, value }) => [key, value]),
+      ),
       continue: true,
     }));
     write(".vercel/output/config.json", JSON.stringify({ routes, crons: options.cronInOutput === false ? [] : repoConfig.crons }));
@@ -67,7 +72,11 @@ describe("checkVercelOutput", () => {
   });
 
   it("names an api file with no function, a missing cron and published sources", () => {
-    const root = fakeRepo({ skipFunction: "api/cron/drain", cronInOutput: false, staticFiles: ["robots.txt", "index.html", "reflection/index.html", "js/chat.js", "tests/api/chat.test.ts"] });
+    const root = fakeRepo({
+      skipFunction: "api/cron/drain",
+      cronInOutput: false,
+      staticFiles: ["robots.txt", "index.html", "reflection/index.html", "js/chat.js", "tests/api/chat.test.ts"],
+    });
     expect(checkVercelOutput(root)).toEqual([
       "no function built for api/cron/drain.ts",
       "cron /api/cron/drain (*/5 * * * *) missing from the output",

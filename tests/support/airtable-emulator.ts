@@ -73,7 +73,12 @@ export function airtableEmulator(options: AirtableEmulatorOptions = {}) {
     // Airtable adds the inverse link field to the linked table.
     const linked = field.type === "multipleRecordLinks" ? table(String(field.options?.linkedTableId)) : undefined;
     if (linked && linked.id !== meta.id) {
-      linked.fields.push({ id: newId("fld"), name: uniqueName(linked, meta.name), type: "multipleRecordLinks", options: { linkedTableId: meta.id } });
+      linked.fields.push({
+        id: newId("fld"),
+        name: uniqueName(linked, meta.name),
+        type: "multipleRecordLinks",
+        options: { linkedTableId: meta.id },
+      });
     }
     return created;
   }
@@ -250,7 +255,11 @@ export function airtableEmulator(options: AirtableEmulatorOptions = {}) {
       }
       const problem = body.records.map((r) => checkFields(meta, r.fields)).find(Boolean);
       if (problem) return record(problem, "POST", name, count);
-      const created = body.records.map((r) => ({ id: newId("rec"), createdTime: new Date(now()).toISOString(), fields: compact(r.fields) }));
+      const created = body.records.map((r) => ({
+        id: newId("rec"),
+        createdTime: new Date(now()).toISOString(),
+        fields: compact(r.fields),
+      }));
       rows.get(meta.id)!.push(...created);
       return record(HttpResponse.json({ records: created }), "POST", name, count);
     }),
@@ -314,7 +323,10 @@ export function airtableEmulator(options: AirtableEmulatorOptions = {}) {
       if (ids.length > 10) return record(fail(422, "INVALID_RECORDS", "Up to 10 records per request"), "DELETE", name, ids.length);
       const all = rows.get(meta.id)!;
       const deleted = ids.filter((id) => all.some((r) => r.id === id));
-      rows.set(meta.id, all.filter((r) => !deleted.includes(r.id)));
+      rows.set(
+        meta.id,
+        all.filter((r) => !deleted.includes(r.id)),
+      );
       return record(HttpResponse.json({ records: deleted.map((id) => ({ id, deleted: true })) }), "DELETE", name, ids.length);
     }),
   ];
@@ -398,8 +410,8 @@ export function parseFormula(formula: string, meta: { fields: { name: string }[]
   };
   const value = (): unknown => {
     skip();
-    if (formula.startsWith("TRUE()", i)) return (i += 6), true;
-    if (formula.startsWith("FALSE()", i)) return (i += 7), false;
+    if (formula.startsWith("TRUE()", i)) return ((i += 6), true);
+    if (formula.startsWith("FALSE()", i)) return ((i += 7), false);
     if (formula[i] === "'") {
       let out = "";
       for (i++; i < formula.length; i++) {

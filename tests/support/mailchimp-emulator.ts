@@ -30,7 +30,10 @@ export function mailchimpEmulator() {
   let delayMs = 0;
 
   const problem = (status: number, title: string, detail: string) =>
-    HttpResponse.json({ type: "https://mailchimp.com/developer/marketing/docs/errors/", title, status, detail, instance: "test" }, { status, headers: { "content-type": "application/problem+json" } });
+    HttpResponse.json(
+      { type: "https://mailchimp.com/developer/marketing/docs/errors/", title, status, detail, instance: "test" },
+      { status, headers: { "content-type": "application/problem+json" } },
+    );
 
   async function gate(request: Request, work: () => Promise<Response>): Promise<Response> {
     const auth = request.headers.get("authorization") ?? "";
@@ -52,22 +55,42 @@ export function mailchimpEmulator() {
   }
 
   const handlers = [
-    http.get(`${TEST_MAILCHIMP_URL}/ping`, ({ request }) => gate(request, async () => HttpResponse.json({ health_status: "Everything's Chimpy!" }))),
+    http.get(`${TEST_MAILCHIMP_URL}/ping`, ({ request }) =>
+      gate(request, async () => HttpResponse.json({ health_status: "Everything's Chimpy!" })),
+    ),
     http.put(`${TEST_MAILCHIMP_URL}/lists/:list/members/:hash`, ({ request, params }) =>
       gate(request, async () => {
-        const body = (await request.json()) as { email_address: string; status_if_new?: string; status?: string; merge_fields?: Record<string, string> };
+        const body = (await request.json()) as {
+          email_address: string;
+          status_if_new?: string;
+          status?: string;
+          merge_fields?: Record<string, string>;
+        };
         if (params.list !== TEST_LIST_ID) return problem(404, "Resource Not Found", "The requested resource could not be found.");
         const hash = createHash("md5").update(body.email_address.toLowerCase()).digest("hex");
         if (hash !== params.hash) return problem(400, "Invalid Resource", "The subscriber hash does not match the email.");
         const existing = members.get(hash);
         if (!existing && forgotten.has(hash)) {
-          return problem(400, "Forgotten Email Not Subscribed", `${body.email_address} was permanently deleted and cannot be re-imported. The contact must re-subscribe to get back on the list.`);
+          return problem(
+            400,
+            "Forgotten Email Not Subscribed",
+            `${body.email_address} was permanently deleted and cannot be re-imported. The contact must re-subscribe to get back on the list.`,
+          );
         }
         if (existing && (existing.status === "unsubscribed" || existing.status === "cleaned") && !body.status) {
-          return problem(400, "Member In Compliance State", `${body.email_address} is already a list member in compliance state due to unsubscribe.`);
+          return problem(
+            400,
+            "Member In Compliance State",
+            `${body.email_address} is already a list member in compliance state due to unsubscribe.`,
+          );
         }
         upserts.push(body);
-        const member: Member = existing ?? { email: body.email_address, status: body.status ?? body.status_if_new ?? "subscribed", mergeFields: {}, tags: new Set() };
+        const member: Member = existing ?? {
+          email: body.email_address,
+          status: body.status ?? body.status_if_new ?? "subscribed",
+          mergeFields: {},
+          tags: new Set(),
+        };
         if (body.status) member.status = body.status;
         Object.assign(member.mergeFields, body.merge_fields ?? {});
         members.set(hash, member);
@@ -78,20 +101,30 @@ export function mailchimpEmulator() {
       gate(request, async () => {
         const member = params.list === TEST_LIST_ID ? members.get(String(params.hash)) : undefined;
         if (!member) return problem(404, "Resource Not Found", "The requested resource could not be found.");
-        return HttpResponse.json({ id: params.hash, email_address: member.email, status: member.status, merge_fields: member.mergeFields, tags_count: member.tags.size });
+        return HttpResponse.json({
+          id: params.hash,
+          email_address: member.email,
+          status: member.status,
+          merge_fields: member.mergeFields,
+          tags_count: member.tags.size,
+        });
       }),
     ),
     http.get(`${TEST_MAILCHIMP_URL}/lists/:list/members/:hash/tags`, ({ request, params }) =>
       gate(request, async () => {
         const member = params.list === TEST_LIST_ID ? members.get(String(params.hash)) : undefined;
         if (!member) return problem(404, "Resource Not Found", "The requested resource could not be found.");
-        return HttpResponse.json({ tags: [...member.tags].map((name, i) => ({ id: i + 1, name, date_added: "2026-11-20T10:00:00+00:00" })), total_items: member.tags.size });
+        return HttpResponse.json({
+          tags: [...member.tags].map((name, i) => ({ id: i + 1, name, date_added: "2026-11-20T10:00:00+00:00" })),
+          total_items: member.tags.size,
+        });
       }),
     ),
     http.post(`${TEST_MAILCHIMP_URL}/lists/:list/members/:hash/actions/delete-permanent`, ({ request, params }) =>
       gate(request, async () => {
         const hash = String(params.hash);
-        if (params.list !== TEST_LIST_ID || !members.has(hash)) return problem(404, "Resource Not Found", "The requested resource could not be found.");
+        if (params.list !== TEST_LIST_ID || !members.has(hash))
+          return problem(404, "Resource Not Found", "The requested resource could not be found.");
         members.delete(hash);
         forgotten.add(hash);
         deletions.push(hash);

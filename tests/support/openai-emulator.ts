@@ -61,7 +61,10 @@ export function openAiEmulator(options: OpenAiEmulatorOptions = {}) {
       const isJudge = (body.response_format as { type?: unknown } | undefined)?.type === "json_schema";
       (isJudge ? judgeRequests : completions).push(body);
       if (request.headers.get("authorization") !== "Bearer sk-test") {
-        return HttpResponse.json({ error: { message: "Incorrect API key provided", type: "invalid_request_error", code: "invalid_api_key" } }, { status: 401 });
+        return HttpResponse.json(
+          { error: { message: "Incorrect API key provided", type: "invalid_request_error", code: "invalid_api_key" } },
+          { status: 401 },
+        );
       }
       if (isJudge) {
         const judge = options.judge ?? {};
@@ -69,7 +72,11 @@ export function openAiEmulator(options: OpenAiEmulatorOptions = {}) {
         if (judge.failWith) return error(judge.failWith);
         const message = judge.refusal
           ? { role: "assistant", content: null, refusal: judge.refusal }
-          : { role: "assistant", content: judge.malformed ? '{"level": "high", "dimensions": {' : JSON.stringify(judge.verdict ?? NO_RISK_VERDICT), refusal: null };
+          : {
+              role: "assistant",
+              content: judge.malformed ? '{"level": "high", "dimensions": {' : JSON.stringify(judge.verdict ?? NO_RISK_VERDICT),
+              refusal: null,
+            };
         return HttpResponse.json({
           id: "chatcmpl-judge",
           object: "chat.completion",
@@ -94,7 +101,13 @@ export function openAiEmulator(options: OpenAiEmulatorOptions = {}) {
       const stream = new ReadableStream({
         async start(controller) {
           for (const piece of pieces) {
-            const chunk = { id: "chatcmpl-test", object: "chat.completion.chunk", created: 1, model, choices: [{ index: 0, delta: { content: piece }, finish_reason: null }] };
+            const chunk = {
+              id: "chatcmpl-test",
+              object: "chat.completion.chunk",
+              created: 1,
+              model,
+              choices: [{ index: 0, delta: { content: piece }, finish_reason: null }],
+            };
             controller.enqueue(encoder.encode(`data: ${JSON.stringify(chunk)}\n\n`));
             if (options.chunkDelayMs) await new Promise((resolve) => setTimeout(resolve, options.chunkDelayMs));
           }
@@ -106,7 +119,10 @@ export function openAiEmulator(options: OpenAiEmulatorOptions = {}) {
     }),
     http.get(`${TEST_OPENAI_URL}/models`, async ({ request }) => {
       if (request.headers.get("authorization") !== "Bearer sk-test") {
-        return HttpResponse.json({ error: { message: "Incorrect API key provided", type: "invalid_request_error", code: "invalid_api_key" } }, { status: 401 });
+        return HttpResponse.json(
+          { error: { message: "Incorrect API key provided", type: "invalid_request_error", code: "invalid_api_key" } },
+          { status: 401 },
+        );
       }
       if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
       if (options.failWith) return error(options.failWith);
@@ -114,7 +130,8 @@ export function openAiEmulator(options: OpenAiEmulatorOptions = {}) {
     }),
     http.post(`${TEST_OPENAI_URL}/moderations`, async ({ request }) => {
       moderations.push((await request.json()) as Record<string, unknown>);
-      if (options.moderation === "unavailable") return HttpResponse.json({ error: { message: "Not found", type: "invalid_request_error" } }, { status: 404 });
+      if (options.moderation === "unavailable")
+        return HttpResponse.json({ error: { message: "Not found", type: "invalid_request_error" } }, { status: 404 });
       const scores = { "self-harm": 0.001, "self-harm/intent": 0.001, "self-harm/instructions": 0.001, ...(options.moderation ?? {}) };
       return HttpResponse.json({
         id: "modr-test",

@@ -9,10 +9,34 @@ import { settleBackground } from "../../lib/platform/background.js";
 import { capturedLogs } from "./logs.js";
 import { server } from "./msw.js";
 
-const VENDOR_PREFIXES = ["AIRTABLE_", "UPSTASH_", "OPENAI_", "MAILCHIMP_", "STRIPE_", "TYPEFORM_", "CRISIS_", "CRON_", "KV_", "JOURNEYS_", "SAFETY_", "PARTICIPANT_", "DATA_ENCRYPTION_"];
+const VENDOR_PREFIXES = [
+  "AIRTABLE_",
+  "UPSTASH_",
+  "OPENAI_",
+  "MAILCHIMP_",
+  "STRIPE_",
+  "TYPEFORM_",
+  "CRISIS_",
+  "CRON_",
+  "KV_",
+  "JOURNEYS_",
+  "SAFETY_",
+  "PARTICIPANT_",
+  "DATA_ENCRYPTION_",
+];
 
 // Phrases the tests send as messages and reflections. None may ever reach a log line.
-const PARTICIPANT_TEXT = ["kill myself", "slept well", "secret sentence", "lake house", "garden is blooming", "want to die", "hopeless lately", "Day 8 felt lighter", "quiet secret"];
+const PARTICIPANT_TEXT = [
+  "kill myself",
+  "slept well",
+  "secret sentence",
+  "lake house",
+  "garden is blooming",
+  "want to die",
+  "hopeless lately",
+  "Day 8 felt lighter",
+  "quiet secret",
+];
 
 beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
 afterAll(() => {

@@ -23,8 +23,16 @@ export function stripeEvent(type: string, object: Record<string, unknown>, optio
 }
 
 export function signedStripe(raw: string, options: { secret?: string; timestamp?: number } = {}): Request {
-  const header = signer.webhooks.generateTestHeaderString({ payload: raw, secret: options.secret ?? STRIPE_WEBHOOK_SECRET, timestamp: options.timestamp });
-  return new Request("http://localhost/api/billing/webhook", { method: "POST", headers: { "stripe-signature": header, "content-type": "application/json" }, body: raw });
+  const header = signer.webhooks.generateTestHeaderString({
+    payload: raw,
+    secret: options.secret ?? STRIPE_WEBHOOK_SECRET,
+    timestamp: options.timestamp,
+  });
+  return new Request("http://localhost/api/billing/webhook", {
+    method: "POST",
+    headers: { "stripe-signature": header, "content-type": "application/json" },
+    body: raw,
+  });
 }
 
 /** GET /v1/subscriptions/:id answers the status the test set; unknown ids get Stripe's 404. */
@@ -44,7 +52,14 @@ export function stripeApiEmulator(statuses: Record<string, string>) {
       const status = statuses[String(params.id)];
       if (!status) {
         return HttpResponse.json(
-          { error: { type: "invalid_request_error", code: "resource_missing", message: `No such subscription: '${params.id}'`, param: "id" } },
+          {
+            error: {
+              type: "invalid_request_error",
+              code: "resource_missing",
+              message: `No such subscription: '${params.id}'`,
+              param: "id",
+            },
+          },
           { status: 404 },
         );
       }

@@ -3,13 +3,21 @@ import { createHmac } from "node:crypto";
 
 export const TYPEFORM_SECRET = "typeform-test-secret";
 
-export function intakePayload(overrides: { token?: string; email?: string | null; healingName?: string | null; hidden?: Record<string, string> } = {}) {
+export function intakePayload(
+  overrides: { token?: string; email?: string | null; healingName?: string | null; hidden?: Record<string, string> } = {},
+) {
   const answers: Record<string, unknown>[] = [];
-  if (overrides.healingName !== null) answers.push({ type: "text", text: overrides.healingName ?? "River", field: { id: "f1", ref: "healing_name", type: "short_text" } });
-  if (overrides.email !== null) answers.push({ type: "email", email: overrides.email ?? "River@Example.org", field: { id: "f2", ref: "email", type: "email" } });
+  if (overrides.healingName !== null)
+    answers.push({ type: "text", text: overrides.healingName ?? "River", field: { id: "f1", ref: "healing_name", type: "short_text" } });
+  if (overrides.email !== null)
+    answers.push({ type: "email", email: overrides.email ?? "River@Example.org", field: { id: "f2", ref: "email", type: "email" } });
   answers.push(
     { type: "boolean", boolean: true, field: { id: "f3", ref: "consent", type: "yes_no" } },
-    { type: "choices", choices: { labels: ["Better sleep", "More energy"] }, field: { id: "f4", ref: "healing_goals", type: "multiple_choice" } },
+    {
+      type: "choices",
+      choices: { labels: ["Better sleep", "More energy"] },
+      field: { id: "f4", ref: "healing_goals", type: "multiple_choice" },
+    },
     { type: "choice", choice: { label: "Some" }, field: { id: "f5", ref: "fasting_experience", type: "multiple_choice" } },
   );
   return {

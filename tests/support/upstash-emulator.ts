@@ -225,7 +225,13 @@ export function upstashEmulator(options: { url?: string; token?: string; now?: (
     commands,
     keys: () => [...data.keys()].filter((key) => live(key)),
     /** Every key and value held, expired or not, zset members included: what a byte search reads. */
-    dump: () => JSON.stringify([...data].map(([key, item]) => [key, item.entry.kind === "zset" ? [...(item.entry as { members: Map<string, number> }).members.keys()] : item.entry])),
+    dump: () =>
+      JSON.stringify(
+        [...data].map(([key, item]) => [
+          key,
+          item.entry.kind === "zset" ? [...(item.entry as { members: Map<string, number> }).members.keys()] : item.entry,
+        ]),
+      ),
     get: (key: string) => str(key)?.entry.value ?? null,
     ttlSeconds: (key: string) => {
       const item = live(key);

@@ -61,7 +61,9 @@ export function isProgrammingError(error: unknown): boolean {
 export function verdictFor(error: unknown): StepVerdict {
   if (error instanceof PermanentStepError || error instanceof FinalOutcome || isProgrammingError(error)) return { kind: "permanent" };
   if (error instanceof RetryableStepError) {
-    return error.options.pacing ? { kind: "pacing", retryAfterMs: error.options.retryAfterMs ?? 1000 } : { kind: "retry", retryAfterMs: error.options.retryAfterMs };
+    return error.options.pacing
+      ? { kind: "pacing", retryAfterMs: error.options.retryAfterMs ?? 1000 }
+      : { kind: "retry", retryAfterMs: error.options.retryAfterMs };
   }
   if (hasVerdict(error)) return error.stepVerdict;
   return { kind: "retry" };

@@ -203,7 +203,8 @@ export async function drain(
     for (const step of claimed) {
       const blocker = await waitingOn(kv, step);
       if (!blocker) steps.push(step);
-      else if (blocker === "failed") await settle(kv, handler, step, { error: new PermanentStepError("A step it depends on failed") }, now(), result);
+      else if (blocker === "failed")
+        await settle(kv, handler, step, { error: new PermanentStepError("A step it depends on failed") }, now(), result);
       else {
         // Not an attempt: look again shortly.
         await kv.zadd(DUE, step.id, now() + 5_000);
@@ -212,7 +213,9 @@ export async function drain(
       }
     }
     if (handler?.prepare && steps.length > 1) {
-      await handler.prepare(steps.map((step) => step.payload)).catch((error: unknown) => log.warn("outbox.prepare_failed", { kind, ...describeError(error) }));
+      await handler
+        .prepare(steps.map((step) => step.payload))
+        .catch((error: unknown) => log.warn("outbox.prepare_failed", { kind, ...describeError(error) }));
     }
     const size = handler?.batchSize ?? 1;
     const partial = steps.length % size;
@@ -302,7 +305,13 @@ async function settle(
   if ("notReady" in ended) {
     if (now - step.createdAt >= ended.giveUpAfterMs) ended = { done: true, outcome: ended.outcome };
     else {
-      const waiting: OutboxStep = { ...step, attempts, nextAttemptAt: now + backoff(attempts), lastError: "NotReadyYet: NOT_READY", updatedAt: now };
+      const waiting: OutboxStep = {
+        ...step,
+        attempts,
+        nextAttemptAt: now + backoff(attempts),
+        lastError: "NotReadyYet: NOT_READY",
+        updatedAt: now,
+      };
       await setJson(kv, stepKey(step.id), waiting);
       await kv.zadd(DUE, step.id, waiting.nextAttemptAt);
       await kv.delete(`outbox:lease:${step.id}`);
@@ -345,7 +354,8 @@ async function settle(
   await kv.delete(`outbox:lease:${step.id}`);
 }
 
-const errorLabel = (error: unknown) => (error instanceof Error ? `${error.name}: ${(error as { code?: string }).code ?? "error"}` : "error");
+const errorLabel = (error: unknown) =>
+  error instanceof Error ? `${error.name}: ${(error as { code?: string }).code ?? "error"}` : "error";
 
 export async function hasDueSteps(kv: Kv, now = Date.now()): Promise<boolean> {
   return (await kv.zrangeByScore(DUE, now, 1)).length > 0;

@@ -81,7 +81,8 @@ export function createPace(options: PaceOptions): Pace {
         const done = clock();
         fastestMs = Math.min(fastestMs, done - startedAt);
         const arrived = Math.round(done - fastestMs);
-        if (arrived > recorded) void options.kv.confirmSlot(key, recorded, arrived).catch(warnAndReturn("records.pace_unavailable", undefined));
+        if (arrived > recorded)
+          void options.kv.confirmSlot(key, recorded, arrived).catch(warnAndReturn("records.pace_unavailable", undefined));
       },
     };
   }
@@ -112,7 +113,14 @@ export function createPace(options: PaceOptions): Pace {
         let slot;
         try {
           const wait = Math.max(0, maxWaitMs - (clock() - started));
-          slot = await options.kv.reserveSlot(key, { limit: options.perSecond, windowMs, maxWaitMs: wait, now: clock(), lockNow: now(), lateMs });
+          slot = await options.kv.reserveSlot(key, {
+            limit: options.perSecond,
+            windowMs,
+            maxWaitMs: wait,
+            now: clock(),
+            lockNow: now(),
+            lateMs,
+          });
         } catch (error) {
           log.warn("records.pace_unavailable", describeError(error));
           return acquireLocally(maxWaitMs);

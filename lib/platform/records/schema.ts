@@ -188,9 +188,7 @@ function valueProblem(field: FieldSpec, value: unknown): string | null {
 
 /** Airtable leaves empty cells out of a record; both stores do the same. */
 export function isEmptyCell(value: unknown): boolean {
-  return (
-    value === null || value === undefined || value === "" || value === false || (Array.isArray(value) && value.length === 0)
-  );
+  return value === null || value === undefined || value === "" || value === false || (Array.isArray(value) && value.length === 0);
 }
 
 /** A dateTime field of the table, or the error Airtable would give for an unknown one. */

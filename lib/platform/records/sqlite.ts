@@ -77,7 +77,8 @@ export function createSqliteRecords(db: Database = openDatabase("records")): Rec
         const result: UpsertResult = { records: [], createdRecords: [], updatedRecords: [] };
         for (const fields of records) {
           const matches = findSync(table, Object.fromEntries(mergeOn.map((name) => [name, fields[name]])), 2);
-          if (matches.length > 1) throw new RecordsError("DUPLICATE_MATCH", "More than one record matches the merge fields", { status: 422 });
+          if (matches.length > 1)
+            throw new RecordsError("DUPLICATE_MATCH", "More than one record matches the merge fields", { status: 422 });
           const record = matches[0] ? updateOne(table, matches[0].id, fields) : createOne(table, fields);
           result.records.push(record);
           (matches[0] ? result.updatedRecords : result.createdRecords).push(record.id);
@@ -160,6 +161,8 @@ function migrate(db: Database): void {
     const columns = Object.keys(SCHEMA[table].fields)
       .map((name) => `json_extract(fields, '$."${name}"') AS "${name}"`)
       .join(", ");
-    db.exec(`DROP VIEW IF EXISTS "${table}"; CREATE VIEW "${table}" AS SELECT id, created_time, ${columns} FROM records WHERE tbl = '${table}';`);
+    db.exec(
+      `DROP VIEW IF EXISTS "${table}"; CREATE VIEW "${table}" AS SELECT id, created_time, ${columns} FROM records WHERE tbl = '${table}';`,
+    );
   }
 }

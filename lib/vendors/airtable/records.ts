@@ -72,7 +72,9 @@ export function createAirtableRecords(options: AirtableOptions): RecordsStore {
     if (now() < lockedUntil) {
       throw new RecordsError("RATE_LIMITED", "Airtable rate limit lockout in effect", { retryAfterMs: lockedUntil - now() });
     }
-    const slot = options.pace ? await options.pace.acquire(paceWait(options.paceWaitMs ?? 250), { lateMs: warm ? 0 : COLD_SEND_MS }) : undefined;
+    const slot = options.pace
+      ? await options.pace.acquire(paceWait(options.paceWaitMs ?? 250), { lateMs: warm ? 0 : COLD_SEND_MS })
+      : undefined;
     if (now() < lockedUntil) {
       throw new RecordsError("RATE_LIMITED", "Airtable rate limit lockout in effect", { retryAfterMs: lockedUntil - now() });
     }
@@ -216,7 +218,8 @@ export function mapError(error: unknown): RecordsError {
       : new RecordsError("UNAVAILABLE", "Could not reach Airtable");
   }
   if (statusCode >= 500) return new RecordsError("UNAVAILABLE", `Airtable answered ${statusCode}`, { status: statusCode });
-  if (statusCode === 401 || statusCode === 403) return new RecordsError("AUTH", `Airtable refused the token (${statusCode})`, { status: statusCode });
+  if (statusCode === 401 || statusCode === 403)
+    return new RecordsError("AUTH", `Airtable refused the token (${statusCode})`, { status: statusCode });
   if (statusCode === 404 || type === "ROW_DOES_NOT_EXIST") return new RecordsError("NOT_FOUND", text, { status: statusCode });
   if (type === "UNKNOWN_FIELD_NAME" || /unknown field name/i.test(text)) {
     return new RecordsError("UNKNOWN_FIELD_NAME", text, { status: statusCode });

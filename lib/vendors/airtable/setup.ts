@@ -75,7 +75,9 @@ export async function setupAirtableBase(options: SetupOptions): Promise<SetupRes
         response.status === 401 || response.status === 403 || response.status === 404
           ? " (check AIRTABLE_BASE_ID and that the token has schema.bases:read and schema.bases:write on this base)"
           : "";
-      throw new Error(`Airtable ${method} ${new URL(url).pathname} → ${response.status} ${error.type ?? ""} ${error.message ?? ""}${hint}`.trim());
+      throw new Error(
+        `Airtable ${method} ${new URL(url).pathname} → ${response.status} ${error.type ?? ""} ${error.message ?? ""}${hint}`.trim(),
+      );
     }
     return payload as T;
   }

@@ -11,7 +11,10 @@ export const mailchimpConfig = defineConfig(
   "mailchimp",
   z
     .object({
-      MAILCHIMP_API_KEY: z.string().regex(/-[a-z]+\d+$/, "must end with the data center, like …-us21").optional(),
+      MAILCHIMP_API_KEY: z
+        .string()
+        .regex(/-[a-z]+\d+$/, "must end with the data center, like …-us21")
+        .optional(),
       MAILCHIMP_LIST_ID: z.string().optional(),
       MAILCHIMP_BASE_URL: z.url().optional(),
       MAILCHIMP_STATUS_IF_NEW: z.enum(["subscribed", "pending"]).default("subscribed"),
@@ -82,9 +85,11 @@ async function limited<T>(work: () => Promise<T>): Promise<T> {
 function classify(error: unknown): Error {
   const { status, response } = (error ?? {}) as { status?: number; response?: { body?: { title?: string; detail?: string } } };
   const title = response?.body?.title ?? "";
-  if (status === 400 && /compliance state/i.test(title)) return new FinalOutcome("Member In Compliance State (unsubscribed or cleaned): not retried");
+  if (status === 400 && /compliance state/i.test(title))
+    return new FinalOutcome("Member In Compliance State (unsubscribed or cleaned): not retried");
   // Erased on request (delete-permanent): Mailchimp refuses to re-import them, as it should.
-  if (status === 400 && /forgotten email/i.test(title)) return new FinalOutcome("Forgotten Email (permanently deleted on request): not re-imported");
+  if (status === 400 && /forgotten email/i.test(title))
+    return new FinalOutcome("Forgotten Email (permanently deleted on request): not re-imported");
   if (status && status >= 400 && status < 500 && status !== 429) {
     return new PermanentStepError(`Mailchimp refused the request (${status} ${title})`.trim());
   }

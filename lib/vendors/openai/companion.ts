@@ -25,7 +25,12 @@ let settings: OpenAISettings | undefined;
 const openai = lazyAsync(async (): Promise<OpenAI> => {
   const env = settings!;
   const { default: OpenAI } = await import("openai");
-  return new OpenAI({ apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL, timeout: env.OPENAI_TIMEOUT_MS, maxRetries: env.OPENAI_MAX_RETRIES });
+  return new OpenAI({
+    apiKey: env.OPENAI_API_KEY,
+    baseURL: env.OPENAI_BASE_URL,
+    timeout: env.OPENAI_TIMEOUT_MS,
+    maxRetries: env.OPENAI_MAX_RETRIES,
+  });
 });
 
 /** HMAC of the Healing Name, keyed by a hash of the API key: stable per participant, not reversible. */
@@ -45,7 +50,9 @@ export async function streamCompletion(input: {
   settings: OpenAISettings;
 }): Promise<{ text: string; model: string }> {
   const env = (settings = input.settings);
-  const stream = await (await openai()).chat.completions.create(
+  const stream = await (
+    await openai()
+  ).chat.completions.create(
     {
       model: env.OPENAI_MODEL,
       messages: [{ role: "system", content: input.system }, ...input.turns],

@@ -11,7 +11,10 @@ export const stripeConfig = defineConfig(
   "billing",
   z.object({
     STRIPE_WEBHOOK_SECRET: z.string().startsWith("whsec_", "must start with whsec_").optional(),
-    STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_/, "must start with sk_ or rk_").optional(),
+    STRIPE_SECRET_KEY: z
+      .string()
+      .regex(/^(sk|rk)_/, "must start with sk_ or rk_")
+      .optional(),
     STRIPE_API_BASE_URL: z.url().optional(),
   }),
 );
@@ -25,7 +28,13 @@ export const stripe = lazyAsync(async (): Promise<Stripe> => {
     timeout: 8000,
     maxNetworkRetries: 1,
     telemetry: false,
-    ...(base ? { host: base.hostname, port: base.port || (base.protocol === "https:" ? 443 : 80), protocol: base.protocol.replace(":", "") as "http" | "https" } : {}),
+    ...(base
+      ? {
+          host: base.hostname,
+          port: base.port || (base.protocol === "https:" ? 443 : 80),
+          protocol: base.protocol.replace(":", "") as "http" | "https",
+        }
+      : {}),
   });
 });
 
@@ -61,6 +70,7 @@ export async function stripeProbe(): Promise<() => Promise<unknown>> {
 export function stepError(error: unknown): Error {
   const status = (error as { statusCode?: number }).statusCode;
   const name = (error as { type?: string }).type ?? "StripeError";
-  if (status && status >= 400 && status < 500 && status !== 429 && status !== 409) return new PermanentStepError(`Stripe refused the request (${status} ${name})`);
+  if (status && status >= 400 && status < 500 && status !== 429 && status !== 409)
+    return new PermanentStepError(`Stripe refused the request (${status} ${name})`);
   return new RetryableStepError(`Stripe did not answer usefully (${status ?? "no response"} ${name})`);
 }

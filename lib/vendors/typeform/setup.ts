@@ -42,8 +42,17 @@ export async function registerTypeformWebhook(print: (line: string) => void = co
   const url = `${env.PUBLIC_BASE_URL.replace(/\/+$/, "")}/api/intake/typeform`;
   const existing = await typeform.webhooks.list({ uid: env.TYPEFORM_FORM_ID });
   const found = (existing.items ?? []).some((hook) => hook.tag === env.TYPEFORM_WEBHOOK_TAG);
-  const args = { uid: env.TYPEFORM_FORM_ID, tag: env.TYPEFORM_WEBHOOK_TAG, url, enabled: true, secret: env.TYPEFORM_WEBHOOK_SECRET, verifySSL: true };
+  const args = {
+    uid: env.TYPEFORM_FORM_ID,
+    tag: env.TYPEFORM_WEBHOOK_TAG,
+    url,
+    enabled: true,
+    secret: env.TYPEFORM_WEBHOOK_SECRET,
+    verifySSL: true,
+  };
   await (found ? typeform.webhooks.update(args) : typeform.webhooks.create(args));
-  print(`${found ? "Updated" : "Created"} webhook "${env.TYPEFORM_WEBHOOK_TAG}" on form ${env.TYPEFORM_FORM_ID} → ${url} (enabled, signed)`);
+  print(
+    `${found ? "Updated" : "Created"} webhook "${env.TYPEFORM_WEBHOOK_TAG}" on form ${env.TYPEFORM_FORM_ID} → ${url} (enabled, signed)`,
+  );
   return found ? "updated" : "created";
 }

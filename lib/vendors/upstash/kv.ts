@@ -70,7 +70,11 @@ export function createUpstashKv(redis: Redis): Kv {
     zcard: (key) => run("ZCARD", () => redis.zcard(key)),
     reserveSlot: (key, { limit, windowMs, maxWaitMs, now, lockNow, lateMs = 0 }) =>
       run("EVAL slots", async () => {
-        const [ok, at, lockedUntil] = await redis.eval<unknown[], number[]>(SLOTS_SCRIPT, [key], ["reserve", now, limit, windowMs, maxWaitMs, lockNow, lateMs]);
+        const [ok, at, lockedUntil] = await redis.eval<unknown[], number[]>(
+          SLOTS_SCRIPT,
+          [key],
+          ["reserve", now, limit, windowMs, maxWaitMs, lockNow, lateMs],
+        );
         return { ok: Number(ok) === 1, at: Number(at), lockedUntil: Number(lockedUntil) };
       }),
     confirmSlot: (key, recorded, actual) =>
