@@ -232,6 +232,11 @@ export function drainSoon(): void {
   dispatcher.soon();
 }
 
+/** Deliver these steps now, whatever their due time, in the order of the groups (each after the one before). */
+export async function deliverInOrder(groups: string[][]): Promise<void> {
+  for (const ids of groups) await dispatcher.now(ids);
+}
+
 /**
  * After a hard-stop reply: queue the Crisis Event and the operator alert, then try them at once.
  * If kv itself is down, write and alert directly; if that fails too, the log keeps the event id

@@ -175,7 +175,14 @@ export async function chatAs<T extends { healingName?: string; consent?: boolean
 export const IDENTITY_ERROR_CODES: ReadonlySet<string> = new Set(["unauthorized", "forbidden", "rate_limited"]);
 
 /** The name a reflection (or any write under a name) is filed under: a 401 when it may not be. */
-export async function authorName(request: Request, claimed: string, ctx: AuthContext): Promise<string> {
+export async function authorName(request: Request, claimed: string | undefined, ctx: AuthContext): Promise<string> {
+  // Locally (optional mode) and with no link at all, a missing name is a plain input error.
+  if (claimed === undefined && bearerToken(request) === null && authMode() === "optional") {
+    throw new ApiError(
+      "unprocessable_entity",
+      "Invalid request body — healingName: required (or send your personal link as a Bearer token)",
+    );
+  }
   const name = await actingName(request, claimed, { ...ctx, withoutToken: "refuse" });
   if (name === undefined) throw unauthorized(`Acting under a Healing Name needs your personal link. ${GET_A_LINK}`);
   return name;

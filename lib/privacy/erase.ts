@@ -48,7 +48,7 @@ interface ErasePlan extends Subject {
 }
 
 const planKey = (requestId: string) => `privacy:plan:${requestId}`;
-const stepId = (requestId: string, part: ErasePart) => `privacy:${requestId}:${part}`;
+export const stepId = (requestId: string, part: ErasePart) => `privacy:${requestId}:${part}`;
 
 /** Queue the erasure of a participant; returns the request id. */
 export async function requestErasure(

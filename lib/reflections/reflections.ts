@@ -16,7 +16,8 @@ import { cachedConsent } from "../participants/consent.js";
 import { forgetUserIds, resolveUsers } from "../participants/repository.js";
 
 export const ReflectionInput = z.strictObject({
-  healingName: healingNameSchema,
+  // Optional when the request carries the participant's personal link: the link names them.
+  healingName: healingNameSchema.optional(),
   reflection: trimmedText(20_000),
   milestone: label(40).optional(),
   submissionId: z
@@ -143,7 +144,7 @@ export type SubmitOutcome = { status: "stored"; id: string; recordId: string } |
 
 /** Write now within the budget, or keep it in the outbox. Throws only if neither store will take it. */
 export async function submitReflection(
-  input: ReflectionInput,
+  input: ReflectionInput & { healingName: string },
   ctx: { records: () => Promise<RecordsStore>; kv: () => Promise<Kv>; crisisLevel?: SafetyLevel },
 ): Promise<SubmitOutcome> {
   const payload: ReflectionPayload = {

@@ -180,6 +180,23 @@ describe("PARTICIPANT_AUTH=required: reflections", () => {
     expect(await pendingSteps(await kv())).toEqual([]);
   });
 
+  it("files a reflection sent with a personal link and no name under the link's participant", async () => {
+    required();
+    const id = await river();
+    const token = tokenOf(await linkFor());
+    const { status } = await reflect({ reflection: "I slept well", milestone: "Day 7" }, bearer(token));
+    expect(status).toBe(201);
+    const [row] = await (await records()).list("Reflections");
+    expect(row!.fields.User).toEqual([id]);
+  });
+
+  it("answers 422 naming healingName for a reflection with neither a name nor a link (optional mode)", async () => {
+    const { status, body } = await reflect({ reflection: "I slept well" });
+    expect(status).toBe(422);
+    expect(body.error.message).toMatch(/healingName/);
+    expect(await (await records()).list("Reflections")).toEqual([]);
+  });
+
   it("stores and links the reflection with the token from `npm run participant:link`, and refuses the old token after a re-issue", async () => {
     required();
     const id = await river();

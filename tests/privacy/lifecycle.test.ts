@@ -248,6 +248,17 @@ describe("after an erasure", () => {
     expect(mailchimp.member(EMAIL)).toBeUndefined();
   });
 
+  it("finishes an erasure right after the request, with no cron or drain (npm start has none)", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    configure("embedded");
+    await intake(signedIntake(JSON.stringify(intakePayload({ token: "tok-now", healingName: NAME, email: EMAIL }))));
+    await drainAll();
+    const { requestId } = await (await eraseRoute(postJson("/api/privacy/erase", { healingName: NAME }, auth))).json();
+    await settleBackground(); // only the work the request itself started
+    expect(await getStep(await kv(), `privacy:${requestId}:finish`)).toMatchObject({ status: "done" });
+    expect((await exportOf({ healingName: NAME, email: EMAIL })).parts.filter((p) => p.items.length)).toEqual([]);
+  });
+
   it("refuses every earlier personal link at once, even one checked a moment before", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     configure("embedded");
