@@ -22,6 +22,7 @@ import { issueLink } from "../../lib/participants/credentials.js";
 import { records, withPaceWait } from "../../lib/platform/records/index.js";
 import { airtableEmulator, TEST_BASE_ID, TEST_TOKEN } from "../support/airtable-emulator.js";
 import { get, postJson } from "../support/http.js";
+import { capturedLogs } from "../support/logs.js";
 import { mailchimpEmulator, useMailchimpEnv } from "../support/mailchimp-emulator.js";
 import { server } from "../support/msw.js";
 import { signedStripe, stripeEvent, STRIPE_WEBHOOK_SECRET } from "../support/stripe.js";
@@ -276,7 +277,12 @@ describe("after an erasure", () => {
   it("refuses the privacy endpoints without the admin token, and answers 503 when none is configured", async () => {
     delete process.env.PRIVACY_ADMIN_TOKEN;
     resetServices();
+    capturedLogs.length = 0;
     expect((await exportRoute(postJson("/api/privacy/export", { healingName: NAME }, auth))).status).toBe(503);
+    // Switched off on purpose: a warning, not an error to page on.
+    const lines = capturedLogs.map((line) => JSON.parse(line) as { level: string; event: string });
+    expect(lines.filter((l) => l.level === "error")).toEqual([]);
+    expect(lines).toContainEqual(expect.objectContaining({ level: "warn", event: "request.not_configured" }));
     configure("embedded");
     expect((await exportRoute(postJson("/api/privacy/export", { healingName: NAME }))).status).toBe(401);
     expect((await eraseRoute(postJson("/api/privacy/erase", { healingName: NAME }, { authorization: "Bearer wrong" }))).status).toBe(401);

@@ -17,7 +17,9 @@ export async function handle(name: string, work: () => Promise<Response>): Promi
   } catch (error) {
     const response = toResponse(error);
     const fields = { route: name, status: response.status, ms: elapsed(started) };
-    if (response.status >= 500) log.error("request.failed", { ...fields, ...describeError(error) });
+    // A feature switched off on purpose (no token set, say) answers 503 but is no failure to page on.
+    if (error instanceof ApiError && error.code === "not_configured") log.warn("request.not_configured", { ...fields, code: error.code });
+    else if (response.status >= 500) log.error("request.failed", { ...fields, ...describeError(error) });
     else log.info("request", { ...fields, code: error instanceof ApiError ? error.code : undefined });
     return response;
   }
