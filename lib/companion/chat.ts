@@ -13,7 +13,7 @@ import { describeError, log, warnAndReturn } from "../platform/log.js";
 import { enforceLimit } from "../platform/ratelimit.js";
 import { countrySchema, healingNameSchema, trimmedText } from "../platform/validation.js";
 import { assess, safetyView, settle, type AssessInput, type Assessment } from "../safety/assess.js";
-import { deadline } from "../platform/timeout.js";
+import { deadline, within } from "../platform/timeout.js";
 import { syncConsent } from "../participants/consent-sync.js";
 import { participantKey } from "../participants/names.js";
 import { indexConversation } from "../privacy/keys.js";
@@ -66,23 +66,6 @@ export function hardStopSession(
 
 /** How long the end of a reply waits for its consented turn to be stored. */
 const REMEMBER_WAIT_MS = 500;
-
-/** Wait for `work` (its failure is logged where it runs), but no longer than `ms`. */
-async function boundedWait(work: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
-    timer.unref?.();
-  });
-  await Promise.race([
-    work.then(
-      () => undefined,
-      () => undefined,
-    ),
-    timeout,
-  ]);
-  clearTimeout(timer);
-}
 
 function backendBudgetMs(): number {
   try {
@@ -159,7 +142,13 @@ export async function startChat(input: ChatInput, ctx: { headers: Headers; ip: s
       if (input.healingName) await indexConversation(store, { healingName: input.healingName, conversationId, ttlDays });
     })();
     runAfter("chat.remember", () => write);
-    if (!storeSlow) await boundedWait(write, REMEMBER_WAIT_MS);
+    // Its failure is logged by runAfter; here only how long the reply's end waits for it.
+    if (!storeSlow)
+      await within(
+        write.catch(() => undefined),
+        REMEMBER_WAIT_MS,
+        () => undefined,
+      );
   };
 
   if (offline.hardStop) return hardStopSession(offline, conversationId, remember);
