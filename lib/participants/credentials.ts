@@ -9,7 +9,8 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { ConfigError, defineConfig, intFromEnv, onReset } from "../platform/config/env.js";
+import { ConfigError, defineConfig, intFromEnv } from "../platform/config/env.js";
+import { deps } from "../platform/deps.js";
 import { hashKey, type Kv } from "../platform/kv/index.js";
 import { RecordsError, type RecordsStore } from "../platform/records/index.js";
 import { userIdOf } from "./repository.js";
@@ -65,10 +66,8 @@ interface SigningKey {
   key: Uint8Array;
 }
 
-let keysCache: { current: SigningKey; all: Map<string, SigningKey> } | undefined;
-onReset(() => {
-  keysCache = undefined;
-});
+// The signing keys, derived once per deps from the configured secrets.
+const SIGNING_KEYS = {};
 
 const keyOf = (secret: string): SigningKey => ({
   // The key id names the secret without revealing it, so a rotated-out secret can still verify.
@@ -99,7 +98,10 @@ function localSecret(dataDir: string | undefined): string {
 }
 
 function signingKeys(): { current: SigningKey; all: Map<string, SigningKey> } {
-  if (keysCache) return keysCache;
+  return deps().once(SIGNING_KEYS, deriveSigningKeys);
+}
+
+function deriveSigningKeys(): { current: SigningKey; all: Map<string, SigningKey> } {
   const env = participantConfig.load();
   let secret = env.PARTICIPANT_SECRET;
   if (!secret) {
@@ -113,8 +115,7 @@ function signingKeys(): { current: SigningKey; all: Map<string, SigningKey> } {
     const previous = keyOf(env.PARTICIPANT_SECRET_PREVIOUS);
     all.set(previous.kid, previous);
   }
-  keysCache = { current, all };
-  return keysCache;
+  return { current, all };
 }
 
 export interface TokenClaims {

@@ -1,7 +1,8 @@
 // Structured one-line JSON logs. Callers pass ids, levels, codes and timings — never message,
 // reflection or any other participant text; `Fields` only admits primitives to make that a habit,
 // and free-text keys are refused outright as a second guard.
-import { envValue, onReset } from "./config/env-core.js";
+import { envValue } from "./config/env-core.js";
+import { depsSlot } from "./deps.js";
 
 type Primitive = string | number | boolean | null | undefined;
 export type Fields = Record<string, Primitive | Primitive[]>;
@@ -15,17 +16,16 @@ const RESERVED_KEYS = new Set(["level", "event", "time"]);
 
 // LOG_LEVEL: debug, info (default), warn, error or silent; anything else counts as info. Read
 // without a validation library: every function logs, the crisis path included.
-let cachedThreshold: number | undefined;
-onReset(() => {
-  cachedThreshold = undefined;
-});
+const cachedThreshold = depsSlot<number>();
 
 function threshold(): number {
-  if (cachedThreshold === undefined) {
+  let value = cachedThreshold.get();
+  if (value === undefined) {
     const level = envValue("LOG_LEVEL");
-    cachedThreshold = level === "silent" ? Infinity : level && level in ORDER ? ORDER[level as Level] : ORDER.info;
+    value = level === "silent" ? Infinity : level && level in ORDER ? ORDER[level as Level] : ORDER.info;
+    cachedThreshold.set(value);
   }
-  return cachedThreshold;
+  return value;
 }
 
 function write(level: Level, event: string, fields: Fields = {}): void {

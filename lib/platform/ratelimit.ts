@@ -5,7 +5,7 @@ import { describeError, log } from "./log.js";
 import { runAfter } from "./background.js";
 import { ApiError } from "./http/errors.js";
 import { kv, upstashRedis } from "./kv/index.js";
-import { onReset } from "./config/env.js";
+import { deps } from "./deps.js";
 import type { UpstashLimiter } from "../vendors/upstash/ratelimit.js";
 import { within } from "./timeout.js";
 
@@ -33,12 +33,13 @@ export interface LimitResult {
   reset: number;
 }
 
-const limiters = new Map<PolicyName, Promise<UpstashLimiter>>();
-onReset(() => limiters.clear());
+// One limiter per policy, kept with the function's deps (beside the Upstash client they use).
+const LIMITERS = {};
 
 async function upstashLimiter(policy: PolicyName): Promise<UpstashLimiter | null> {
   const redis = await upstashRedis();
   if (!redis) return null;
+  const limiters = deps().once(LIMITERS, () => new Map<PolicyName, Promise<UpstashLimiter>>());
   let limiter = limiters.get(policy);
   if (!limiter) {
     const { limit, windowSeconds } = RATE_LIMIT_POLICIES[policy];

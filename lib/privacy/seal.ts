@@ -8,7 +8,8 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { defineConfig, onReset } from "../platform/config/env.js";
+import { defineConfig } from "../platform/config/env.js";
+import { depsSlot } from "../platform/deps.js";
 import { log } from "../platform/log.js";
 import { dataDirectory } from "../platform/sqlite.js";
 
@@ -69,12 +70,9 @@ export function keyId(key: Buffer): string {
   return createHash("sha256").update("healing-companion data key\0").update(key).digest("hex").slice(0, 12);
 }
 
-let cached: Keyring | undefined;
+const cachedRing = depsSlot<Keyring>();
 // DATA_DIR=":memory:" stores nothing on disk, so its key lives as long as the process.
 let memoryKey: Buffer | undefined;
-onReset(() => {
-  cached = undefined;
-});
 
 /** Where the keys come from, from configuration alone (no file read): for /api/health. */
 export function encryptionBackend(): "env" | "key-file" | "memory" {
@@ -88,18 +86,25 @@ function ring(keys: Buffer[], source: Keyring["source"], extra: Partial<Keyring>
 
 function keyring(): Keyring {
   // Another process (npm run privacy -- rotate-key) may have rotated the key file: re-read it then.
-  if (cached?.file && statSync(cached.file, { throwIfNoEntry: false })?.mtimeMs !== cached.mtimeMs) cached = undefined;
-  if (cached) return cached;
+  const cached = cachedRing.get();
+  const rotated = cached?.file !== undefined && statSync(cached.file, { throwIfNoEntry: false })?.mtimeMs !== cached.mtimeMs;
+  if (cached && !rotated) return cached;
+  const built = buildKeyring();
+  cachedRing.set(built);
+  return built;
+}
+
+function buildKeyring(): Keyring {
   const env = config.load();
   if (env.DATA_ENCRYPTION_KEY) {
-    return (cached = ring(
+    return ring(
       [env.DATA_ENCRYPTION_KEY, ...env.DATA_ENCRYPTION_OLD_KEYS].map((k) => Buffer.from(k, "base64")),
       "env",
-    ));
+    );
   }
   const dir = dataDirectory();
-  if (dir === ":memory:") return (cached = ring([(memoryKey ??= randomBytes(32))], "memory"));
-  return (cached = readKeyFile(path.join(dir, KEY_FILE)) ?? createKeyFile(path.join(dir, KEY_FILE)));
+  if (dir === ":memory:") return ring([(memoryKey ??= randomBytes(32))], "memory");
+  return readKeyFile(path.join(dir, KEY_FILE)) ?? createKeyFile(path.join(dir, KEY_FILE));
 }
 
 const KeyFile = z.object({ version: z.literal(1), keys: z.array(z.object({ key: keySchema, createdAt: z.string() })).min(1) });
@@ -224,7 +229,7 @@ export function rotateKeyFile(): { previousKeyId: string; keyId: string; file: s
     mode: 0o600,
   });
   renameSync(temporary, current.file);
-  cached = undefined;
+  cachedRing.set(undefined);
   const next = keyring();
   log.info("encryption.key_rotated", { keyId: next.currentId, previousKeyId: current.currentId, keys: next.keys.size });
   return { previousKeyId: current.currentId, keyId: next.currentId, file: current.file };

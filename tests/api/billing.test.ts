@@ -2,7 +2,6 @@ import { describe, expect, it, vi } from "vitest";
 import { POST } from "../../api/billing/webhook.js";
 import { POST as chat } from "../../api/chat.js";
 import { settleBackground } from "../../lib/platform/background.js";
-import { resetServices } from "../../lib/platform/config/env.js";
 import { enqueueBillingEvent } from "../../lib/billing/billing.js";
 import { drainOutbox } from "../../lib/delivery/drain.js";
 import { journeyLog } from "../../lib/journeys/journeys.js";
@@ -15,14 +14,14 @@ import { mailchimpEmulator, useMailchimpEnv } from "../support/mailchimp-emulato
 import { server } from "../support/msw.js";
 import { kvRows } from "../support/stores.js";
 import { signedStripe, STRIPE_WEBHOOK_SECRET, stripeApiEmulator, stripeEvent, TEST_STRIPE_API } from "../support/stripe.js";
+import { rebuildDeps, useEnv } from "../support/env.js";
 
 async function setup(options: { secretKey?: boolean } = {}) {
-  process.env.STRIPE_WEBHOOK_SECRET = STRIPE_WEBHOOK_SECRET;
+  useEnv({ STRIPE_WEBHOOK_SECRET: STRIPE_WEBHOOK_SECRET });
   if (options.secretKey) {
-    process.env.STRIPE_SECRET_KEY = "sk_test_reread";
-    process.env.STRIPE_API_BASE_URL = TEST_STRIPE_API;
+    useEnv({ STRIPE_SECRET_KEY: "sk_test_reread", STRIPE_API_BASE_URL: TEST_STRIPE_API });
   }
-  resetServices();
+  rebuildDeps();
   const store = await records();
   await store.create("Users", [{ "Healing Name": "River", Email: "river@example.org", Plan: "free" }]);
   return store;

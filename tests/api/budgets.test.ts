@@ -5,23 +5,23 @@ import { http } from "msw";
 import { describe, expect, it, vi } from "vitest";
 import { POST as chat } from "../../api/chat.js";
 import { POST as crisis } from "../../api/crisis.js";
-import { resetServices } from "../../lib/platform/config/env.js";
 import { TEST_BASE_ID, TEST_TOKEN } from "../support/airtable-emulator.js";
 import { postJson } from "../support/http.js";
 import { server } from "../support/msw.js";
 import { TEST_UPSTASH_TOKEN, TEST_UPSTASH_URL } from "../support/upstash-emulator.js";
+import { rebuildDeps, useEnv } from "../support/env.js";
 
 const never = () => new Promise<never>(() => undefined);
 
 function hangEveryBackend() {
   server.use(http.all(`${TEST_UPSTASH_URL}/*`, never), http.post(TEST_UPSTASH_URL, never), http.all("https://api.airtable.com/*", never));
-  Object.assign(process.env, {
+  useEnv({
     UPSTASH_REDIS_REST_URL: TEST_UPSTASH_URL,
     UPSTASH_REDIS_REST_TOKEN: TEST_UPSTASH_TOKEN,
     AIRTABLE_API_KEY: TEST_TOKEN,
     AIRTABLE_BASE_ID: TEST_BASE_ID,
   });
-  resetServices();
+  rebuildDeps();
 }
 
 /**

@@ -5,21 +5,18 @@ import { DefaultChatTransport, readUIMessageStream, type UIMessage } from "ai";
 import { describe, expect, it } from "vitest";
 import { POST } from "../../api/chat.js";
 import { settleBackground } from "../../lib/platform/background.js";
-import { resetServices } from "../../lib/platform/config/env.js";
 import { postJson } from "../support/http.js";
 import { server } from "../support/msw.js";
 import { openAiEmulator, TEST_OPENAI_URL } from "../support/openai-emulator.js";
 import { kvRows } from "../support/stores.js";
 import { loadTurns } from "../../lib/companion/conversation.js";
 import { kv } from "../../lib/platform/kv/index.js";
+import { useEnv } from "../support/env.js";
 
 const CHAT_ID = "AbCdEfGhIjKlMnOpQrStUv12"; // 24 URL-safe characters: a conversationId
 
 function useOpenAi(reply?: string) {
-  process.env.OPENAI_API_KEY = "sk-test";
-  process.env.OPENAI_BASE_URL = TEST_OPENAI_URL;
-  process.env.OPENAI_MODEL = "gpt-test";
-  resetServices();
+  useEnv({ OPENAI_API_KEY: "sk-test", OPENAI_BASE_URL: TEST_OPENAI_URL, OPENAI_MODEL: "gpt-test" });
   const emulator = openAiEmulator(reply ? { reply } : {});
   server.use(...emulator.handlers);
   return emulator;

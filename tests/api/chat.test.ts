@@ -1,7 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { POST } from "../../api/chat.js";
 import { settleBackground } from "../../lib/platform/background.js";
-import { resetServices } from "../../lib/platform/config/env.js";
 import { safetyIdentifier } from "../../lib/vendors/openai/companion.js";
 import { kv } from "../../lib/platform/kv/index.js";
 import { loadTurns } from "../../lib/companion/conversation.js";
@@ -13,15 +12,13 @@ import { server } from "../support/msw.js";
 import { openAiEmulator, TEST_OPENAI_URL, type OpenAiEmulatorOptions } from "../support/openai-emulator.js";
 import { kvRows, recordRows } from "../support/stores.js";
 import { TEST_UPSTASH_TOKEN, TEST_UPSTASH_URL, upstashEmulator } from "../support/upstash-emulator.js";
+import { rebuildDeps, useEnv } from "../support/env.js";
 
 const IMMINENT = "I want to kill myself tonight, I have the pills";
 
 function useOpenAi(options: OpenAiEmulatorOptions = {}, env: Record<string, string> = {}) {
-  process.env.OPENAI_API_KEY = "sk-test";
-  process.env.OPENAI_BASE_URL = TEST_OPENAI_URL;
-  process.env.OPENAI_MODEL = "gpt-test";
-  Object.assign(process.env, env);
-  resetServices();
+  useEnv({ OPENAI_API_KEY: "sk-test", OPENAI_BASE_URL: TEST_OPENAI_URL, OPENAI_MODEL: "gpt-test" });
+  useEnv(env);
   const emulator = openAiEmulator(options);
   server.use(...emulator.handlers);
   return emulator;
@@ -242,12 +239,12 @@ describe("POST /api/chat — streaming", () => {
     const upstash = upstashEmulator();
     upstash.setLatency(40);
     server.use(...upstash.handlers);
-    Object.assign(process.env, {
+    useEnv({
       UPSTASH_REDIS_REST_URL: TEST_UPSTASH_URL,
       UPSTASH_REDIS_REST_TOKEN: TEST_UPSTASH_TOKEN,
       CHAT_BACKEND_BUDGET_MS: "1000",
     });
-    resetServices();
+    rebuildDeps();
     const events = await readEvents(
       await POST(postJson("/api/chat", { message: "The garden helped", consent: true }, { accept: "text/event-stream" })),
     );

@@ -1,26 +1,16 @@
 // What the companion page reads and deletes: GET /api/config, GET and DELETE /api/conversation.
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { POST as chat } from "../../api/chat.js";
 import { GET as config } from "../../api/config.js";
 import { DELETE as forget, GET as read } from "../../api/conversation.js";
 import { settleBackground } from "../../lib/platform/background.js";
-import { resetServices } from "../../lib/platform/config/env.js";
 import { get, postJson } from "../support/http.js";
 import { kvRows } from "../support/stores.js";
-
-function setEnv(values: Record<string, string>) {
-  for (const [key, value] of Object.entries(values)) vi.stubEnv(key, value);
-  resetServices();
-}
-
-afterEach(() => {
-  vi.unstubAllEnvs();
-  resetServices();
-});
+import { useEnv } from "../support/env.js";
 
 describe("GET /api/config", () => {
   it("gives the consent sentence with the configured retention, the configured milestones and the countries with resources", async () => {
-    setEnv({ CONVERSATION_TTL_DAYS: "14", REFLECTION_MILESTONES: "Week 1, Week 2 ,Week 6", CRISIS_DEFAULT_COUNTRY: "gb" });
+    useEnv({ CONVERSATION_TTL_DAYS: "14", REFLECTION_MILESTONES: "Week 1, Week 2 ,Week 6", CRISIS_DEFAULT_COUNTRY: "gb" });
     const response = await config();
     expect(response.status).toBe(200);
     const body = (await response.json()) as {
@@ -46,7 +36,7 @@ describe("GET /api/config", () => {
   });
 
   it("answers 503 naming the variable when a milestone is too long", async () => {
-    setEnv({ REFLECTION_MILESTONES: "Day 1," + "x".repeat(41) });
+    useEnv({ REFLECTION_MILESTONES: "Day 1," + "x".repeat(41) });
     const response = await config();
     expect(response.status).toBe(503);
     expect(await response.text()).toContain("REFLECTION_MILESTONES");

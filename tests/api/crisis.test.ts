@@ -3,7 +3,6 @@ import { describe, expect, it, vi } from "vitest";
 import { GET, POST } from "../../api/crisis.js";
 import { POST as chat } from "../../api/chat.js";
 import { settleBackground } from "../../lib/platform/background.js";
-import { resetServices } from "../../lib/platform/config/env.js";
 import { kv, setKvForTesting } from "../../lib/platform/kv/index.js";
 import { records, setRecordsForTesting } from "../../lib/platform/records/index.js";
 import { RATE_LIMIT_POLICIES } from "../../lib/platform/ratelimit.js";
@@ -12,6 +11,7 @@ import { get, postJson } from "../support/http.js";
 import { capturedLogs } from "../support/logs.js";
 import { server } from "../support/msw.js";
 import { openAiEmulator, TEST_OPENAI_URL } from "../support/openai-emulator.js";
+import { useEnv } from "../support/env.js";
 
 const IMMINENT = "I want to kill myself tonight, I have the pills";
 
@@ -63,8 +63,7 @@ describe("POST /api/crisis", () => {
   });
 
   it("records every hard stop when the repeat window is 0", async () => {
-    process.env.CRISIS_REPEAT_WINDOW_MINUTES = "0";
-    resetServices();
+    useEnv({ CRISIS_REPEAT_WINDOW_MINUTES: "0" });
     for (let i = 0; i < 3; i++) await POST(postJson("/api/crisis", { message: IMMINENT }));
     await settleBackground();
     expect(await (await records()).list("Crisis Events")).toHaveLength(3);
@@ -109,8 +108,7 @@ describe("POST /api/crisis", () => {
   );
 
   it("falls back to CRISIS_DEFAULT_COUNTRY, and to the international directory for other countries", async () => {
-    process.env.CRISIS_DEFAULT_COUNTRY = "ie";
-    resetServices();
+    useEnv({ CRISIS_DEFAULT_COUNTRY: "ie" });
     const ie = await (await POST(postJson("/api/crisis", { message: "I want to die" }))).json();
     expect(ie.resources.country).toBe("IE");
     const other = await (await POST(postJson("/api/crisis", { message: "I want to die", country: "BR" }))).json();
@@ -166,8 +164,7 @@ describe("POST /api/crisis", () => {
         async ({ request }) => (alerts.push(await request.json()), HttpResponse.text("ok")),
       ),
     );
-    process.env.CRISIS_ALERT_WEBHOOK_URL = "https://hooks.slack.test/services/T/B/X";
-    resetServices();
+    useEnv({ CRISIS_ALERT_WEBHOOK_URL: "https://hooks.slack.test/services/T/B/X" });
     await POST(postJson("/api/crisis", { message: IMMINENT, healingName: "River" }));
     await settleBackground();
     expect(alerts).toHaveLength(1);
@@ -207,9 +204,7 @@ describe("GET /api/crisis", () => {
 
 describe("when every backend is failing", () => {
   function breakEverything() {
-    process.env.OPENAI_API_KEY = "sk-test";
-    process.env.OPENAI_BASE_URL = TEST_OPENAI_URL;
-    resetServices();
+    useEnv({ OPENAI_API_KEY: "sk-test", OPENAI_BASE_URL: TEST_OPENAI_URL });
     const openai = openAiEmulator({ failWith: 500 });
     server.use(...openai.handlers);
     setRecordsForTesting(brokenRecords());

@@ -3,7 +3,6 @@ import { describe, expect, it } from "vitest";
 import { GET as health } from "../../api/health.js";
 import { GET as drainCron } from "../../api/cron/drain.js";
 import { POST as reflection } from "../../api/reflection.js";
-import { resetServices } from "../../lib/platform/config/env.js";
 import { createApp, loadRoutes, routePath } from "../../lib/platform/dev-server.js";
 import { get, postJson } from "../support/http.js";
 import { airtableEmulator, TEST_BASE_ID, TEST_TOKEN } from "../support/airtable-emulator.js";
@@ -13,6 +12,7 @@ import { server } from "../support/msw.js";
 import { openAiEmulator, TEST_OPENAI_URL } from "../support/openai-emulator.js";
 import { stripeApiEmulator, TEST_STRIPE_API } from "../support/stripe.js";
 import { TEST_UPSTASH_TOKEN, TEST_UPSTASH_URL, upstashEmulator } from "../support/upstash-emulator.js";
+import { rebuildDeps, useEnv } from "../support/env.js";
 
 describe("GET /api/health", () => {
   it("reports the embedded backends when nothing is configured", async () => {
@@ -22,19 +22,19 @@ describe("GET /api/health", () => {
   });
 
   it("reports vendor backends without ever echoing a secret", async () => {
-    process.env.AIRTABLE_API_KEY = "patSECRET.value";
-    process.env.AIRTABLE_BASE_ID = "appABCDEFGHIJKLMN";
-    process.env.UPSTASH_REDIS_REST_URL = "https://kv.example.upstash.io";
-    process.env.UPSTASH_REDIS_REST_TOKEN = "upstash-secret-token";
-    resetServices();
+    useEnv({
+      AIRTABLE_API_KEY: "patSECRET.value",
+      AIRTABLE_BASE_ID: "appABCDEFGHIJKLMN",
+      UPSTASH_REDIS_REST_URL: "https://kv.example.upstash.io",
+      UPSTASH_REDIS_REST_TOKEN: "upstash-secret-token",
+    });
     const text = await (await health()).text();
     expect(JSON.parse(text).backends).toMatchObject({ records: "airtable", kv: "upstash" });
     expect(text).not.toMatch(/SECRET|secret-token/);
   });
 
   it("names a misconfigured variable and keeps unrelated endpoints working", async () => {
-    process.env.AIRTABLE_API_KEY = "patSECRET.value";
-    resetServices();
+    useEnv({ AIRTABLE_API_KEY: "patSECRET.value" });
     const body = await (await health()).json();
     expect(body.status).toBe("degraded");
     expect(body.backends.records).toBe("misconfigured");
@@ -49,13 +49,9 @@ describe("GET /api/health", () => {
   });
 
   it("treats a value of only whitespace as unset and trims pasted newlines", async () => {
-    process.env.AIRTABLE_API_KEY = "  \n";
-    process.env.AIRTABLE_BASE_ID = "\n";
-    resetServices();
+    useEnv({ AIRTABLE_API_KEY: "  \n", AIRTABLE_BASE_ID: "\n" });
     expect((await (await health()).json()).backends.records).toBe("sqlite");
-    process.env.AIRTABLE_API_KEY = "patKEY\n";
-    process.env.AIRTABLE_BASE_ID = " appABCDEFGHIJKLMN\n";
-    resetServices();
+    useEnv({ AIRTABLE_API_KEY: "patKEY\n", AIRTABLE_BASE_ID: " appABCDEFGHIJKLMN\n" });
     expect((await (await health()).json()).backends.records).toBe("airtable");
   });
 });
@@ -70,7 +66,7 @@ describe("GET /api/health?deep=1", () => {
     const mailchimp = mailchimpEmulator();
     const openai = openAiEmulator();
     server.use(...airtable.handlers, ...upstash.handlers, ...mailchimp.handlers, ...openai.handlers);
-    Object.assign(process.env, {
+    useEnv({
       AIRTABLE_API_KEY: TEST_TOKEN,
       AIRTABLE_BASE_ID: TEST_BASE_ID,
       UPSTASH_REDIS_REST_URL: TEST_UPSTASH_URL,
@@ -79,7 +75,7 @@ describe("GET /api/health?deep=1", () => {
       OPENAI_BASE_URL: TEST_OPENAI_URL,
     });
     useMailchimpEnv();
-    resetServices();
+    rebuildDeps();
     return { airtable, upstash, mailchimp };
   }
 
@@ -100,11 +96,9 @@ describe("GET /api/health?deep=1", () => {
 
   it("reports every configured vendor ok when each one answers", async () => {
     useVendors();
-    process.env.STRIPE_WEBHOOK_SECRET = "whsec_test_secret";
-    process.env.STRIPE_SECRET_KEY = "sk_test_probe";
-    process.env.STRIPE_API_BASE_URL = TEST_STRIPE_API;
+    useEnv({ STRIPE_WEBHOOK_SECRET: "whsec_test_secret", STRIPE_SECRET_KEY: "sk_test_probe", STRIPE_API_BASE_URL: TEST_STRIPE_API });
     server.use(...stripeApiEmulator({}).handlers);
-    resetServices();
+    rebuildDeps();
     const body = await (await deep()).json();
     expect(body.status).toBe("ok");
     for (const name of ["records", "kv", "companion", "mailchimp", "billing"]) expect(body.checks[name].state).toBe("ok");
@@ -127,8 +121,7 @@ describe("GET /api/health?deep=1", () => {
 
   it("reports a backend that never answers as down within the budget", async () => {
     const { airtable } = useVendors();
-    process.env.HEALTH_PROBE_BUDGET_MS = "300";
-    resetServices();
+    useEnv({ HEALTH_PROBE_BUDGET_MS: "300" });
     airtable.slow(5000);
     const response = await deep();
     expect(response.status).toBe(503);
@@ -148,8 +141,7 @@ describe("GET /api/health?deep=1", () => {
 
 describe("GET /api/health on Vercel", () => {
   it("warns loudly that the embedded stores do not persist, and that billing and personal links are not configured", async () => {
-    process.env.VERCEL = "1";
-    resetServices();
+    useEnv({ VERCEL: "1" });
     const body = await (await health(get("/api/health"))).json();
     expect(body.status).toBe("degraded");
     expect(body.warnings).toEqual([
@@ -161,9 +153,8 @@ describe("GET /api/health on Vercel", () => {
   });
 
   it("logs a warning when a function opens an embedded store on Vercel", async () => {
-    process.env.VERCEL = "1";
-    process.env.PARTICIPANT_AUTH = "optional"; // on Vercel a name alone is refused by default; this test is about the stores
-    resetServices();
+    useEnv({ VERCEL: "1", PARTICIPANT_AUTH: "optional" }); // on Vercel a name alone is refused by default; this test is about the stores
+    rebuildDeps();
     capturedLogs.length = 0;
     expect((await reflection(postJson("/api/reflection", { healingName: "River", reflection: "hi" }))).status).toBe(201);
     const warnings = capturedLogs
@@ -201,16 +192,14 @@ describe("GET /api/cron/drain", () => {
   });
 
   it("requires the bearer CRON_SECRET when one is set", async () => {
-    process.env.CRON_SECRET = "a-long-cron-secret-value";
-    resetServices();
+    useEnv({ CRON_SECRET: "a-long-cron-secret-value" });
     expect((await drainCron(get("/api/cron/drain"))).status).toBe(401);
     expect((await drainCron(get("/api/cron/drain", { authorization: "Bearer wrong" }))).status).toBe(401);
     expect((await drainCron(get("/api/cron/drain", { authorization: "Bearer a-long-cron-secret-value" }))).status).toBe(200);
   });
 
   it("refuses to run on Vercel without a CRON_SECRET", async () => {
-    process.env.VERCEL = "1";
-    resetServices();
+    useEnv({ VERCEL: "1" });
     expect((await drainCron(get("/api/cron/drain"))).status).toBe(503);
   });
 });

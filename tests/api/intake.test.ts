@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import { POST } from "../../api/intake/typeform.js";
 import { GET as drainCron } from "../../api/cron/drain.js";
 import { settleBackground } from "../../lib/platform/background.js";
-import { resetServices } from "../../lib/platform/config/env.js";
 import { journeyLog } from "../../lib/journeys/journeys.js";
 import { kv, setKvForTesting } from "../../lib/platform/kv/index.js";
 import { doneSteps, pendingSteps } from "../../lib/platform/outbox/outbox.js";
@@ -13,12 +12,15 @@ import { mailchimpEmulator, useMailchimpEnv } from "../support/mailchimp-emulato
 import { server } from "../support/msw.js";
 import { kvRows } from "../support/stores.js";
 import { intakePayload, signedIntake, TYPEFORM_SECRET, typeformSignature } from "../support/typeform.js";
+import { rebuildDeps, useEnv } from "../support/env.js";
 
 function configure(options: { mailchimp?: boolean; trigger?: boolean } = {}) {
-  process.env.TYPEFORM_WEBHOOK_SECRET = TYPEFORM_SECRET;
+  useEnv({ TYPEFORM_WEBHOOK_SECRET: TYPEFORM_SECRET });
   if (options.trigger) {
-    process.env.JOURNEYS_CONFIG = JSON.stringify({
-      "intake.completed": { mergeFields: { HNAME: "healingName" }, addTags: ["intake-completed"], trigger: { journeyId: 7, stepId: 42 } },
+    useEnv({
+      JOURNEYS_CONFIG: JSON.stringify({
+        "intake.completed": { mergeFields: { HNAME: "healingName" }, addTags: ["intake-completed"], trigger: { journeyId: 7, stepId: 42 } },
+      }),
     });
   }
   let emulator: ReturnType<typeof mailchimpEmulator> | undefined;
@@ -27,7 +29,7 @@ function configure(options: { mailchimp?: boolean; trigger?: boolean } = {}) {
     emulator = mailchimpEmulator();
     server.use(...emulator.handlers);
   }
-  resetServices();
+  rebuildDeps();
   return emulator;
 }
 
@@ -124,7 +126,7 @@ describe("POST /api/intake/typeform", () => {
   ])(
     "answers Typeform 200 while Mailchimp %s, keeps the step pending, and sends it once after recovery",
     async (_name, breakIt, env) => {
-      Object.assign(process.env, env);
+      useEnv(env);
       const mailchimp = configure({ mailchimp: true })!;
       breakIt(mailchimp);
       const { status } = await deliver();

@@ -12,7 +12,6 @@ import { POST as intakePOST } from "../../api/intake/typeform.js";
 import { GET as whoami } from "../../api/participant.js";
 import { POST as reflectionPOST } from "../../api/reflection.js";
 import { settleBackground } from "../../lib/platform/background.js";
-import { resetServices } from "../../lib/platform/config/env.js";
 import { kv } from "../../lib/platform/kv/index.js";
 import { pendingSteps } from "../../lib/platform/outbox/outbox.js";
 import { AUTH_FAILURE_POLICY } from "../../lib/participants/auth.js";
@@ -26,14 +25,14 @@ import { server } from "../support/msw.js";
 import { capturedLogs } from "../support/logs.js";
 import { kvRows, recordRows } from "../support/stores.js";
 import { intakePayload, signedIntake, TYPEFORM_SECRET } from "../support/typeform.js";
+import { childEnv, rebuildDeps, testDataDir, useEnv } from "../support/env.js";
 
 const IMMINENT = "I want to kill myself tonight, I have the pills";
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const tokenOf = (link: string) => new URL(link).searchParams.get("p")!;
 
 function required() {
-  process.env.PARTICIPANT_AUTH = "required";
-  resetServices();
+  useEnv({ PARTICIPANT_AUTH: "required" });
 }
 
 /** River, who signed up with consent (as an intake writes her row); returns the Users record id. */
@@ -70,7 +69,7 @@ async function riverRecord() {
 }
 
 afterEach(() => {
-  delete process.env.PUBLIC_BASE_URL;
+  useEnv({ PUBLIC_BASE_URL: undefined });
 });
 
 describe("PARTICIPANT_AUTH=required: chat", () => {
@@ -155,8 +154,7 @@ describe("on Vercel without PARTICIPANT_SECRET", () => {
   it("answers chat anonymously and a crisis message in full, and says which variable a reflection with a token needs", async () => {
     await river();
     const token = tokenOf(await linkFor());
-    process.env.VERCEL = "1";
-    resetServices();
+    useEnv({ VERCEL: "1" });
     const plain = await chat({ message: "hello", consent: true }, bearer(token));
     expect(plain.status).toBe(200);
     expect(kvRows().some((r) => r.key.startsWith("conversation:"))).toBe(false);
@@ -202,7 +200,7 @@ describe("PARTICIPANT_AUTH=required: reflections", () => {
     const id = await river();
     const run = () =>
       promisify(execFile)(process.execPath, ["--import", "tsx", "scripts/participant-link.ts", "--healing-name", "River"], {
-        env: { ...process.env, LOG_LEVEL: "warn" },
+        env: { ...childEnv(), LOG_LEVEL: "warn" },
       });
     const first = (await run()).stdout.trim().split("\n").at(-1)!;
     expect(first).toMatch(/^http:\/\/localhost:3000\/\?p=[\w-]+\.[\w-]+\.[\w-]+$/);
@@ -256,15 +254,12 @@ describe("PARTICIPANT_AUTH=required: reflections", () => {
   it("refuses a token signed with another secret, and accepts one signed with the previous secret after a rotation", async () => {
     required();
     const id = await river();
-    process.env.PARTICIPANT_SECRET = "a".repeat(40);
-    resetServices();
+    useEnv({ PARTICIPANT_SECRET: "a".repeat(40) });
     const version = (await riverRecord()).fields["Link Version"] ?? (await linkFor(), (await riverRecord()).fields["Link Version"]);
     const old = await signToken({ recordId: id, version: String(version) });
-    process.env.PARTICIPANT_SECRET = "b".repeat(40);
-    resetServices();
+    useEnv({ PARTICIPANT_SECRET: "b".repeat(40) });
     expect((await whoami(get("/api/participant", bearer(old.token)))).status).toBe(401);
-    process.env.PARTICIPANT_SECRET_PREVIOUS = "a".repeat(40);
-    resetServices();
+    useEnv({ PARTICIPANT_SECRET_PREVIOUS: "a".repeat(40) });
     const response = await whoami(get("/api/participant", bearer(old.token)));
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ signedIn: true, healingName: "River", auth: "required" });
@@ -300,12 +295,11 @@ describe("PARTICIPANT_AUTH=optional (the local default)", () => {
 describe("the personal link in the welcome journey", () => {
   it("sends CHATLINK = PUBLIC_BASE_URL/?p=<token> with the intake's Mailchimp upsert, and that token signs River in", async () => {
     required();
-    process.env.TYPEFORM_WEBHOOK_SECRET = TYPEFORM_SECRET;
-    process.env.PUBLIC_BASE_URL = "https://healing.example.org";
+    useEnv({ TYPEFORM_WEBHOOK_SECRET: TYPEFORM_SECRET, PUBLIC_BASE_URL: "https://healing.example.org" });
     useMailchimpEnv();
     const mailchimp = mailchimpEmulator();
     server.use(...mailchimp.handlers);
-    resetServices();
+    rebuildDeps();
     expect((await intakePOST(signedIntake(JSON.stringify(intakePayload())))).status).toBe(200);
     await settleBackground();
     await drainCron(get("/api/cron/drain"));
@@ -320,11 +314,11 @@ describe("the personal link in the welcome journey", () => {
 
   it("updates CHATLINK in Mailchimp when the link is re-issued, and the earlier link stops working", async () => {
     required();
-    process.env.TYPEFORM_WEBHOOK_SECRET = TYPEFORM_SECRET;
+    useEnv({ TYPEFORM_WEBHOOK_SECRET: TYPEFORM_SECRET });
     useMailchimpEnv();
     const mailchimp = mailchimpEmulator();
     server.use(...mailchimp.handlers);
-    resetServices();
+    rebuildDeps();
     await intakePOST(signedIntake(JSON.stringify(intakePayload())));
     await settleBackground();
     await drainCron(get("/api/cron/drain"));
@@ -343,11 +337,11 @@ describe("the personal link in the welcome journey", () => {
 describe("no token in logs or records", () => {
   it("leaves no byte of any token in the log lines, the records file or the kv file after every flow", async () => {
     required();
-    process.env.TYPEFORM_WEBHOOK_SECRET = TYPEFORM_SECRET;
+    useEnv({ TYPEFORM_WEBHOOK_SECRET: TYPEFORM_SECRET });
     useMailchimpEnv();
     const mailchimp = mailchimpEmulator();
     server.use(...mailchimp.handlers);
-    resetServices();
+    rebuildDeps();
     const logsBefore = capturedLogs.length;
     await intakePOST(signedIntake(JSON.stringify(intakePayload())));
     await settleBackground();
@@ -367,7 +361,7 @@ describe("no token in logs or records", () => {
     await drainCron(get("/api/cron/drain"));
 
     // Each token, and each of its signatures alone, searched as bytes in everything kept.
-    const files = ["records.db", "records.db-wal", "kv.db", "kv.db-wal"].map((f) => path.join(process.env.DATA_DIR!, f)).filter(existsSync);
+    const files = ["records.db", "records.db-wal", "kv.db", "kv.db-wal"].map((f) => path.join(testDataDir(), f)).filter(existsSync);
     expect(files.length).toBeGreaterThan(1);
     const haystacks = [
       ...files.map((f) => readFileSync(f)),

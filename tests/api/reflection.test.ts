@@ -3,7 +3,6 @@ import path from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { GET as drainCron } from "../../api/cron/drain.js";
 import { POST } from "../../api/reflection.js";
-import { resetServices } from "../../lib/platform/config/env.js";
 import { settleBackground } from "../../lib/platform/background.js";
 import { createApp, loadRoutes } from "../../lib/platform/dev-server.js";
 import { kv } from "../../lib/platform/kv/index.js";
@@ -16,6 +15,7 @@ import { airtableEmulator, TEST_BASE_ID, TEST_TOKEN } from "../support/airtable-
 import { capturedLogs } from "../support/logs.js";
 import { server } from "../support/msw.js";
 import { get, postJson } from "../support/http.js";
+import { testDataDir, useEnv } from "../support/env.js";
 
 const river = { healingName: "River", reflection: "I slept well", milestone: "Day 7" };
 
@@ -30,9 +30,7 @@ function useAirtable(options: { wall?: () => number } = {}) {
   const emulator = airtableEmulator(options);
   emulator.seedFromSchema();
   server.use(...emulator.handlers);
-  process.env.AIRTABLE_API_KEY = TEST_TOKEN;
-  process.env.AIRTABLE_BASE_ID = TEST_BASE_ID;
-  resetServices();
+  useEnv({ AIRTABLE_API_KEY: TEST_TOKEN, AIRTABLE_BASE_ID: TEST_BASE_ID });
   return emulator;
 }
 
@@ -43,7 +41,7 @@ describe("POST /api/reflection", () => {
     const body = await response.json();
     expect(body).toMatchObject({ status: "success", id: expect.any(String), recordId: expect.stringMatching(/^rec/) });
 
-    const db = new Database(path.join(process.env.DATA_DIR!, "records.db"), { readonly: true });
+    const db = new Database(path.join(testDataDir(), "records.db"), { readonly: true });
     const users = db.prepare(`SELECT id, "Healing Name" AS name FROM "Users"`).all() as { id: string; name: string }[];
     const rows = db.prepare(`SELECT * FROM "Reflections"`).all() as Record<string, string>[];
     db.close();
@@ -270,9 +268,7 @@ describe("POST /api/reflection with both stores down", () => {
     const upstash = upstashEmulator();
     upstash.setDown(true);
     server.use(...upstash.handlers);
-    process.env.UPSTASH_REDIS_REST_URL = TEST_UPSTASH_URL;
-    process.env.UPSTASH_REDIS_REST_TOKEN = TEST_UPSTASH_TOKEN;
-    resetServices();
+    useEnv({ UPSTASH_REDIS_REST_URL: TEST_UPSTASH_URL, UPSTASH_REDIS_REST_TOKEN: TEST_UPSTASH_TOKEN });
     const response = await POST(postJson("/api/reflection", { ...river, submissionId: "both-down-0001" }));
     expect(response.status).toBe(503);
     expect(await response.json()).toEqual(notSaved);
@@ -317,7 +313,7 @@ describe("POST /api/reflection on Airtable", () => {
   });
 
   it("answers 202 when Airtable is slower than the budget, and the late write plus the drain still leave one record", async () => {
-    process.env.REFLECTION_WRITE_BUDGET_MS = "300";
+    useEnv({ REFLECTION_WRITE_BUDGET_MS: "300" });
     const emulator = useAirtable();
     emulator.slow(1500);
     const response = await POST(postJson("/api/reflection", { ...river, submissionId: "slow-write-01" }));
@@ -331,7 +327,7 @@ describe("POST /api/reflection on Airtable", () => {
     await settleBackground();
     await drainCron(get("/api/cron/drain"));
     expect(emulator.rows("Reflections").map((r) => r.fields["Submission ID"])).toEqual(["slow-write-01"]);
-    delete process.env.REFLECTION_WRITE_BUDGET_MS;
+    useEnv({ REFLECTION_WRITE_BUDGET_MS: undefined });
   });
 
   it("drains 25 queued reflections in 3 Airtable writes", async () => {

@@ -6,24 +6,24 @@ import { GET as drainCron } from "../../api/cron/drain.js";
 import { GET as health } from "../../api/health.js";
 import { POST as reflection } from "../../api/reflection.js";
 import { settleBackground } from "../../lib/platform/background.js";
-import { resetServices } from "../../lib/platform/config/env.js";
 import { airtableEmulator, TEST_BASE_ID, TEST_TOKEN } from "../support/airtable-emulator.js";
 import { get, postJson } from "../support/http.js";
 import { server } from "../support/msw.js";
 import { TEST_UPSTASH_TOKEN, TEST_UPSTASH_URL, upstashEmulator } from "../support/upstash-emulator.js";
+import { rebuildDeps, useEnv } from "../support/env.js";
 
 function productionStack() {
   const airtable = airtableEmulator();
   airtable.seedFromSchema();
   const upstash = upstashEmulator();
   server.use(...airtable.handlers, ...upstash.handlers);
-  Object.assign(process.env, {
+  useEnv({
     AIRTABLE_API_KEY: TEST_TOKEN,
     AIRTABLE_BASE_ID: TEST_BASE_ID,
     UPSTASH_REDIS_REST_URL: TEST_UPSTASH_URL,
     UPSTASH_REDIS_REST_TOKEN: TEST_UPSTASH_TOKEN,
   });
-  resetServices();
+  rebuildDeps();
   return { airtable, upstash };
 }
 

@@ -8,7 +8,6 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { settleBackground } from "../../lib/platform/background.js";
 import { POST as reflection } from "../../api/reflection.js";
-import { resetServices } from "../../lib/platform/config/env.js";
 import { createApp, loadRoutes } from "../../lib/platform/dev-server.js";
 import { setKvForTesting } from "../../lib/platform/kv/index.js";
 import { setRecordsForTesting } from "../../lib/platform/records/index.js";
@@ -16,6 +15,7 @@ import { airtableEmulator, TEST_BASE_ID, TEST_TOKEN } from "../support/airtable-
 import { brokenKv, brokenRecords } from "../support/broken.js";
 import { postJson } from "../support/http.js";
 import { server } from "../support/msw.js";
+import { useEnv } from "../support/env.js";
 
 const README = readFileSync("README.md", "utf8");
 
@@ -181,9 +181,7 @@ describe("README: the answers of POST /api/reflection", () => {
     emulator.seedFromSchema();
     emulator.outage(429, 1);
     server.use(...emulator.handlers);
-    process.env.AIRTABLE_API_KEY = TEST_TOKEN;
-    process.env.AIRTABLE_BASE_ID = TEST_BASE_ID;
-    resetServices();
+    useEnv({ AIRTABLE_API_KEY: TEST_TOKEN, AIRTABLE_BASE_ID: TEST_BASE_ID });
     const { status, json } = await answer();
     expect(status).toBe(202);
     if (!matches(documentedAnswer(202), json)) expect(json).toEqual(documentedAnswer(202));

@@ -13,7 +13,6 @@ import { GET as health } from "../../api/health.js";
 import { POST as intake } from "../../api/intake/typeform.js";
 import { POST as reflection } from "../../api/reflection.js";
 import { settleBackground } from "../../lib/platform/background.js";
-import { resetServices } from "../../lib/platform/config/env.js";
 import { drainOutbox } from "../../lib/delivery/drain.js";
 import {
   participantFrom,
@@ -29,6 +28,7 @@ import { server } from "../support/msw.js";
 import { openAiEmulator, TEST_OPENAI_URL } from "../support/openai-emulator.js";
 import { STRIPE_WEBHOOK_SECRET, stripeApiEmulator, TEST_STRIPE_API } from "../support/stripe.js";
 import { TEST_UPSTASH_TOKEN, TEST_UPSTASH_URL, upstashEmulator } from "../support/upstash-emulator.js";
+import { rebuildDeps, useEnv } from "../support/env.js";
 
 const BACKENDS = {
   records: ["https://api.airtable.com/*"],
@@ -54,7 +54,7 @@ function productionStack() {
   const openai = openAiEmulator();
   const stripeApi = stripeApiEmulator({ sub_test_river: "active" });
   server.use(...killSwitches, ...airtable.handlers, ...upstash.handlers, ...mailchimp.handlers, ...openai.handlers, ...stripeApi.handlers);
-  Object.assign(process.env, {
+  useEnv({
     AIRTABLE_API_KEY: TEST_TOKEN,
     AIRTABLE_BASE_ID: TEST_BASE_ID,
     UPSTASH_REDIS_REST_URL: TEST_UPSTASH_URL,
@@ -71,7 +71,7 @@ function productionStack() {
     CRISIS_REPEAT_WINDOW_MINUTES: "0",
   });
   useMailchimpEnv();
-  resetServices();
+  rebuildDeps();
   return { dead, airtable, mailchimp };
 }
 

@@ -6,7 +6,6 @@ import { GET as drainCron } from "../../api/cron/drain.js";
 import { GET as health } from "../../api/health.js";
 import { POST as reflection } from "../../api/reflection.js";
 import { settleBackground } from "../../lib/platform/background.js";
-import { resetServices } from "../../lib/platform/config/env.js";
 import { drainOutbox } from "../../lib/delivery/drain.js";
 import { kv } from "../../lib/platform/kv/index.js";
 import { backlog, enqueue, getStep, pendingSteps } from "../../lib/platform/outbox/outbox.js";
@@ -15,14 +14,13 @@ import { REFLECTION_STEP, type ReflectionPayload } from "../../lib/reflections/r
 import { airtableEmulator, TEST_BASE_ID, TEST_TOKEN } from "../support/airtable-emulator.js";
 import { get, postJson } from "../support/http.js";
 import { server } from "../support/msw.js";
+import { useEnv } from "../support/env.js";
 
 function useAirtable() {
   const emulator = airtableEmulator();
   emulator.seedFromSchema();
   server.use(...emulator.handlers);
-  process.env.AIRTABLE_API_KEY = TEST_TOKEN;
-  process.env.AIRTABLE_BASE_ID = TEST_BASE_ID;
-  resetServices();
+  useEnv({ AIRTABLE_API_KEY: TEST_TOKEN, AIRTABLE_BASE_ID: TEST_BASE_ID });
   return emulator;
 }
 
@@ -82,7 +80,7 @@ describe("the drain on Airtable", () => {
 
   it("defers steps without counting an attempt while the base is locked out, and says so", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
-    process.env.OUTBOX_DRAIN_MAX_MS = "1000"; // a real drain waits the lockout out; the faked clock never ends it
+    useEnv({ OUTBOX_DRAIN_MAX_MS: "1000" }); // a real drain waits the lockout out; the faked clock never ends it
     const emulator = useAirtable();
     await queueReflections(3, 3);
     emulator.lockOut(30_000);
@@ -110,8 +108,7 @@ describe("the drain on Airtable", () => {
 
   it("answers a reflection 202 and sends nothing when no request slot is free within AIRTABLE_PACE_WAIT_MS", async () => {
     const emulator = useAirtable();
-    process.env.AIRTABLE_PACE_WAIT_MS = "100";
-    resetServices();
+    useEnv({ AIRTABLE_PACE_WAIT_MS: "100" });
     const pace = (await recordsPace())!;
     for (let i = 0; i < 5; i++) await pace.acquire(0); // the base's second is spent (a drain elsewhere)
     const response = await reflection(
@@ -126,10 +123,7 @@ describe("the drain on Airtable", () => {
 
   it("calls the next drain when its time runs out with work still due, a bounded number of times", async () => {
     useAirtable();
-    process.env.PUBLIC_BASE_URL = "https://healing.example.org";
-    process.env.CRON_SECRET = "a-long-cron-secret-value";
-    process.env.OUTBOX_DRAIN_MAX_HOPS = "2";
-    resetServices();
+    useEnv({ PUBLIC_BASE_URL: "https://healing.example.org", CRON_SECRET: "a-long-cron-secret-value", OUTBOX_DRAIN_MAX_HOPS: "2" });
     const calls: { url: string; authorization: string | null }[] = [];
     server.use(
       http.get("https://healing.example.org/api/cron/drain", ({ request }) => {

@@ -6,7 +6,6 @@ import { getStep } from "../../lib/platform/outbox/outbox.js";
 import { intakePayload, signedIntake } from "../support/typeform.js";
 import { POST as reflection } from "../../api/reflection.js";
 import { settleBackground } from "../../lib/platform/background.js";
-import { resetServices } from "../../lib/platform/config/env.js";
 import { DEFAULT_JOURNEYS, emitJourneyEvent, journeyLog, journeyTable, slug } from "../../lib/journeys/journeys.js";
 import { hashKey, kv } from "../../lib/platform/kv/index.js";
 import { subscriberHash, upsertMember } from "../../lib/vendors/mailchimp/mailchimp.js";
@@ -16,11 +15,12 @@ import { activeBackends } from "../../lib/health/health.js";
 import { postJson } from "../support/http.js";
 import { mailchimpEmulator, useMailchimpEnv } from "../support/mailchimp-emulator.js";
 import { server } from "../support/msw.js";
+import { rebuildDeps, useEnv } from "../support/env.js";
 
 describe("journeys", () => {
   it("tags reflection-day-7 once, even when a Day 7 reflection is submitted twice", async () => {
     useMailchimpEnv();
-    resetServices();
+    rebuildDeps();
     const mailchimp = mailchimpEmulator();
     server.use(...mailchimp.handlers);
     await (await records()).create("Users", [{ "Healing Name": "River", "Name Key": "river", Email: "river@example.org" }]);
@@ -84,8 +84,7 @@ describe("journeys", () => {
   });
 
   it("reads overrides from JOURNEYS_CONFIG and keeps the defaults for other events", () => {
-    process.env.JOURNEYS_CONFIG = JSON.stringify({ "intake.completed": { addTags: ["welcome"], trigger: { journeyId: 1, stepId: 2 } } });
-    resetServices();
+    useEnv({ JOURNEYS_CONFIG: JSON.stringify({ "intake.completed": { addTags: ["welcome"], trigger: { journeyId: 1, stepId: 2 } } }) });
     expect(journeyTable()["intake.completed"]).toEqual({
       mergeFields: {},
       addTags: ["welcome"],
@@ -96,8 +95,7 @@ describe("journeys", () => {
   });
 
   it("names the variable when JOURNEYS_CONFIG is invalid", () => {
-    process.env.JOURNEYS_CONFIG = JSON.stringify({ "intake.completed": { addTags: "welcome" } });
-    resetServices();
+    useEnv({ JOURNEYS_CONFIG: JSON.stringify({ "intake.completed": { addTags: "welcome" } }) });
     expect(() => journeyTable()).toThrow(/JOURNEYS_CONFIG/);
   });
 
@@ -110,7 +108,7 @@ describe("journeys", () => {
 describe("lib/mailchimp", () => {
   it("keeps at most 10 calls in flight", async () => {
     useMailchimpEnv();
-    resetServices();
+    rebuildDeps();
     const mailchimp = mailchimpEmulator();
     mailchimp.slow(50);
     server.use(...mailchimp.handlers);
@@ -127,7 +125,7 @@ describe("lib/mailchimp", () => {
   it("shows in /api/health whether Mailchimp or the journey log is active", () => {
     expect(activeBackends().backends.mailchimp).toBe("journey-log");
     useMailchimpEnv();
-    resetServices();
+    rebuildDeps();
     expect(activeBackends().backends.mailchimp).toBe("mailchimp");
   });
 });
@@ -148,14 +146,14 @@ describe("npm run typeform:webhook", () => {
         return HttpResponse.json(hooks.get(String(params.tag)));
       }),
     );
-    Object.assign(process.env, {
+    useEnv({
       TYPEFORM_TOKEN: "tfp_test",
       TYPEFORM_FORM_ID: "FORM1",
       TYPEFORM_WEBHOOK_SECRET: "a-typeform-secret",
       PUBLIC_BASE_URL: "https://healing.example.org/",
       TYPEFORM_API_BASE_URL: "https://typeform-api.test",
     });
-    resetServices();
+    rebuildDeps();
     const printed: string[] = [];
     expect(await registerTypeformWebhook((line) => void printed.push(line))).toBe("created");
     expect(hooks.get("healing-companion")).toMatchObject({

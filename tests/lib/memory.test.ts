@@ -2,17 +2,16 @@
 import { describe, expect, it, vi } from "vitest";
 import { POST as chat } from "../../api/chat.js";
 import { settleBackground } from "../../lib/platform/background.js";
-import { resetServices } from "../../lib/platform/config/env.js";
 import { withClientAddress } from "../../lib/platform/dev-server.js";
 import { postJson } from "../support/http.js";
 import { server } from "../support/msw.js";
 import { openAiEmulator, TEST_OPENAI_URL } from "../support/openai-emulator.js";
+import { useEnv } from "../support/env.js";
 
 describe("per-turn resources", () => {
   it.each([false, true])("leaves no timer running once an OpenAI turn has answered (streamed: %s)", async (streamed) => {
     server.use(...openAiEmulator().handlers);
-    Object.assign(process.env, { OPENAI_API_KEY: "sk-test", OPENAI_BASE_URL: TEST_OPENAI_URL, OPENAI_MAX_RETRIES: "0" });
-    resetServices();
+    useEnv({ OPENAI_API_KEY: "sk-test", OPENAI_BASE_URL: TEST_OPENAI_URL, OPENAI_MAX_RETRIES: "0" });
     await (await chat(postJson("/api/chat", { message: "warm up" }))).text(); // modules load on real timers
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
     const response = await chat(postJson("/api/chat", { message: "a calm morning" }, streamed ? { accept: "text/event-stream" } : {}));

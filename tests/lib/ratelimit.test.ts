@@ -1,10 +1,10 @@
 import { describe, expect, it, vi } from "vitest";
-import { resetServices } from "../../lib/platform/config/env.js";
 import { setKvForTesting } from "../../lib/platform/kv/index.js";
 import { brokenKv } from "../support/broken.js";
 import { checkLimit, enforceLimit, humanDuration, RATE_LIMIT_POLICIES } from "../../lib/platform/ratelimit.js";
 import { server } from "../support/msw.js";
 import { TEST_UPSTASH_TOKEN, TEST_UPSTASH_URL, upstashEmulator } from "../support/upstash-emulator.js";
+import { useEnv } from "../support/env.js";
 
 describe("rate limiting", () => {
   it("allows the policy's limit per window on the kv limiter, then refuses with Retry-After", async () => {
@@ -29,9 +29,7 @@ describe("rate limiting", () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     const emulator = upstashEmulator();
     server.use(...emulator.handlers);
-    process.env.UPSTASH_REDIS_REST_URL = TEST_UPSTASH_URL;
-    process.env.UPSTASH_REDIS_REST_TOKEN = TEST_UPSTASH_TOKEN;
-    resetServices();
+    useEnv({ UPSTASH_REDIS_REST_URL: TEST_UPSTASH_URL, UPSTASH_REDIS_REST_TOKEN: TEST_UPSTASH_TOKEN });
     const results = [];
     for (let i = 0; i < 21; i++) results.push(await checkLimit("chat:free", "River"));
     expect(results.slice(0, 20).every((r) => r.success)).toBe(true);

@@ -8,13 +8,13 @@ import { GET as drainCron } from "../../api/cron/drain.js";
 import { POST as intake } from "../../api/intake/typeform.js";
 import { POST as reflection } from "../../api/reflection.js";
 import { settleBackground } from "../../lib/platform/background.js";
-import { resetServices } from "../../lib/platform/config/env.js";
 import { kv } from "../../lib/platform/kv/index.js";
 import { cachedConsent } from "../../lib/participants/consent.js";
 import { records } from "../../lib/platform/records/index.js";
 import { get, postJson } from "../support/http.js";
 import { signedStripe, stripeEvent, STRIPE_WEBHOOK_SECRET } from "../support/stripe.js";
 import { intakePayload, signedIntake, TYPEFORM_SECRET } from "../support/typeform.js";
+import { useEnv } from "../support/env.js";
 
 const CHAT_AT = "2026-11-21T10:00:00.000Z";
 type Arrival = "intake" | "chat" | "billing";
@@ -53,9 +53,7 @@ async function arrive(what: Arrival, intakeSubmittedAt: string) {
 }
 
 function configure() {
-  process.env.TYPEFORM_WEBHOOK_SECRET = TYPEFORM_SECRET;
-  process.env.STRIPE_WEBHOOK_SECRET = STRIPE_WEBHOOK_SECRET;
-  resetServices();
+  useEnv({ TYPEFORM_WEBHOOK_SECRET: TYPEFORM_SECRET, STRIPE_WEBHOOK_SECRET: STRIPE_WEBHOOK_SECRET });
   vi.useFakeTimers({ toFake: ["Date"] });
   vi.setSystemTime(new Date(CHAT_AT));
 }

@@ -7,7 +7,6 @@ import { GET as drainCron } from "../../api/cron/drain.js";
 import { POST as intake } from "../../api/intake/typeform.js";
 import { POST as reflection } from "../../api/reflection.js";
 import { settleBackground } from "../../lib/platform/background.js";
-import { resetServices } from "../../lib/platform/config/env.js";
 import { nameKey } from "../../lib/participants/names.js";
 import { backfillNameKeys, findUserByName } from "../../lib/participants/repository.js";
 import { records } from "../../lib/platform/records/index.js";
@@ -15,11 +14,12 @@ import { get, postJson } from "../support/http.js";
 import { mailchimpEmulator, useMailchimpEnv } from "../support/mailchimp-emulator.js";
 import { server } from "../support/msw.js";
 import { intakePayload, signedIntake, TYPEFORM_SECRET } from "../support/typeform.js";
+import { rebuildDeps, useEnv } from "../support/env.js";
 
 function configure() {
-  process.env.TYPEFORM_WEBHOOK_SECRET = TYPEFORM_SECRET;
+  useEnv({ TYPEFORM_WEBHOOK_SECRET: TYPEFORM_SECRET });
   useMailchimpEnv();
-  resetServices();
+  rebuildDeps();
   const mailchimp = mailchimpEmulator();
   server.use(...mailchimp.handlers);
   return mailchimp;

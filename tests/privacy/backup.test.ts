@@ -14,7 +14,6 @@ import { GET as readConversation } from "../../api/conversation.js";
 import { POST as reflectionRoute } from "../../api/reflection.js";
 import { settleBackground } from "../../lib/platform/background.js";
 import { BackupError, createBackup, restoreBackup } from "../../lib/privacy/backup.js";
-import { resetServices } from "../../lib/platform/config/env.js";
 import { kv } from "../../lib/platform/kv/index.js";
 import { enqueue } from "../../lib/platform/outbox/outbox.js";
 import "../support/test-steps.js";
@@ -22,6 +21,7 @@ import { records, TABLE_NAMES, withPaceWait } from "../../lib/platform/records/i
 import { airtableEmulator, TEST_BASE_ID, TEST_TOKEN } from "../support/airtable-emulator.js";
 import { get, postJson } from "../support/http.js";
 import { server } from "../support/msw.js";
+import { childEnv, rebuildDeps, testDataDir, useEnv } from "../support/env.js";
 
 const run = promisify(execFile);
 const freshDir = (label: string) => mkdtempSync(path.join(tmpdir(), `healing-${label}-`));
@@ -30,7 +30,7 @@ const freshDir = (label: string) => mkdtempSync(path.join(tmpdir(), `healing-${l
 async function snapshotQueries() {
   const store = await records();
   const tables = Object.fromEntries(await Promise.all(TABLE_NAMES.map(async (t) => [t, await store.list(t)] as const)));
-  const db = new Database(path.join(process.env.DATA_DIR!, "kv.db"), { readonly: true });
+  const db = new Database(path.join(testDataDir(), "kv.db"), { readonly: true });
   try {
     return {
       tables,
@@ -69,11 +69,10 @@ describe("npm run backup, then npm run restore", () => {
     expect(statSync(path.join(out, "kv.db")).mode & 0o777).toBe(0o600);
 
     // A new, empty data directory: the restored stores answer the same queries the same way.
-    process.env.DATA_DIR = path.join(freshDir("restore"), "data");
-    resetServices();
+    useEnv({ DATA_DIR: path.join(freshDir("restore"), "data") });
     const result = restoreBackup({ from: out });
     expect(result.restored).toEqual(["records", "kv", "data key"]);
-    resetServices();
+    rebuildDeps();
     expect(await snapshotQueries()).toEqual(before);
     const read = await readConversation(get(`/api/conversation?id=${conversationId}`));
     expect(((await read.json()) as { turns: { content: string }[] }).turns[0]!.content).toBe("my garden is blooming again");
@@ -83,14 +82,17 @@ describe("npm run backup, then npm run restore", () => {
     const store = await kv();
     let writing = true;
     let written = 0;
+    let underWay!: () => void;
+    const writesUnderWay = new Promise<void>((resolve) => (underWay = resolve));
     const writer = (async () => {
       while (writing) {
         await store.set(`load:${written}`, "x".repeat(200));
         written++;
+        if (written === 200) underWay();
         if (written % 50 === 0) await new Promise((r) => setImmediate(r));
       }
     })();
-    await new Promise((r) => setTimeout(r, 50));
+    await writesUnderWay; // the backup starts while rows are being written, not after a guessed pause
     const out = path.join(freshDir("backup"), "snap");
     await createBackup({ out });
     writing = false;
@@ -110,10 +112,10 @@ describe("npm run backup, then npm run restore", () => {
     await populate();
     const out = path.join(freshDir("backup"), "snap");
     await createBackup({ out });
-    const kvBefore = readFileSync(path.join(process.env.DATA_DIR!, "kv.db"));
+    const kvBefore = readFileSync(path.join(testDataDir(), "kv.db"));
     expect(() => restoreBackup({ from: out })).toThrow(BackupError);
     expect(() => restoreBackup({ from: out })).toThrow(/is not empty: restore only into an empty data directory/);
-    expect(readFileSync(path.join(process.env.DATA_DIR!, "kv.db")).equals(kvBefore)).toBe(true);
+    expect(readFileSync(path.join(testDataDir(), "kv.db")).equals(kvBefore)).toBe(true);
   });
 
   it("restore refuses a damaged snapshot before copying anything", async () => {
@@ -121,16 +123,15 @@ describe("npm run backup, then npm run restore", () => {
     const out = path.join(freshDir("backup"), "snap");
     await createBackup({ out });
     writeFileSync(path.join(out, "records.db"), "not a database at all, just text padded out ".repeat(200));
-    process.env.DATA_DIR = path.join(freshDir("restore"), "data");
-    resetServices();
+    useEnv({ DATA_DIR: path.join(freshDir("restore"), "data") });
     expect(() => restoreBackup({ from: out })).toThrow();
-    expect(() => readdirSync(process.env.DATA_DIR!)).toThrow();
+    expect(() => readdirSync(testDataDir())).toThrow();
   });
 
   it("the scripts: backup without the key says so, restore into an empty directory, and refuse a non-empty one", async () => {
     await populate();
     const out = path.join(freshDir("backup"), "snap");
-    const env = { ...process.env, LOG_LEVEL: "warn" };
+    const env = { ...childEnv(), LOG_LEVEL: "warn" };
     const backup = await run(process.execPath, ["--import", "tsx", "scripts/backup.ts", "--out", out], { env });
     expect(backup.stdout).toContain(`Snapshot written to ${out}`);
     expect(backup.stdout).toContain("SQLite: records, kv");
@@ -156,8 +157,7 @@ describe("backup with Airtable configured", () => {
     const airtable = airtableEmulator();
     airtable.seedFromSchema();
     server.use(...airtable.handlers);
-    Object.assign(process.env, { AIRTABLE_API_KEY: TEST_TOKEN, AIRTABLE_BASE_ID: TEST_BASE_ID });
-    resetServices();
+    useEnv({ AIRTABLE_API_KEY: TEST_TOKEN, AIRTABLE_BASE_ID: TEST_BASE_ID });
     const store = await records();
     await withPaceWait(10_000, async () => {
       await store.create(

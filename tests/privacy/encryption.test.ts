@@ -13,7 +13,6 @@ import { GET as readConversation } from "../../api/conversation.js";
 import { GET as health } from "../../api/health.js";
 import { settleBackground } from "../../lib/platform/background.js";
 import { CONVERSATION_INDEX, loadTurns, resealConversations } from "../../lib/companion/conversation.js";
-import { resetServices } from "../../lib/platform/config/env.js";
 import { kv } from "../../lib/platform/kv/index.js";
 import { currentKeyId, KEY_FILE, keyId, rotateKeyFile, sealedKeyId } from "../../lib/privacy/seal.js";
 import { get, postJson } from "../support/http.js";
@@ -21,6 +20,7 @@ import { capturedLogs } from "../support/logs.js";
 import { server } from "../support/msw.js";
 import { kvRows } from "../support/stores.js";
 import { TEST_UPSTASH_TOKEN, TEST_UPSTASH_URL, upstashEmulator } from "../support/upstash-emulator.js";
+import { childEnv, rebuildDeps, testDataDir, testEnv, useEnv } from "../support/env.js";
 
 const SECRET = "my secret sentence about the lake house";
 
@@ -42,13 +42,13 @@ async function turnsOf(conversationId: string) {
 
 /** The kv SQLite file and its write-ahead log, byte for byte. */
 function kvFiles(): string {
-  const files = ["kv.db", "kv.db-wal"].map((f) => path.join(process.env.DATA_DIR!, f)).filter(existsSync);
+  const files = ["kv.db", "kv.db-wal"].map((f) => path.join(testDataDir(), f)).filter(existsSync);
   return files.map((f) => readFileSync(f).toString("latin1")).join("\n");
 }
 
 const newKey = () => randomBytes(32).toString("base64");
 const keyFileKeys = () =>
-  (JSON.parse(readFileSync(path.join(process.env.DATA_DIR!, KEY_FILE), "utf8")) as { keys: { key: string }[] }).keys.map((k) => k.key);
+  (JSON.parse(readFileSync(path.join(testDataDir(), KEY_FILE), "utf8")) as { keys: { key: string }[] }).keys.map((k) => k.key);
 const storedValue = (conversationId: string) => kvRows().find((r) => r.key === `conversation:${conversationId}`)!.value;
 
 function expectNoKeyInLogs(keys: string[]) {
@@ -78,7 +78,7 @@ describe("conversation text at rest", () => {
     expect(read.status).toBe(200);
     expect(read.body.turns!.map((t) => t.content)).toEqual([SECRET, first.response, "and the garden is blooming", expect.any(String)]);
     // The key file was generated in the data directory (owner-only), and logged by id only.
-    const file = path.join(process.env.DATA_DIR!, KEY_FILE);
+    const file = path.join(testDataDir(), KEY_FILE);
     expect(readFileSync(file, "utf8")).toContain('"version": 1');
     expect((await import("node:fs")).statSync(file).mode & 0o777).toBe(0o600);
     expect(capturedLogs.some((line) => line.includes("encryption.key_generated") && line.includes(currentKeyId()))).toBe(true);
@@ -88,18 +88,18 @@ describe("conversation text at rest", () => {
   it("is absent in clear from the emulated Upstash values", async () => {
     const upstash = upstashEmulator();
     server.use(...upstash.handlers);
-    Object.assign(process.env, {
+    useEnv({
       UPSTASH_REDIS_REST_URL: TEST_UPSTASH_URL,
       UPSTASH_REDIS_REST_TOKEN: TEST_UPSTASH_TOKEN,
       DATA_ENCRYPTION_KEY: newKey(),
     });
-    resetServices();
+    rebuildDeps();
     const first = await chat({ message: SECRET, healingName: "River" });
     const dump = upstash.dump();
     expect(dump).toContain(`conversation:${first.conversationId}`);
     for (const text of ["secret sentence", "lake house", first.response.slice(0, 30)]) expect(dump).not.toContain(text);
     expect((await turnsOf(first.conversationId)).body.turns!.map((t) => t.content)).toEqual([SECRET, first.response]);
-    expectNoKeyInLogs([process.env.DATA_ENCRYPTION_KEY!]);
+    expectNoKeyInLogs([testEnv().DATA_ENCRYPTION_KEY!]);
   });
 
   it("binds each value to its conversation: a value copied under another id does not open", async () => {
@@ -135,16 +135,13 @@ describe("key rotation", () => {
 
   it("with keys from the environment: the old key in DATA_ENCRYPTION_OLD_KEYS opens old turns; after a re-seal it is no longer needed", async () => {
     const [a, b] = [newKey(), newKey()];
-    process.env.DATA_ENCRYPTION_KEY = a;
-    resetServices();
+    useEnv({ DATA_ENCRYPTION_KEY: a });
     const first = await chat({ message: SECRET });
-    Object.assign(process.env, { DATA_ENCRYPTION_KEY: b, DATA_ENCRYPTION_OLD_KEYS: a });
-    resetServices();
+    useEnv({ DATA_ENCRYPTION_KEY: b, DATA_ENCRYPTION_OLD_KEYS: a });
     expect((await turnsOf(first.conversationId)).body.turns![0]!.content).toBe(SECRET);
     expect(() => rotateKeyFile()).toThrow(/set it as DATA_ENCRYPTION_KEY, move the old one into DATA_ENCRYPTION_OLD_KEYS/);
     expect((await resealConversations(await kv())).resealed).toBe(1);
-    delete process.env.DATA_ENCRYPTION_OLD_KEYS;
-    resetServices();
+    useEnv({ DATA_ENCRYPTION_OLD_KEYS: undefined });
     expect(sealedKeyId(storedValue(first.conversationId))).toBe(keyId(Buffer.from(b, "base64")));
     expect((await turnsOf(first.conversationId)).body.turns![0]!.content).toBe(SECRET);
     expectNoKeyInLogs([a, b]);
@@ -153,7 +150,7 @@ describe("key rotation", () => {
   it("npm run privacy -- rotate-key --reseal rotates the key file and re-seals, printing ids only", async () => {
     const first = await chat({ message: SECRET });
     const oldId = currentKeyId();
-    const env = { ...process.env, LOG_LEVEL: "info" };
+    const env = { ...childEnv(), LOG_LEVEL: "info" };
     const { stdout, stderr } = await promisify(execFile)(
       process.execPath,
       ["--import", "tsx", "scripts/privacy.ts", "rotate-key", "--reseal"],
@@ -174,12 +171,10 @@ describe("key rotation", () => {
 
 describe("without the right key, nothing opens", () => {
   it("a turn sealed under a key this server does not have answers 503 naming what to set, and is not written over", async () => {
-    process.env.DATA_ENCRYPTION_KEY = newKey();
-    resetServices();
+    useEnv({ DATA_ENCRYPTION_KEY: newKey() });
     const first = await chat({ message: SECRET });
     const sealed = storedValue(first.conversationId);
-    process.env.DATA_ENCRYPTION_KEY = newKey();
-    resetServices();
+    useEnv({ DATA_ENCRYPTION_KEY: newKey() });
 
     const read = await turnsOf(first.conversationId);
     expect(read.status).toBe(503);
@@ -201,8 +196,8 @@ describe("without the right key, nothing opens", () => {
 
   it("a lost key file is a new key: old turns fail closed instead of reading as anything", async () => {
     const first = await chat({ message: SECRET });
-    rmSync(path.join(process.env.DATA_DIR!, KEY_FILE));
-    resetServices();
+    rmSync(path.join(testDataDir(), KEY_FILE));
+    rebuildDeps();
     const read = await turnsOf(first.conversationId);
     expect(read.status).toBe(503);
     expect(read.body.error!.message).toContain("or restore the key file");
@@ -219,21 +214,19 @@ describe("without the right key, nothing opens", () => {
   });
 
   it("on Vercel a missing DATA_ENCRYPTION_KEY is a configuration problem /api/health reports, and nothing is stored", async () => {
-    process.env.VERCEL = "1";
-    resetServices();
+    useEnv({ VERCEL: "1" });
     const report = (await (await health(get("/api/health"))).json()) as { backends: Record<string, string>; problems: string[] };
     expect(report.backends.encryption).toBe("misconfigured");
     expect(report.problems).toContain("encryption: check DATA_ENCRYPTION_KEY");
     const answer = await chat({ message: SECRET });
     expect(answer.response).toBeTruthy();
     expect(kvRows().some((r) => r.key === `conversation:${answer.conversationId}`)).toBe(false);
-    expect(existsSync(path.join(process.env.DATA_DIR!, KEY_FILE))).toBe(false);
+    expect(existsSync(path.join(testDataDir(), KEY_FILE))).toBe(false);
   });
 
   it("an invalid DATA_ENCRYPTION_KEY is named, never echoed", async () => {
     const bad = "dG9vLXNob3J0LWZvci1hLWtleQ==";
-    process.env.DATA_ENCRYPTION_KEY = bad;
-    resetServices();
+    useEnv({ DATA_ENCRYPTION_KEY: bad });
     const response = await health(get("/api/health"));
     const text = await response.text();
     expect(JSON.parse(text).problems).toContain("encryption: check DATA_ENCRYPTION_KEY");

@@ -15,7 +15,6 @@ import { POST as exportRoute } from "../../api/privacy/export.js";
 import { POST as eraseRoute } from "../../api/privacy/erase.js";
 import { POST as reflection } from "../../api/reflection.js";
 import { settleBackground } from "../../lib/platform/background.js";
-import { resetServices } from "../../lib/platform/config/env.js";
 import { kv } from "../../lib/platform/kv/index.js";
 import { getStep } from "../../lib/platform/outbox/outbox.js";
 import { issueLink } from "../../lib/participants/credentials.js";
@@ -28,6 +27,7 @@ import { server } from "../support/msw.js";
 import { signedStripe, stripeEvent, STRIPE_WEBHOOK_SECRET } from "../support/stripe.js";
 import { intakePayload, signedIntake, TYPEFORM_SECRET } from "../support/typeform.js";
 import { TEST_UPSTASH_TOKEN, TEST_UPSTASH_URL, upstashEmulator } from "../support/upstash-emulator.js";
+import { rebuildDeps, testDataDir, useEnv } from "../support/env.js";
 
 const ADMIN = "privacy-admin-token-0123456789";
 const auth = { authorization: `Bearer ${ADMIN}` };
@@ -36,7 +36,7 @@ const NAME = "River";
 const EMAIL = "river@example.org";
 
 function configure(stack: "embedded" | "vendors") {
-  Object.assign(process.env, { TYPEFORM_WEBHOOK_SECRET: TYPEFORM_SECRET, STRIPE_WEBHOOK_SECRET, PRIVACY_ADMIN_TOKEN: ADMIN });
+  useEnv({ TYPEFORM_WEBHOOK_SECRET: TYPEFORM_SECRET, STRIPE_WEBHOOK_SECRET, PRIVACY_ADMIN_TOKEN: ADMIN });
   useMailchimpEnv();
   const mailchimp = mailchimpEmulator();
   server.use(...mailchimp.handlers);
@@ -46,7 +46,7 @@ function configure(stack: "embedded" | "vendors") {
     airtable.seedFromSchema();
     const upstash = upstashEmulator();
     server.use(...airtable.handlers, ...upstash.handlers);
-    Object.assign(process.env, {
+    useEnv({
       AIRTABLE_API_KEY: TEST_TOKEN,
       AIRTABLE_BASE_ID: TEST_BASE_ID,
       UPSTASH_REDIS_REST_URL: TEST_UPSTASH_URL,
@@ -54,7 +54,7 @@ function configure(stack: "embedded" | "vendors") {
     });
     vendors = { airtable, upstash };
   }
-  resetServices();
+  rebuildDeps();
   return { mailchimp, vendors };
 }
 
@@ -76,7 +76,7 @@ function everything(vendors: ReturnType<typeof configure>["vendors"]): string {
     );
     return [...tables, vendors.upstash.dump()].join("\n");
   }
-  const dir = process.env.DATA_DIR!;
+  const dir = testDataDir();
   const files = ["records.db", "records.db-wal", "kv.db", "kv.db-wal"].map((f) => path.join(dir, f)).filter(existsSync);
   expect(files.length).toBeGreaterThanOrEqual(2);
   return files.map((f) => readFileSync(f).toString("latin1")).join("\n");
@@ -275,8 +275,7 @@ describe("after an erasure", () => {
   });
 
   it("refuses the privacy endpoints without the admin token, and answers 503 when none is configured", async () => {
-    delete process.env.PRIVACY_ADMIN_TOKEN;
-    resetServices();
+    useEnv({ PRIVACY_ADMIN_TOKEN: undefined });
     capturedLogs.length = 0;
     expect((await exportRoute(postJson("/api/privacy/export", { healingName: NAME }, auth))).status).toBe(503);
     // Switched off on purpose: a warning, not an error to page on.

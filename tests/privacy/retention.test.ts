@@ -5,13 +5,13 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { GET as drainCron } from "../../api/cron/drain.js";
-import { resetServices } from "../../lib/platform/config/env.js";
 import { kv } from "../../lib/platform/kv/index.js";
 import { pendingSteps } from "../../lib/platform/outbox/outbox.js";
 import { records } from "../../lib/platform/records/index.js";
 import { airtableEmulator, TEST_BASE_ID, TEST_TOKEN } from "../support/airtable-emulator.js";
 import { get } from "../support/http.js";
 import { server } from "../support/msw.js";
+import { rebuildDeps, testDataDir, useEnv } from "../support/env.js";
 
 const DAY = 86_400_000;
 const ago = (days: number) => new Date(Date.now() - days * DAY).toISOString();
@@ -64,10 +64,10 @@ function configure(days: { reflections?: string; events?: string; rejections?: s
     ["RETENTION_CRISIS_EVENTS_DAYS", days.events],
     ["RETENTION_INTAKE_REJECTIONS_DAYS", days.rejections],
   ] as const) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
+    if (value === undefined) useEnv({ [name]: undefined });
+    else useEnv({ [name]: value });
   }
-  resetServices();
+  rebuildDeps();
 }
 
 describe("retention in the embedded store", () => {
@@ -85,7 +85,7 @@ describe("retention in the embedded store", () => {
     expect(await remaining()).toEqual({ reflections: ["new-reflection"], events: ["new-event"], rejections: ["new-token"] });
 
     // The file and its write-ahead log: the deleted reflection's text is gone, the kept one is there.
-    const dir = process.env.DATA_DIR!;
+    const dir = testDataDir();
     const bytes = ["records.db", "records.db-wal"]
       .filter((f) => existsSync(path.join(dir, f)))
       .map((f) => readFileSync(path.join(dir, f)).toString("latin1"))
@@ -143,7 +143,7 @@ describe("retention on Airtable", () => {
     const airtable = airtableEmulator();
     airtable.seedFromSchema();
     server.use(...airtable.handlers);
-    Object.assign(process.env, { AIRTABLE_API_KEY: TEST_TOKEN, AIRTABLE_BASE_ID: TEST_BASE_ID });
+    useEnv({ AIRTABLE_API_KEY: TEST_TOKEN, AIRTABLE_BASE_ID: TEST_BASE_ID });
     return airtable;
   }
 

@@ -6,7 +6,6 @@ import { POST as chat } from "../../api/chat.js";
 import { POST as crisis } from "../../api/crisis.js";
 import { POST as reflection } from "../../api/reflection.js";
 import { settleBackground } from "../../lib/platform/background.js";
-import { resetServices } from "../../lib/platform/config/env.js";
 import { setKvForTesting } from "../../lib/platform/kv/index.js";
 import { RATE_LIMIT_POLICIES } from "../../lib/platform/ratelimit.js";
 import { records, setRecordsForTesting } from "../../lib/platform/records/index.js";
@@ -14,10 +13,10 @@ import { brokenKv, brokenRecords } from "../support/broken.js";
 import { postJson } from "../support/http.js";
 import { server } from "../support/msw.js";
 import { NO_RISK_VERDICT, openAiEmulator, TEST_OPENAI_URL, type OpenAiEmulatorOptions } from "../support/openai-emulator.js";
+import { useEnv } from "../support/env.js";
 
 function useOpenAi(options: OpenAiEmulatorOptions = {}, env: Record<string, string> = {}) {
-  Object.assign(process.env, { OPENAI_API_KEY: "sk-test", OPENAI_BASE_URL: TEST_OPENAI_URL, OPENAI_MODEL: "gpt-test", ...env });
-  resetServices();
+  useEnv({ OPENAI_API_KEY: "sk-test", OPENAI_BASE_URL: TEST_OPENAI_URL, OPENAI_MODEL: "gpt-test", ...env });
   const emulator = openAiEmulator(options);
   server.use(...emulator.handlers);
   return emulator;
@@ -190,16 +189,14 @@ describe("what a second read of the crisis path found", () => {
   });
 
   it("a misconfigured companion does not stop the crisis answer in chat", async () => {
-    process.env.CHAT_BACKEND_BUDGET_MS = "abc";
-    resetServices();
+    useEnv({ CHAT_BACKEND_BUDGET_MS: "abc" });
     const response = await call(chat, "/api/chat", { message: "I want to kill myself" });
     expect(response.status).toBe(200);
     expect(response.body.model).toBe("safety");
   });
 
   it("a reflection at risk keeps its safety block when a store is misconfigured", async () => {
-    process.env.AIRTABLE_API_KEY = "x";
-    resetServices();
+    useEnv({ AIRTABLE_API_KEY: "x" });
     const response = await call(reflection, "/api/reflection", { reflection: "I want to kill myself", healingName: "River" });
     expect(response.status).toBe(503);
     expect(response.body.error.code).toBe("not_configured");

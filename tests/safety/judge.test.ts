@@ -1,9 +1,9 @@
-import { beforeEach, describe, expect, it } from "vitest";
-import { resetServices } from "../../lib/platform/config/env.js";
+import { describe, expect, it } from "vitest";
 import { judgeEnabled, judgeRisk, levelFromVerdict, type JudgeVerdict } from "../../lib/safety/judge.js";
 import { capturedLogs } from "../support/logs.js";
 import { server } from "../support/msw.js";
 import { NO_RISK_VERDICT, openAiEmulator, TEST_OPENAI_URL, type JudgeEmulatorOptions } from "../support/openai-emulator.js";
+import { useEnv } from "../support/env.js";
 
 const MESSAGE = "I want to die, and I wrote a secret sentence about the lake house";
 const HISTORY = ["I've been hopeless lately", "the quiet secret is I stopped eating"];
@@ -20,21 +20,11 @@ function verdict(overrides: { level?: string; categories?: string[]; dimensions?
 const HIGH = verdict({ level: "high", categories: ["suicidal_ideation"], dimensions: { wish_to_be_dead: true, active_ideation: true } });
 
 function useJudge(judge: JudgeEmulatorOptions = {}, env: Record<string, string> = {}) {
-  process.env.OPENAI_API_KEY = "sk-test";
-  process.env.OPENAI_BASE_URL = TEST_OPENAI_URL;
-  process.env.SAFETY_JUDGE_MODEL = "judge-test";
-  Object.assign(process.env, env);
-  resetServices();
+  useEnv({ OPENAI_API_KEY: "sk-test", OPENAI_BASE_URL: TEST_OPENAI_URL, SAFETY_JUDGE_MODEL: "judge-test", ...env });
   const emulator = openAiEmulator({ judge });
   server.use(...emulator.handlers);
   return emulator;
 }
-
-beforeEach(() => {
-  // The suite setup clears vendor variables; the judge's own live under SAFETY_.
-  for (const key of Object.keys(process.env)) if (key.startsWith("SAFETY_")) delete process.env[key];
-  resetServices();
-});
 
 function logsSince(start: number): string {
   return capturedLogs.slice(start).join("\n").toLowerCase();
@@ -86,10 +76,9 @@ describe("judgeRisk", () => {
   });
 
   it("resolves null at once when the caller aborts", async () => {
-    useJudge({ verdict: HIGH, delayMs: 2000 });
     const controller = new AbortController();
+    useJudge({ verdict: HIGH, delayMs: 2000, onRequest: () => controller.abort() });
     const pending = judgeRisk({ message: MESSAGE, history: [], signal: controller.signal });
-    setTimeout(() => controller.abort(), 20);
     const started = Date.now();
     expect(await pending).toBeNull();
     expect(Date.now() - started).toBeLessThan(500);
@@ -132,8 +121,7 @@ describe("judgeRisk", () => {
 
 describe("judgeEnabled", () => {
   it("is on by default with an OpenAI key", () => {
-    process.env.OPENAI_API_KEY = "sk-test";
-    resetServices();
+    useEnv({ OPENAI_API_KEY: "sk-test" });
     expect(judgeEnabled()).toBe(true);
   });
 
@@ -142,16 +130,12 @@ describe("judgeEnabled", () => {
   });
 
   it("is off with SAFETY_JUDGE=off", () => {
-    process.env.OPENAI_API_KEY = "sk-test";
-    process.env.SAFETY_JUDGE = "off";
-    resetServices();
+    useEnv({ OPENAI_API_KEY: "sk-test", SAFETY_JUDGE: "off" });
     expect(judgeEnabled()).toBe(false);
   });
 
   it("is off when the judge's configuration is invalid", () => {
-    process.env.OPENAI_API_KEY = "sk-test";
-    process.env.SAFETY_JUDGE_TIMEOUT_MS = "50";
-    resetServices();
+    useEnv({ OPENAI_API_KEY: "sk-test", SAFETY_JUDGE_TIMEOUT_MS: "50" });
     expect(judgeEnabled()).toBe(false);
   });
 });

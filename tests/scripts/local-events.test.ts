@@ -6,7 +6,6 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { settleBackground } from "../../lib/platform/background.js";
-import { resetServices } from "../../lib/platform/config/env.js";
 import { createApp, loadRoutes } from "../../lib/platform/dev-server.js";
 import { journeyLog } from "../../lib/journeys/journeys.js";
 import { kv } from "../../lib/platform/kv/index.js";
@@ -19,14 +18,14 @@ import {
   stripeTestEvent,
   typeformTestIntake,
 } from "../../scripts/local-events.js";
+import { childEnv, useEnv } from "../support/env.js";
 
 const SECRET = "whsec_local_dev";
 const BASE = "http://localhost:3000";
 
 describe("local provider events", () => {
   it("walks intake → checkout → failed payment → paid → canceled, each answered 200", async () => {
-    process.env.STRIPE_WEBHOOK_SECRET = SECRET;
-    resetServices();
+    useEnv({ STRIPE_WEBHOOK_SECRET: SECRET });
     const app = createApp(await loadRoutes(path.resolve("api")));
     const who = participantFrom({ name: "River" });
     const user = async () => (await (await records()).find("Users", { "Healing Name": "River" }))[0]?.fields;
@@ -54,8 +53,7 @@ describe("local provider events", () => {
   });
 
   it.each(HANDLED_EVENTS)("builds a %s event the webhook accepts as well-formed", async (type) => {
-    process.env.STRIPE_WEBHOOK_SECRET = SECRET;
-    resetServices();
+    useEnv({ STRIPE_WEBHOOK_SECRET: SECRET });
     const app = createApp(await loadRoutes(path.resolve("api")));
     const response = await app(signedStripeRequest(BASE, stripeTestEvent(type, participantFrom({ name: "Nobody" })), SECRET));
     expect(response.status).toBe(200);
@@ -70,7 +68,7 @@ describe("npm run stripe:event", () => {
         probe.close(() => resolve(port));
       });
     });
-    const env = { ...process.env, PORT: String(port), STRIPE_WEBHOOK_SECRET: SECRET, LOG_LEVEL: "warn" };
+    const env = { ...childEnv(), PORT: String(port), STRIPE_WEBHOOK_SECRET: SECRET, LOG_LEVEL: "warn" };
     const server = spawn(process.execPath, ["--import", "tsx", "scripts/serve.ts"], { env, stdio: ["ignore", "pipe", "pipe"] });
     try {
       await new Promise<void>((resolve, reject) => {
@@ -90,7 +88,7 @@ describe("npm run stripe:event", () => {
   });
 
   it("names the variable to set when STRIPE_WEBHOOK_SECRET is missing", async () => {
-    const env = { ...process.env, STRIPE_WEBHOOK_SECRET: "", PORT: "1" };
+    const env = { ...childEnv(), STRIPE_WEBHOOK_SECRET: "", PORT: "1" };
     const error = (await promisify(execFile)(process.execPath, ["--import", "tsx", "scripts/stripe-event.ts", "invoice.paid"], {
       env,
     }).catch((e: unknown) => e)) as { code: number; stderr: string };

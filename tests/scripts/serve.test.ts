@@ -3,6 +3,7 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import net from "node:net";
 import { describe, expect, it } from "vitest";
+import { childEnv } from "../support/env.js";
 
 async function freePort(): Promise<number> {
   const server = net.createServer().listen(0);
@@ -19,13 +20,32 @@ function collect(child: ChildProcess): { out: () => string } {
   return { out: () => out };
 }
 
-async function until(check: () => boolean, what: string, limitMs = 15_000): Promise<void> {
-  const started = Date.now();
-  while (!check()) {
-    if (Date.now() - started > limitMs) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+/** Resolves on the child's own output events once its output matches; rejects if it exits first. */
+function outputMatching(child: ChildProcess, output: { out: () => string }, pattern: RegExp, what: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = () => {
+      child.stdout?.off("data", check);
+      child.stderr?.off("data", check);
+      child.off("exit", exited);
+    };
+    const check = () => {
+      if (!pattern.test(output.out())) return;
+      done();
+      resolve();
+    };
+    const exited = () => {
+      done();
+      reject(new Error(`exited before ${what}:\n${output.out()}`));
+    };
+    child.stdout?.on("data", check);
+    child.stderr?.on("data", check);
+    child.once("exit", exited);
+    check();
+  });
 }
+
+/** Resolves when the child has exited and every process writing to its output (a grandchild too) has closed it. */
+const closed = (child: ChildProcess) => new Promise<void>((resolve) => child.once("close", () => resolve()));
 
 const alive = (pid: number) => {
   try {
@@ -47,12 +67,12 @@ describe("npm start", () => {
   it("runs the server as npm's only child, and SIGTERM to npm stops it and frees the port", async () => {
     const port = await freePort();
     const npm = spawn("npm", ["start"], {
-      env: { ...process.env, PORT: String(port), LOG_LEVEL: "warn" },
+      env: { ...childEnv(), PORT: String(port), LOG_LEVEL: "warn" },
       stdio: ["ignore", "pipe", "pipe"],
     });
     const output = collect(npm);
     try {
-      await until(() => output.out().includes(`on http://localhost:${port}`), "the server to listen");
+      await outputMatching(npm, output, new RegExp(`on http://localhost:${port}`), "the server listened");
       const children = execFileSync("ps", ["-o", "pid=,args=", "--ppid", String(npm.pid)], { encoding: "utf8" })
         .trim()
         .split("\n");
@@ -61,13 +81,17 @@ describe("npm start", () => {
       const server = Number(children[0]!.trim().split(" ")[0]);
       expect(await connects(port)).toBe(true);
       // A ready personal link for the demo participant, so the signed-in page is one click away.
-      await until(
-        () => /Signed in as the demo participant "Demo": http:\/\/localhost:\d+\/\?p=[\w-]+\.[\w-]+\.[\w-]+\n/.test(output.out()),
+      await outputMatching(
+        npm,
+        output,
+        /Signed in as the demo participant "Demo": http:\/\/localhost:\d+\/\?p=[\w-]+\.[\w-]+\.[\w-]+\n/,
         "the demo link",
       );
 
+      const stopped = closed(npm); // npm's output closes only when the server, which shares it, has exited too
       npm.kill("SIGTERM");
-      await until(() => !alive(server), "the server process to exit");
+      await stopped;
+      expect(alive(server)).toBe(false);
       expect(await connects(port)).toBe(false);
       expect(output.out()).toContain("SIGTERM: stopping");
     } finally {
@@ -81,7 +105,7 @@ describe("npm start", () => {
     await new Promise((resolve) => holder.once("listening", resolve));
     try {
       const server = spawn(process.execPath, ["--import", "tsx", "scripts/serve.ts"], {
-        env: { ...process.env, PORT: String(port) },
+        env: { ...childEnv(), PORT: String(port) },
         stdio: ["ignore", "pipe", "pipe"],
       });
       const output = collect(server);

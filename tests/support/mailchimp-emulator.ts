@@ -3,6 +3,7 @@
 // triggers (members only), problem+json errors, and the 10-concurrent-connection limit (429).
 import { createHash } from "node:crypto";
 import { http, HttpResponse } from "msw";
+import { useEnv } from "./env.js";
 
 export const TEST_MAILCHIMP_URL = "https://mailchimp.test/3.0";
 export const TEST_MAILCHIMP_KEY = "0123456789abcdef-us21";
@@ -186,7 +187,5 @@ export function mailchimpEmulator() {
 }
 
 export function useMailchimpEnv(): void {
-  process.env.MAILCHIMP_API_KEY = TEST_MAILCHIMP_KEY;
-  process.env.MAILCHIMP_LIST_ID = TEST_LIST_ID;
-  process.env.MAILCHIMP_BASE_URL = TEST_MAILCHIMP_URL;
+  useEnv({ MAILCHIMP_API_KEY: TEST_MAILCHIMP_KEY, MAILCHIMP_LIST_ID: TEST_LIST_ID, MAILCHIMP_BASE_URL: TEST_MAILCHIMP_URL });
 }

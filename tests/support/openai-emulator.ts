@@ -24,6 +24,8 @@ export interface JudgeEmulatorOptions {
   malformed?: boolean;
   failWith?: number;
   delayMs?: number;
+  /** Called as each judge request arrives, before it is answered: a test acts at that moment, not after a guessed delay. */
+  onRequest?: () => void;
 }
 
 /** A benign verdict, the judge's default answer. */
@@ -68,6 +70,7 @@ export function openAiEmulator(options: OpenAiEmulatorOptions = {}) {
       }
       if (isJudge) {
         const judge = options.judge ?? {};
+        judge.onRequest?.();
         if (judge.delayMs) await new Promise((resolve) => setTimeout(resolve, judge.delayMs));
         if (judge.failWith) return error(judge.failWith);
         const message = judge.refusal

@@ -1,29 +1,10 @@
-// Per test: a fresh data directory (fresh SQLite stores), no vendor credentials, cleared caches,
-// captured logs, and no background work left running into the next test.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
+// Per test: fresh deps (a new data directory and fresh SQLite stores, no vendor credentials, nothing
+// built yet), captured logs, and no background work left running into the next test.
 import { afterAll, afterEach, beforeAll, beforeEach, vi } from "vitest";
-import { resetServices } from "../../lib/platform/config/env.js";
 import { settleBackground } from "../../lib/platform/background.js";
+import { installFreshTestDeps } from "./env.js";
 import { capturedLogs } from "./logs.js";
 import { server } from "./msw.js";
-
-const VENDOR_PREFIXES = [
-  "AIRTABLE_",
-  "UPSTASH_",
-  "OPENAI_",
-  "MAILCHIMP_",
-  "STRIPE_",
-  "TYPEFORM_",
-  "CRISIS_",
-  "CRON_",
-  "KV_",
-  "JOURNEYS_",
-  "SAFETY_",
-  "PARTICIPANT_",
-  "DATA_ENCRYPTION_",
-];
 
 // Phrases the tests send as messages and reflections. None may ever reach a log line.
 const PARTICIPANT_TEXT = [
@@ -46,12 +27,7 @@ afterAll(() => {
 });
 
 beforeEach(() => {
-  for (const key of Object.keys(process.env)) {
-    if (VENDOR_PREFIXES.some((prefix) => key.startsWith(prefix)) || key === "VERCEL") delete process.env[key];
-  }
-  process.env.DATA_DIR = mkdtempSync(path.join(tmpdir(), "healing-test-"));
-  process.env.LOG_LEVEL = "debug";
-  resetServices();
+  installFreshTestDeps();
   const capture = (...args: unknown[]) => void capturedLogs.push(args.map(String).join(" "));
   vi.spyOn(console, "log").mockImplementation(capture);
   vi.spyOn(console, "error").mockImplementation(capture);

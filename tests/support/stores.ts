@@ -2,10 +2,11 @@
 import Database from "better-sqlite3";
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { testDataDir } from "./env.js";
 
 /** Every key and value in the kv file, expired or not. */
 export function kvRows(): { key: string; value: string; expires_at: number | null }[] {
-  const file = path.join(process.env.DATA_DIR!, "kv.db");
+  const file = path.join(testDataDir(), "kv.db");
   if (!existsSync(file)) return [];
   const db = new Database(file, { readonly: true });
   try {
@@ -17,7 +18,7 @@ export function kvRows(): { key: string; value: string; expires_at: number | nul
 
 /** Every record in the records file, as JSON text. */
 export function recordRows(): { tbl: string; fields: string }[] {
-  const file = path.join(process.env.DATA_DIR!, "records.db");
+  const file = path.join(testDataDir(), "records.db");
   if (!existsSync(file)) return [];
   const db = new Database(file, { readonly: true });
   try {

@@ -2,37 +2,33 @@
 // A missing variable selects the embedded default; an invalid one fails only that service, with a
 // message that names every bad variable at once (the t3-env approach).
 import { z } from "zod";
-import { ConfigError, onReset, readEnv } from "./env-core.js";
+import { deps } from "../deps.js";
+import { ConfigError, readEnv } from "./env-core.js";
 
-export { ConfigError, envValue, onReset, readEnv, resetServices } from "./env-core.js";
+export { ConfigError, envValue, readEnv } from "./env-core.js";
 
 /**
- * Declare a service's config. `load()` parses the environment once and caches the result (or the
- * error, so a broken variable keeps failing the same way without re-parsing).
+ * Declare a service's config. `load()` parses the function's configuration (its deps' env) once
+ * and keeps the result with those deps (or the error, so a broken variable keeps failing the same
+ * way without re-parsing).
  */
 export function defineConfig<S extends z.ZodType>(service: string, schema: S): { load(): z.infer<S> } {
-  let cached: { value: z.infer<S> } | { error: ConfigError } | undefined;
-  onReset(() => {
-    cached = undefined;
-  });
-  return {
-    load() {
-      if (!cached) {
-        const parsed = schema.safeParse(readEnv());
-        if (parsed.success) {
-          cached = { value: parsed.data };
-        } else {
-          const variables = [...new Set(parsed.error.issues.map((issue) => String(issue.path[0] ?? service)))];
-          const detail = parsed.error.issues
-            .map((issue) => `${issue.path.length ? issue.path.join(".") : service}: ${issue.message}`)
-            .join("; ");
-          cached = { error: new ConfigError(service, variables, detail) };
-        }
-      }
-      if ("error" in cached) throw cached.error;
-      return cached.value;
+  const config = {
+    load(): z.infer<S> {
+      const parsed = deps().once(config, (): { value: z.infer<S> } | { error: ConfigError } => {
+        const result = schema.safeParse(readEnv());
+        if (result.success) return { value: result.data };
+        const variables = [...new Set(result.error.issues.map((issue) => String(issue.path[0] ?? service)))];
+        const detail = result.error.issues
+          .map((issue) => `${issue.path.length ? issue.path.join(".") : service}: ${issue.message}`)
+          .join("; ");
+        return { error: new ConfigError(service, variables, detail) };
+      });
+      if ("error" in parsed) throw parsed.error;
+      return parsed.value;
     },
   };
+  return config;
 }
 
 /** A positive integer read from an env string, with a default. */
@@ -58,22 +54,23 @@ export function bothOrNeither<T extends Record<string, unknown>>(a: keyof T & st
 }
 
 /**
- * An async value (a store, an SDK client) built on first use and rebuilt after `resetServices()`.
- * A failed build is not cached, so the next call tries again. `set` swaps in a test double.
+ * An async value (a store, an SDK client) built on first use and kept with the function's deps.
+ * A failed build is not kept, so the next call tries again. `set` swaps in a test double.
  */
 export function lazyAsync<T>(build: () => Promise<T>): { (): Promise<T>; set(value: T | undefined): void } {
-  let cached: Promise<T> | undefined;
-  onReset(() => {
-    cached = undefined;
-  });
-  const get = () =>
-    (cached ??= build().catch((error: unknown) => {
-      cached = undefined;
-      throw error;
-    }));
+  const key = {};
+  const get = (): Promise<T> => {
+    const owner = deps();
+    return owner.once(key, () =>
+      build().catch((error: unknown) => {
+        owner.put(key, undefined);
+        throw error;
+      }),
+    );
+  };
   return Object.assign(get, {
     set(value: T | undefined) {
-      cached = value === undefined ? undefined : Promise.resolve(value);
+      deps().put(key, value === undefined ? undefined : Promise.resolve(value));
     },
   });
 }

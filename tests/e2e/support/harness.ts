@@ -34,13 +34,20 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
-  child.stdout?.on("data", (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => (out += chunk.toString()));
-  const started = Date.now();
-  while (!out.includes(`on http://localhost:${port}`)) {
-    if (child.exitCode !== null || Date.now() - started > 30_000) throw new Error(`npm start did not come up:\n${out}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  // Ready when the server says it listens, told by its own output; the suite's hook timeout bounds the wait.
+  await new Promise<void>((resolve, reject) => {
+    const listening = `on http://localhost:${port}`;
+    const read = (chunk: Buffer) => {
+      out += chunk.toString();
+      if (!out.includes(listening)) return;
+      child.off("exit", exited);
+      resolve();
+    };
+    const exited = () => reject(new Error(`npm start did not come up:\n${out}`));
+    child.stdout?.on("data", read);
+    child.stderr?.on("data", read);
+    child.once("exit", exited);
+  });
   return {
     origin: `http://localhost:${port}`,
     dataDir,
@@ -49,7 +56,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once("exit", resolve));
       child.kill("SIGTERM");
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 8000))]);
+      const deadline = new Promise((resolve) => setTimeout(resolve, 8000).unref()); // a bound on a hung stop, not a pause
+      await Promise.race([exited, deadline]);
       if (child.exitCode === null) child.kill("SIGKILL");
     },
   };
