@@ -33,7 +33,7 @@ import { RETENTION_STEP, retentionReport, retentionStepHandler, scheduleRetentio
 const stores = async () => ({ records: await records(), kv: await kv() });
 
 /** The registry: each kind's handler, checked against the payload type the kind declares. */
-export function stepHandlers(): Partial<StepHandlers> {
+export function stepHandlers(): StepHandlers {
   return {
     [REFLECTION_STEP]: reflectionStepHandler(stores),
     [CRISIS_RECORD_STEP]: crisisRecordHandler(stores),

@@ -14,6 +14,7 @@ import {
   type StepHandlers,
 } from "../../lib/platform/outbox/outbox.js";
 import type { JourneyStepPayload } from "../../lib/journeys/journeys.js";
+import { stepHandlers } from "../../lib/delivery/drain.js";
 import "../support/test-steps.js";
 
 const journey: JourneyStepPayload = {
@@ -44,6 +45,16 @@ describe("the typed registry", () => {
       "crisis.alert": { batchSize: 1, run: async (payloads: number[]) => void payloads },
     };
     expect(Object.keys(handlers)).toEqual(["crisis.alert"]);
+  });
+
+  it("the product's registry has a handler for every kind a feature declares (checked at compile time)", () => {
+    const registry: StepHandlers = stepHandlers();
+    const { "crisis.alert": _dropped, ...incomplete } = registry;
+    // @ts-expect-error a registry without the crisis alert's handler is not a StepHandlers
+    const missing: StepHandlers = incomplete;
+    expect(Object.keys(registry)).toContain("crisis.alert");
+    expect(Object.keys(missing)).not.toContain("crisis.alert");
+    expect(Object.keys(registry)).not.toContain("test.step"); // a test kind is not the product's to handle
   });
 });
 

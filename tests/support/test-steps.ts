@@ -1,6 +1,7 @@
-// The step kind the outbox's own tests queue: any payload, registered like a feature's kinds.
+// The step kind the outbox's own tests queue: any payload, declared as a test kind, so the
+// product's registry (lib/delivery/drain.ts stepHandlers) is not asked to handle it.
 declare module "../../lib/platform/outbox/steps.js" {
-  interface StepPayloads {
+  interface TestStepPayloads {
     "test.step": unknown;
   }
 }

@@ -9,10 +9,10 @@ import { randomUUID } from "node:crypto";
 import { describeError, log } from "../log.js";
 import { getJson, setJson, type Kv } from "../kv/index.js";
 import { FinalOutcome, PermanentStepError, verdictFor } from "./errors.js";
-import type { StepKind, StepPayloads, StepResult } from "./steps.js";
+import type { PayloadOf, StepKind, StepPayloads, StepResult } from "./steps.js";
 
 export { FinalOutcome, isProgrammingError, PermanentStepError, RetryableStepError, verdictFor, type StepVerdict } from "./errors.js";
-export { DONE, type StepKind, type StepPayloads, type StepResult } from "./steps.js";
+export { DONE, type PayloadOf, type StepKind, type StepPayloads, type StepResult, type TestStepPayloads } from "./steps.js";
 
 export type StepStatus = "pending" | "done" | "failed";
 
@@ -53,8 +53,11 @@ export interface StepHandler<P = never> {
   prepare?(payloads: P[]): Promise<void>;
 }
 
-/** Every registered kind's handler, checked against the kind's payload type. */
-export type StepHandlers = { [K in StepKind]: StepHandler<StepPayloads[K]> };
+/** The product's registry: a handler for every kind a feature declares, checked against its payload type. */
+export type StepHandlers = { [K in keyof StepPayloads]: StepHandler<StepPayloads[K]> };
+
+/** What the drain can run: the product's handlers and any test kind's. A claimed kind with none is refused at run time. */
+export type AnyStepHandlers = { [K in StepKind]?: StepHandler<PayloadOf<K>> };
 
 const DUE = "outbox:due";
 const FAILED = "outbox:failed";
@@ -69,10 +72,10 @@ const LEASE_SECONDS = 60;
 /** Store a step durably. With an id, enqueueing the same step twice keeps the first. */
 export async function enqueue<K extends StepKind>(
   kv: Kv,
-  input: { kind: K; payload: StepPayloads[K]; id?: string; now?: number; after?: string[] },
-): Promise<OutboxStep<StepPayloads[K]>> {
+  input: { kind: K; payload: PayloadOf<K>; id?: string; now?: number; after?: string[] },
+): Promise<OutboxStep<PayloadOf<K>>> {
   const now = input.now ?? Date.now();
-  const step: OutboxStep<StepPayloads[K]> = {
+  const step: OutboxStep<PayloadOf<K>> = {
     id: input.id ?? randomUUID(),
     kind: input.kind,
     payload: input.payload,
@@ -84,7 +87,7 @@ export async function enqueue<K extends StepKind>(
     ...(input.after?.length ? { after: input.after } : {}),
   };
   const created = await kv.setIfAbsent(stepKey(step.id), JSON.stringify(step));
-  if (!created) return (await getJson<OutboxStep<StepPayloads[K]>>(kv, stepKey(step.id))) ?? step;
+  if (!created) return (await getJson<OutboxStep<PayloadOf<K>>>(kv, stepKey(step.id))) ?? step;
   await kv.zadd(DUE, step.id, step.nextAttemptAt);
   await kv.zadd(PENDING, step.id, step.createdAt);
   return step;
@@ -166,7 +169,7 @@ export async function backlog(kv: Kv, now = Date.now()): Promise<Backlog> {
  */
 export async function drain(
   kv: Kv,
-  handlers: Partial<StepHandlers>,
+  handlers: AnyStepHandlers,
   options: {
     limit?: number;
     now?: () => number;

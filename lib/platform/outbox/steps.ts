@@ -10,7 +10,22 @@
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging in each feature
 export interface StepPayloads {}
 
-export type StepKind = keyof StepPayloads;
+/**
+ * Kinds that only tests queue (the outbox's own tests), declared the same way. They may be
+ * enqueued and drained, but the product's registry (lib/delivery) need not handle them, so that
+ * registry can be checked for completeness: a product kind without a handler does not compile.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging in tests
+export interface TestStepPayloads {}
+
+export type StepKind = keyof StepPayloads | keyof TestStepPayloads;
+
+/** A kind's payload type, whichever map declares it. */
+export type PayloadOf<K extends StepKind> = K extends keyof StepPayloads
+  ? StepPayloads[K]
+  : K extends keyof TestStepPayloads
+    ? TestStepPayloads[K]
+    : never;
 
 /** How a handler reports a step that finished without doing its work (returned, never thrown). */
 export type StepResult =
