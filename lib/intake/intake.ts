@@ -5,12 +5,12 @@ import { z } from "zod";
 import { defineConfig } from "../platform/config/env.js";
 import type { Kv } from "../platform/kv/index.js";
 import { emitJourneyEvent, rememberEmail } from "../journeys/journeys.js";
-import { enqueue, type StepHandler, type StepHandlers } from "../platform/outbox/outbox.js";
+import { enqueue, RetryableStepError, type StepHandler, type StepHandlers } from "../platform/outbox/outbox.js";
 import type { RecordsStore, StoredRecord } from "../platform/records/index.js";
 import { healingNameSchema } from "../platform/validation.js";
 import { warnAndReturn } from "../platform/log.js";
 import { nameKey } from "../participants/names.js";
-import { assignName, rememberUserId } from "../participants/repository.js";
+import { assignName, findUserByName, rememberUserId, withNameClaim } from "../participants/repository.js";
 import { consentFields, recordConsent, rememberConsent } from "../participants/consent.js";
 
 const FieldMap = z.strictObject({
@@ -177,14 +177,32 @@ export async function enqueueRejection(kv: Kv, payload: IntakeRejectedPayload): 
  * Upsert Users by Email. A Users record that only holds this Healing Name (created by an earlier
  * reflection or chat) is adopted rather than duplicated.
  */
-export async function upsertParticipant(records: RecordsStore, p: IntakeUserPayload): Promise<StoredRecord> {
-  const [byEmail] = await records.find("Users", { Email: p.email }, { limit: 1 });
-  // Names are unique (case- and accent-insensitively): someone else's gets a free variant.
-  const assigned = await assignName(records, { healingName: p.healingName, ownRecordId: byEmail?.id });
-  const target = byEmail ?? assigned.holder;
+export async function upsertParticipant(records: RecordsStore, p: IntakeUserPayload, kv?: Kv | null): Promise<StoredRecord> {
+  // Names are unique (case- and accent-insensitively): someone else's gets a free variant. The
+  // chosen name, and a variant given instead, are claimed while this intake writes it.
+  return withNameClaim(kv, p.healingName, async () => {
+    const [byEmail] = await records.find("Users", { Email: p.email }, { limit: 1 });
+    const assigned = await assignName(records, { healingName: p.healingName, ownRecordId: byEmail?.id });
+    const write = () => writeParticipant(records, p, assigned.healingName, byEmail ?? assigned.holder);
+    if (assigned.healingName === p.healingName) return write();
+    return withNameClaim(kv, assigned.healingName, async () => {
+      // Someone who chose this variant themselves may have written it since it was found free.
+      if (await findUserByName(records, assigned.healingName))
+        throw new RetryableStepError("The free variant was just taken", { pacing: true, retryAfterMs: 1000 });
+      return write();
+    });
+  });
+}
+
+async function writeParticipant(
+  records: RecordsStore,
+  p: IntakeUserPayload,
+  healingName: string,
+  target?: StoredRecord,
+): Promise<StoredRecord> {
   const fields = {
-    "Healing Name": assigned.healingName,
-    "Name Key": nameKey(assigned.healingName),
+    "Healing Name": healingName,
+    "Name Key": nameKey(healingName),
     Email: p.email,
     // A late intake never overrides a newer consent decision (say, a withdrawal in chat).
     ...consentFields(target, { consent: p.consent, at: p.submittedAt }),
@@ -203,7 +221,7 @@ export function intakeStepHandlers(
     async run([payload]) {
       if (!payload) return;
       const { records, kv } = await ctx();
-      const user = await upsertParticipant(records, payload);
+      const user = await upsertParticipant(records, payload, kv);
       const consent = recordConsent(user);
       const healingName = String(user.fields["Healing Name"]);
       if (kv) {

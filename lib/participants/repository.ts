@@ -8,7 +8,9 @@
 // Chat, reflections, consent, journeys, billing, crisis events, personal links and privacy all
 // look participants up through these functions; the kv caches of a participant's attributes
 // (email, plan, consent) stay with the feature that owns the attribute.
-import type { Kv } from "../platform/kv/index.js";
+import { randomUUID } from "node:crypto";
+import { hashKey, type Kv } from "../platform/kv/index.js";
+import { RetryableStepError } from "../platform/outbox/errors.js";
 import { warnAndReturn } from "../platform/log.js";
 import type { RecordsStore, StoredRecord } from "../platform/records/index.js";
 import { characterCount } from "../platform/validation.js";
@@ -135,6 +137,31 @@ export async function freeVariant(records: RecordsStore, name: string): Promise<
     if (characterCount(candidate) <= MAX_NAME && !(await findUserByName(records, candidate))) return candidate;
   }
   throw new Error("No free Healing Name variant");
+}
+
+const NAME_CLAIM_SECONDS = 60;
+
+/**
+ * Run `work` holding the claim on a name's key (case- and accent-insensitive), so that two
+ * intakes choosing one name at the same moment — side by side in one drain round, or in two
+ * instances — are not both given it: the second waits for the first and then finds the name taken.
+ * While another holds the claim this throws a pacing RetryableStepError: the step comes back in a
+ * few seconds without spending an attempt. Without kv (nothing shared to claim in) `work` just runs.
+ */
+export async function withNameClaim<T>(kv: Kv | null | undefined, name: string, work: () => Promise<T>): Promise<T> {
+  if (!kv) return work();
+  const key = `name-claim:${hashKey(nameKey(name))}`;
+  const token = randomUUID();
+  if (!(await kv.setIfAbsent(key, token, { ttlSeconds: NAME_CLAIM_SECONDS }))) {
+    throw new RetryableStepError("Another intake is being given this Healing Name", { pacing: true, retryAfterMs: 3000 });
+  }
+  try {
+    return await work();
+  } finally {
+    // Released only if still ours: after the claim's lifetime another intake may hold it.
+    if ((await kv.get(key).catch(() => null)) === token)
+      await kv.delete(key).catch(warnAndReturn("participants.name_claim_unreleased", undefined));
+  }
 }
 
 /**

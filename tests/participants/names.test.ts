@@ -1,7 +1,7 @@
 // Healing Names are unique case- and accent-insensitively: the intake gives a newcomer a free
 // variant (sent to Mailchimp as HNAME), and chat, reflections, consent and crisis events find the
 // participant whatever the spelling, so two people's data never mixes.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { POST as chat } from "../../api/chat.js";
 import { GET as drainCron } from "../../api/cron/drain.js";
 import { POST as intake } from "../../api/intake/typeform.js";
@@ -10,7 +10,10 @@ import { settleBackground } from "../../lib/platform/background.js";
 import { nameKey } from "../../lib/participants/names.js";
 import { backfillNameKeys, findUserByName } from "../../lib/participants/repository.js";
 import { records } from "../../lib/platform/records/index.js";
+import { kv } from "../../lib/platform/kv/index.js";
+import { enqueueIntake } from "../../lib/intake/intake.js";
 import { get, postJson } from "../support/http.js";
+import { kvRows } from "../support/stores.js";
 import { mailchimpEmulator, useMailchimpEnv } from "../support/mailchimp-emulator.js";
 import { server } from "../support/msw.js";
 import { intakePayload, signedIntake, TYPEFORM_SECRET } from "../support/typeform.js";
@@ -58,6 +61,25 @@ describe("unique Healing Names", () => {
     expect(mailchimp.member("other@example.org")!.mergeFields).toEqual({ HNAME: "RIVER 2", CHATLINK: expect.stringMatching(/\?p=/) });
     expect(mailchimp.member("third@example.org")!.mergeFields).toEqual({ HNAME: "Ríver 3", CHATLINK: expect.stringMatching(/\?p=/) });
     expect(mailchimp.member("river@example.org")!.mergeFields).toEqual({ HNAME: "River", CHATLINK: expect.stringMatching(/\?p=/) });
+  });
+
+  it("gives two sign-ups choosing one name in the same drain round different names", async () => {
+    configure();
+    const submittedAt = new Date().toISOString();
+    // Queued together (two webhooks a moment apart), so one drain round claims both.
+    await enqueueIntake(await kv(), { token: "t1", healingName: "River", email: "river@example.org", consent: true, submittedAt });
+    await enqueueIntake(await kv(), { token: "t2", healingName: "river", email: "other@example.org", consent: true, submittedAt });
+    vi.useFakeTimers({ toFake: ["Date"] });
+    await drainCron(get("/api/cron/drain")); // both intakes are due in this round, run side by side
+    await settleBackground();
+    vi.setSystemTime(Date.now() + 60_000); // the one that waited for the name is due again
+    await drainCron(get("/api/cron/drain"));
+    await settleBackground();
+    const names = (await users()).map(([name]) => name);
+    expect(names).toHaveLength(2);
+    expect(new Set(names.map((name) => nameKey(String(name)))).size).toBe(2);
+    expect((await users()).map(([, email]) => email).sort()).toEqual(["other@example.org", "river@example.org"]);
+    expect(kvRows().filter((row) => row.key.startsWith("name-claim:"))).toEqual([]); // claims are released
   });
 
   it("keeps the participant's own name when they submit the intake again, in another case", async () => {
