@@ -7,7 +7,7 @@ import { z } from "zod";
 import { runAfter } from "../platform/background.js";
 import { planOf } from "../billing/billing.js";
 import { records } from "../platform/records/index.js";
-import { drainSoon, reportCrisis } from "../delivery/drain.js";
+import { drainSoon, reportCrisis } from "../delivery/after.js";
 import type { Kv } from "../platform/kv/index.js";
 import { describeError, log, warnAndReturn } from "../platform/log.js";
 import { enforceLimit } from "../platform/ratelimit.js";

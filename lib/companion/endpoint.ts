@@ -2,7 +2,7 @@
 // under the participant's link, and open the turn. A body that fails validation is still
 // screened: a person at risk gets the crisis answer whatever else is wrong with the request.
 import { ChatInput, hardStopSession, startChat, type ChatSession } from "./chat.js";
-import { reportCrisis } from "../delivery/drain.js";
+import { reportCrisis } from "../delivery/after.js";
 import { ApiError } from "../platform/http/errors.js";
 import { parseWith, readJson } from "../platform/http/body.js";
 import { clientIp } from "../platform/http/handler.js";

@@ -4,9 +4,8 @@
 // country. This module is on the crisis path: it loads no vendor SDK, no validation library and
 // no store at import time (tests/safety/crisis-path.test.ts); the judge, the limiter and the outbox
 // load only when they are used.
-import { runAfter } from "../platform/background.js";
+import { reportCrisis } from "../delivery/after.js";
 import { envValue } from "../platform/config/env-core.js";
-import type { CrisisEventPayload } from "../crisis-events/crisis-events.js";
 import { ApiError } from "../platform/http/errors.js";
 import { readJson } from "../platform/http/body.js";
 import { clientIp } from "../platform/http/handler.js";
@@ -15,10 +14,6 @@ import { assessWithJudge, type Assessment } from "../safety/assess.js";
 import { defaultCountry } from "../safety/config.js";
 import { requireScreenable } from "../safety/input.js";
 import { countryFromParam, resolveCountry, resourcesFor } from "../safety/resources.js";
-
-/** The Crisis Event and alert, after the answer; the outbox and stores load only when one is needed. */
-const report = (event: CrisisEventPayload) =>
-  runAfter("crisis.report", async () => (await import("../delivery/drain.js")).reportCrisis(event));
 
 const answer = (a: Assessment) => ({
   level: a.level,
@@ -47,7 +42,7 @@ async function assessRequest(request: Request): Promise<Response> {
   const judge = envValue("OPENAI_API_KEY") ? (await import("../safety/judge.js")).judgeOpinion() : undefined;
   const assessment = await assessWithJudge(
     { ...input, source: "crisis", headers: request.headers, clientIp: clientIp(request) },
-    { report, judge },
+    { report: reportCrisis, judge },
   );
   // A person at risk is never rate limited; anyone else still gets the resources with the 429.
   if (!assessment.hardStop) {

@@ -1,6 +1,6 @@
 // POST /api/privacy/erase's feature function, apart from admin.ts so that the export endpoint does
 // not load the drain (and with it every step handler) at cold start.
-import { deliverInOrder } from "../delivery/drain.js";
+import { deliverInOrder } from "../delivery/after.js";
 import { runAfter } from "../platform/background.js";
 import { kv } from "../platform/kv/index.js";
 import { records, withPaceWait } from "../platform/records/index.js";

@@ -3,7 +3,7 @@
 // that); at high or imminent the answer carries crisis resources and a safe reply whatever else
 // happens, and a Crisis Event is recorded. Whatever fails, the answer says so plainly, never a 500.
 import { ConfigError } from "../platform/config/env.js";
-import { reportCrisis, drainSoon } from "../delivery/drain.js";
+import { drainSoon, reportCrisis } from "../delivery/after.js";
 import { ApiError, errorBody } from "../platform/http/errors.js";
 import { parseWith, readJson } from "../platform/http/body.js";
 import { clientIp } from "../platform/http/handler.js";
