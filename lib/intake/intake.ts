@@ -180,15 +180,20 @@ export async function enqueueRejection(kv: Kv, payload: IntakeRejectedPayload): 
 export async function upsertParticipant(records: RecordsStore, p: IntakeUserPayload, kv?: Kv | null): Promise<StoredRecord> {
   // Names are unique (case- and accent-insensitively): someone else's gets a free variant. The
   // chosen name, and a variant given instead, are claimed while this intake writes it.
-  return withNameClaim(kv, p.healingName, async () => {
+  return withNameClaim(kv, p.healingName, async (chosenStillHeld) => {
     const [byEmail] = await records.find("Users", { Email: p.email }, { limit: 1 });
     const assigned = await assignName(records, { healingName: p.healingName, ownRecordId: byEmail?.id });
     const write = () => writeParticipant(records, p, assigned.healingName, byEmail ?? assigned.holder);
-    if (assigned.healingName === p.healingName) return write();
-    return withNameClaim(kv, assigned.healingName, async () => {
+    if (assigned.healingName === p.healingName) {
+      await chosenStillHeld();
+      return write();
+    }
+    return withNameClaim(kv, assigned.healingName, async (variantStillHeld) => {
       // Someone who chose this variant themselves may have written it since it was found free.
-      if (await findUserByName(records, assigned.healingName))
+      const holder = await findUserByName(records, assigned.healingName);
+      if (holder && holder.id !== byEmail?.id)
         throw new RetryableStepError("The free variant was just taken", { pacing: true, retryAfterMs: 1000 });
+      await variantStillHeld();
       return write();
     });
   });

@@ -125,8 +125,8 @@ export async function userIdOf(
   return (await findUserByName(ctx.records, name))?.id ?? null;
 }
 
-/** "River" → "River 2", "River 3", …: the first whose key no Users record holds. */
-export async function freeVariant(records: RecordsStore, name: string): Promise<string> {
+/** "River" → "River 2", "River 3", …: the first whose key no Users record holds (but `ownRecordId`'s own). */
+export async function freeVariant(records: RecordsStore, name: string, ownRecordId?: string): Promise<string> {
   for (let n = 2; n < 1000; n++) {
     const suffix = ` ${n}`;
     const base = [...name]
@@ -134,7 +134,9 @@ export async function freeVariant(records: RecordsStore, name: string): Promise<
       .join("")
       .trimEnd();
     const candidate = `${base}${suffix}`;
-    if (characterCount(candidate) <= MAX_NAME && !(await findUserByName(records, candidate))) return candidate;
+    if (characterCount(candidate) > MAX_NAME) continue;
+    const holder = await findUserByName(records, candidate);
+    if (!holder || holder.id === ownRecordId) return candidate;
   }
   throw new Error("No free Healing Name variant");
 }
@@ -146,23 +148,33 @@ const NAME_CLAIM_SECONDS = 60;
  * intakes choosing one name at the same moment — side by side in one drain round, or in two
  * instances — are not both given it: the second waits for the first and then finds the name taken.
  * While another holds the claim this throws a pacing RetryableStepError: the step comes back in a
- * few seconds without spending an attempt. Without kv (nothing shared to claim in) `work` just runs.
+ * few seconds without spending an attempt. `work` calls `stillHeld()` just before it writes: a
+ * claim that lapsed while it waited (a long Airtable lockout) is not written under. Without kv
+ * (nothing shared to claim in) `work` just runs.
  */
-export async function withNameClaim<T>(kv: Kv | null | undefined, name: string, work: () => Promise<T>): Promise<T> {
-  if (!kv) return work();
+export async function withNameClaim<T>(
+  kv: Kv | null | undefined,
+  name: string,
+  work: (stillHeld: () => Promise<void>) => Promise<T>,
+): Promise<T> {
+  if (!kv) return work(async () => undefined);
   const key = `name-claim:${hashKey(nameKey(name))}`;
   const token = randomUUID();
-  if (!(await kv.setIfAbsent(key, token, { ttlSeconds: NAME_CLAIM_SECONDS }))) {
-    throw new RetryableStepError("Another intake is being given this Healing Name", { pacing: true, retryAfterMs: 3000 });
-  }
+  const held = () => kv.get(key).then((value) => value === token);
+  if (!(await kv.setIfAbsent(key, token, { ttlSeconds: NAME_CLAIM_SECONDS }))) throw nameBusy();
   try {
-    return await work();
+    return await work(async () => {
+      if (!(await held())) throw nameBusy();
+    });
   } finally {
-    // Released only if still ours: after the claim's lifetime another intake may hold it.
-    if ((await kv.get(key).catch(() => null)) === token)
+    // Released only if still ours: after the claim's lifetime another intake may hold it. Left
+    // unreleased (kv failing), it lapses by itself within the minute.
+    if (await held().catch(warnAndReturn("participants.name_claim_unreleased", false)))
       await kv.delete(key).catch(warnAndReturn("participants.name_claim_unreleased", undefined));
   }
 }
+
+const nameBusy = () => new RetryableStepError("Another intake is being given this Healing Name", { pacing: true, retryAfterMs: 3000 });
 
 /**
  * The name an intake may give this participant: theirs if it is free or already theirs (or held
@@ -175,7 +187,7 @@ export async function assignName(
   const holder = await findUserByName(records, input.healingName);
   if (!holder || holder.id === input.ownRecordId) return { healingName: input.healingName };
   if (!input.ownRecordId && !holder.fields.Email) return { healingName: input.healingName, holder };
-  return { healingName: await freeVariant(records, input.healingName) };
+  return { healingName: await freeVariant(records, input.healingName, input.ownRecordId) };
 }
 
 /**

@@ -15,6 +15,8 @@ export interface Deps {
   readonly env: EnvSource;
   /** The value built for `key` with these deps, building it on first use. */
   once<T>(key: object, build: () => T): T;
+  /** What is kept for `key` now, without building it. */
+  peek(key: object): unknown;
   /** Replace what was built for `key` (a test double), or with undefined forget it. */
   put(key: object, value: unknown): void;
 }
@@ -29,6 +31,7 @@ export function createDeps(env: EnvSource): Deps {
       built.set(key, value);
       return value;
     },
+    peek: (key) => built.get(key),
     put(key, value) {
       if (value === undefined) built.delete(key);
       else built.set(key, value);
@@ -53,7 +56,7 @@ export function installDeps(next: Deps): Deps {
 export function depsSlot<T>(): { get(): T | undefined; set(value: T | undefined): void } {
   const key = {};
   return {
-    get: () => deps().once<T | undefined>(key, () => undefined),
+    get: () => deps().peek(key) as T | undefined,
     set: (value) => deps().put(key, value),
   };
 }

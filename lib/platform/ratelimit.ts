@@ -47,6 +47,8 @@ async function upstashLimiter(policy: PolicyName): Promise<UpstashLimiter | null
       createUpstashLimiter(redis, { name: policy, limit, windowSeconds }),
     );
     limiters.set(policy, limiter);
+    // A limiter that failed to build is not kept: the next request tries again.
+    void limiter.catch(() => limiters.delete(policy));
   }
   return limiter;
 }

@@ -8,7 +8,7 @@ import { defineConfig, lazyAsync } from "../../lib/platform/config/env.js";
 import { createDeps, deps, installDeps } from "../../lib/platform/deps.js";
 import { records, recordsBackend } from "../../lib/platform/records/index.js";
 import { z } from "zod";
-import { useEnv } from "../support/env.js";
+import { APP_VARIABLE, useEnv } from "../support/env.js";
 
 function files(dir: string, pattern: RegExp): string[] {
   return readdirSync(dir, { recursive: true, encoding: "utf8" })
@@ -16,11 +16,16 @@ function files(dir: string, pattern: RegExp): string[] {
     .map((file) => path.join(dir, file));
 }
 
+// Any assignment to a variable, deleting one, the reflective ways of setting one, taking the
+// object under another name (then written through it), and vitest's stubEnv.
 const ENV_WRITE =
-  /process\.env(\.\w+|\[[^\]]+\])\s*(=(?!=)|\?\?=|\|\|=)|delete\s+process\.env|Object\.assign\(\s*process\.env|process\.env\s*=(?!=)|stubEnv\(/;
+  /process\.env(\.\w+|\[[^\]]+\])\s*(=(?!=)|[-+*/%&|^]=|\?\?=|&&=|\|\|=)|delete\s+process\.env|(Object\.assign|Object\.defineProperty|Reflect\.set|Reflect\.defineProperty)\(\s*process\.env|process\.env\s*=(?!=)|=\s*process\.env\s*;|stubEnv\(/;
 // Awaiting a timer for its own sake, or Playwright's fixed wait. Emulators are exempt: a vendor that
 // answers late is the behaviour under test there, and the code's own timeout ends the wait.
-const SLEEP = /await\s+new Promise\(\s*\(?\s*\w*\s*\)?\s*=>\s*setTimeout\(|waitForTimeout\(|await\s+sleep\(/;
+const SLEEP =
+  /await\s+new\s+Promise\s*(<[^>]*>)?\(\s*\(?[\w\s,:<>]*\)?\s*=>\s*\{?\s*(void\s+)?setTimeout\(|waitForTimeout\(|await\s+(sleep|delay|setTimeout|scheduler\.wait)\(/;
+// A whole-line comment is not code; a "//" inside a string (a URL) does not start one.
+const code = (file: string) => readFileSync(file, "utf8").replace(/^\s*\/\/.*$/gm, "");
 const EMULATOR = /(-emulator|fake-openai)\.ts$/;
 
 describe("deps: configuration as one object", () => {
@@ -32,13 +37,24 @@ describe("deps: configuration as one object", () => {
   });
 
   it("no test writes process.env", () => {
-    const writers = files("tests", /\.ts$/).filter((file) => ENV_WRITE.test(readFileSync(file, "utf8").replace(/\/\/.*$/gm, "")));
+    const writers = files("tests", /\.ts$/).filter((file) => ENV_WRITE.test(code(file)));
     expect(writers.filter((file) => !file.endsWith("deps.test.ts"))).toEqual([]);
   });
 
   it("no test sleeps: waits are on events, fake timers or the code's own timeouts", () => {
-    const sleepers = files("tests", /\.ts$/).filter((file) => !EMULATOR.test(file) && SLEEP.test(readFileSync(file, "utf8")));
+    const sleepers = files("tests", /\.ts$/).filter((file) => !EMULATOR.test(file) && SLEEP.test(code(file)));
     expect(sleepers.filter((file) => !file.endsWith("deps.test.ts"))).toEqual([]);
+  });
+
+  it("a spawned server or script gets none of the app's variables from the shell, only the test's", () => {
+    const read = new Set<string>();
+    for (const file of files("lib", /\.ts$/)) {
+      const source = readFileSync(file, "utf8");
+      for (const [, name] of source.matchAll(/^\s+([A-Z][A-Z0-9_]{2,}):/gm)) read.add(name!);
+      for (const [, name] of source.matchAll(/envValue\("([A-Z0-9_]+)"\)/g)) read.add(name!);
+    }
+    expect(read.size).toBeGreaterThan(50);
+    expect([...read].filter((name) => !APP_VARIABLE.test(name))).toEqual([]);
   });
 
   it("the two checks recognise what they forbid (self-check)", () => {
@@ -48,6 +64,12 @@ describe("deps: configuration as one object", () => {
       "delete process.env.X",
       "Object.assign(process.env, {})",
       'vi.stubEnv("X", "1")',
+      'process.env.X += "1"',
+      'process.env.X &&= "1"',
+      'Reflect.set(process.env, "X", "1")',
+      'Object.defineProperty(process.env, "X", { value: "1" })',
+      "const env = process.env;",
+      'const u = "http://x"; process.env.X = u;',
     ])
       expect(ENV_WRITE.test(write), write).toBe(true);
     for (const read of ["process.env.X === undefined", "const a = process.env.X", "{ ...process.env }"])
@@ -56,9 +78,14 @@ describe("deps: configuration as one object", () => {
       "await new Promise((resolve) => setTimeout(resolve, 50))",
       "await new Promise((r) => setTimeout(r, 5))",
       "await page.waitForTimeout(1000)",
+      "await new Promise<void>((resolve) => setTimeout(resolve, 50))",
+      "await new Promise((resolve) => { setTimeout(resolve, 50); })",
+      "await setTimeout(50)",
+      "await sleep(50)",
     ])
       expect(SLEEP.test(sleep), sleep).toBe(true);
     expect(SLEEP.test("const deadline = new Promise((resolve) => setTimeout(resolve, 8000).unref())")).toBe(false);
+    expect(SLEEP.test("await new Promise<void>((resolve, reject) => {\n    const listening = 1;")).toBe(false);
   });
 
   it("each deps object parses its own configuration and builds its own stores, once", async () => {
@@ -103,5 +130,15 @@ describe("deps: configuration as one object", () => {
     expect(await client()).toEqual({ attempt: 2 });
     expect(await client()).toEqual({ attempt: 2 });
     expect(attempts).toBe(2);
+  });
+
+  it("keeps a double swapped in while a build was failing", async () => {
+    let fail!: (error: Error) => void;
+    const client = lazyAsync(() => new Promise<{ name: string }>((_resolve, reject) => (fail = reject)));
+    const building = client();
+    client.set({ name: "double" });
+    fail(new Error("vendor down"));
+    await expect(building).rejects.toThrow("vendor down");
+    expect(await client()).toEqual({ name: "double" });
   });
 });

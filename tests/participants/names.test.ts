@@ -8,7 +8,7 @@ import { POST as intake } from "../../api/intake/typeform.js";
 import { POST as reflection } from "../../api/reflection.js";
 import { settleBackground } from "../../lib/platform/background.js";
 import { nameKey } from "../../lib/participants/names.js";
-import { backfillNameKeys, findUserByName } from "../../lib/participants/repository.js";
+import { backfillNameKeys, findUserByName, withNameClaim } from "../../lib/participants/repository.js";
 import { records } from "../../lib/platform/records/index.js";
 import { kv } from "../../lib/platform/kv/index.js";
 import { enqueueIntake } from "../../lib/intake/intake.js";
@@ -80,6 +80,35 @@ describe("unique Healing Names", () => {
     expect(new Set(names.map((name) => nameKey(String(name)))).size).toBe(2);
     expect((await users()).map(([, email]) => email).sort()).toEqual(["other@example.org", "river@example.org"]);
     expect(kvRows().filter((row) => row.key.startsWith("name-claim:"))).toEqual([]); // claims are released
+  });
+
+  it("does not write under a name claim that lapsed and was taken while the intake waited", async () => {
+    const store = await kv();
+    const written: string[] = [];
+    const attempt = withNameClaim(store, "River", async (stillHeld) => {
+      const [claim] = kvRows().filter((row) => row.key.startsWith("name-claim:"));
+      await store.set(claim!.key, "another intake's claim"); // ours lapsed; someone else holds it now
+      await stillHeld();
+      written.push("River");
+    });
+    await expect(attempt).rejects.toMatchObject({ name: "RetryableStepError", options: { pacing: true } });
+    expect(written).toEqual([]);
+    expect(
+      kvRows()
+        .filter((row) => row.key.startsWith("name-claim:"))
+        .map((row) => row.value),
+    ).toEqual(["another intake's claim"]);
+  });
+
+  it("keeps a participant's variant when they submit the intake again choosing the taken name", async () => {
+    configure();
+    await signUp("t1", "River", "river@example.org");
+    await signUp("t2", "River", "other@example.org");
+    await signUp("t3", "River", "other@example.org");
+    expect(await users()).toEqual([
+      ["River", "river@example.org"],
+      ["River 2", "other@example.org"],
+    ]);
   });
 
   it("keeps the participant's own name when they submit the intake again, in another case", async () => {

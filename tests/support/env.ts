@@ -40,8 +40,9 @@ export function testDataDir(): string {
 }
 
 // The machine's own variables a child process needs (PATH, HOME, npm's), without any the app reads.
-const APP_VARIABLE =
-  /^(AIRTABLE_|UPSTASH_|OPENAI_|MAILCHIMP_|STRIPE_|TYPEFORM_|CRISIS_|CRON_|KV_|JOURNEYS_|SAFETY_|PARTICIPANT_|DATA_ENCRYPTION_|PRIVACY_|RETENTION_|REFLECTION_|OUTBOX_|HEALTH_|CHAT_|PUBLIC_BASE_URL$|VERCEL|PORT$|DATA_DIR$|LOG_LEVEL$)/;
+// (Every prefix of a variable lib/ reads: a value left in a developer's shell must not reach the child.)
+export const APP_VARIABLE =
+  /^(AIRTABLE_|UPSTASH_|OPENAI_|MAILCHIMP_|STRIPE_|TYPEFORM_|CRISIS_|CRON_|KV_|JOURNEYS_|SAFETY_|PARTICIPANT_|DATA_ENCRYPTION_|PRIVACY_|RETENTION_|REFLECTION_|OUTBOX_|HEALTH_|CHAT_|CONVERSATION_|MODERATION_|PUBLIC_BASE_URL$|VERCEL|PORT$|DATA_DIR$|LOG_LEVEL$)/;
 
 /** The environment for a child process (npm start, an operator script): the test's configuration, then `extra`. */
 export function childEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {

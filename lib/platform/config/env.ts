@@ -61,12 +61,14 @@ export function lazyAsync<T>(build: () => Promise<T>): { (): Promise<T>; set(val
   const key = {};
   const get = (): Promise<T> => {
     const owner = deps();
-    return owner.once(key, () =>
+    const built: Promise<T> = owner.once(key, () =>
       build().catch((error: unknown) => {
-        owner.put(key, undefined);
+        // Forget the failure, unless something else (a test double) has taken its place meanwhile.
+        if (owner.peek(key) === built) owner.put(key, undefined);
         throw error;
       }),
     );
+    return built;
   };
   return Object.assign(get, {
     set(value: T | undefined) {
