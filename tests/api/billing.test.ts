@@ -14,14 +14,13 @@ import { mailchimpEmulator, useMailchimpEnv } from "../support/mailchimp-emulato
 import { server } from "../support/msw.js";
 import { kvRows } from "../support/stores.js";
 import { signedStripe, STRIPE_WEBHOOK_SECRET, stripeApiEmulator, stripeEvent, TEST_STRIPE_API } from "../support/stripe.js";
-import { rebuildDeps, useEnv } from "../support/env.js";
+import { useEnv } from "../support/env.js";
 
 async function setup(options: { secretKey?: boolean } = {}) {
   useEnv({ STRIPE_WEBHOOK_SECRET: STRIPE_WEBHOOK_SECRET });
   if (options.secretKey) {
     useEnv({ STRIPE_SECRET_KEY: "sk_test_reread", STRIPE_API_BASE_URL: TEST_STRIPE_API });
   }
-  rebuildDeps();
   const store = await records();
   await store.create("Users", [{ "Healing Name": "River", Email: "river@example.org", Plan: "free" }]);
   return store;

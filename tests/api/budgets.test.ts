@@ -9,7 +9,7 @@ import { TEST_BASE_ID, TEST_TOKEN } from "../support/airtable-emulator.js";
 import { postJson } from "../support/http.js";
 import { server } from "../support/msw.js";
 import { TEST_UPSTASH_TOKEN, TEST_UPSTASH_URL } from "../support/upstash-emulator.js";
-import { rebuildDeps, useEnv } from "../support/env.js";
+import { useEnv } from "../support/env.js";
 
 const never = () => new Promise<never>(() => undefined);
 
@@ -21,7 +21,6 @@ function hangEveryBackend() {
     AIRTABLE_API_KEY: TEST_TOKEN,
     AIRTABLE_BASE_ID: TEST_BASE_ID,
   });
-  rebuildDeps();
 }
 
 /**

@@ -12,7 +12,7 @@ import { server } from "../support/msw.js";
 import { openAiEmulator, TEST_OPENAI_URL, type OpenAiEmulatorOptions } from "../support/openai-emulator.js";
 import { kvRows, recordRows } from "../support/stores.js";
 import { TEST_UPSTASH_TOKEN, TEST_UPSTASH_URL, upstashEmulator } from "../support/upstash-emulator.js";
-import { rebuildDeps, useEnv } from "../support/env.js";
+import { useEnv } from "../support/env.js";
 
 const IMMINENT = "I want to kill myself tonight, I have the pills";
 
@@ -244,7 +244,6 @@ describe("POST /api/chat — streaming", () => {
       UPSTASH_REDIS_REST_TOKEN: TEST_UPSTASH_TOKEN,
       CHAT_BACKEND_BUDGET_MS: "1000",
     });
-    rebuildDeps();
     const events = await readEvents(
       await POST(postJson("/api/chat", { message: "The garden helped", consent: true }, { accept: "text/event-stream" })),
     );

@@ -5,14 +5,13 @@ import { GET as drainCron } from "../../api/cron/drain.js";
 import { POST as reflection } from "../../api/reflection.js";
 import { createApp, loadRoutes, routePath } from "../../lib/platform/dev-server.js";
 import { get, postJson } from "../support/http.js";
-import { airtableEmulator, TEST_BASE_ID, TEST_TOKEN } from "../support/airtable-emulator.js";
 import { capturedLogs } from "../support/logs.js";
 import { mailchimpEmulator, useMailchimpEnv } from "../support/mailchimp-emulator.js";
 import { server } from "../support/msw.js";
+import { useVendorStores } from "../support/stack.js";
 import { openAiEmulator, TEST_OPENAI_URL } from "../support/openai-emulator.js";
 import { stripeApiEmulator, TEST_STRIPE_API } from "../support/stripe.js";
-import { TEST_UPSTASH_TOKEN, TEST_UPSTASH_URL, upstashEmulator } from "../support/upstash-emulator.js";
-import { rebuildDeps, useEnv } from "../support/env.js";
+import { useEnv } from "../support/env.js";
 
 describe("GET /api/health", () => {
   it("reports the embedded backends when nothing is configured", async () => {
@@ -60,22 +59,10 @@ describe("GET /api/health?deep=1", () => {
   const deep = () => health(get("/api/health?deep=1"));
 
   function useVendors() {
-    const airtable = airtableEmulator();
-    airtable.seedFromSchema();
-    const upstash = upstashEmulator();
     const mailchimp = mailchimpEmulator();
-    const openai = openAiEmulator();
-    server.use(...airtable.handlers, ...upstash.handlers, ...mailchimp.handlers, ...openai.handlers);
-    useEnv({
-      AIRTABLE_API_KEY: TEST_TOKEN,
-      AIRTABLE_BASE_ID: TEST_BASE_ID,
-      UPSTASH_REDIS_REST_URL: TEST_UPSTASH_URL,
-      UPSTASH_REDIS_REST_TOKEN: TEST_UPSTASH_TOKEN,
-      OPENAI_API_KEY: "sk-test",
-      OPENAI_BASE_URL: TEST_OPENAI_URL,
-    });
+    server.use(...mailchimp.handlers, ...openAiEmulator().handlers);
+    const { airtable, upstash } = useVendorStores({ OPENAI_API_KEY: "sk-test", OPENAI_BASE_URL: TEST_OPENAI_URL });
     useMailchimpEnv();
-    rebuildDeps();
     return { airtable, upstash, mailchimp };
   }
 
@@ -98,7 +85,6 @@ describe("GET /api/health?deep=1", () => {
     useVendors();
     useEnv({ STRIPE_WEBHOOK_SECRET: "whsec_test_secret", STRIPE_SECRET_KEY: "sk_test_probe", STRIPE_API_BASE_URL: TEST_STRIPE_API });
     server.use(...stripeApiEmulator({}).handlers);
-    rebuildDeps();
     const body = await (await deep()).json();
     expect(body.status).toBe("ok");
     for (const name of ["records", "kv", "companion", "mailchimp", "billing"]) expect(body.checks[name].state).toBe("ok");
@@ -154,7 +140,6 @@ describe("GET /api/health on Vercel", () => {
 
   it("logs a warning when a function opens an embedded store on Vercel", async () => {
     useEnv({ VERCEL: "1", PARTICIPANT_AUTH: "optional" }); // on Vercel a name alone is refused by default; this test is about the stores
-    rebuildDeps();
     capturedLogs.length = 0;
     expect((await reflection(postJson("/api/reflection", { healingName: "River", reflection: "hi" }))).status).toBe(201);
     const warnings = capturedLogs

@@ -12,7 +12,7 @@ import { mailchimpEmulator, useMailchimpEnv } from "../support/mailchimp-emulato
 import { server } from "../support/msw.js";
 import { kvRows } from "../support/stores.js";
 import { intakePayload, signedIntake, TYPEFORM_SECRET, typeformSignature } from "../support/typeform.js";
-import { rebuildDeps, useEnv } from "../support/env.js";
+import { useEnv } from "../support/env.js";
 
 function configure(options: { mailchimp?: boolean; trigger?: boolean } = {}) {
   useEnv({ TYPEFORM_WEBHOOK_SECRET: TYPEFORM_SECRET });
@@ -29,7 +29,6 @@ function configure(options: { mailchimp?: boolean; trigger?: boolean } = {}) {
     emulator = mailchimpEmulator();
     server.use(...emulator.handlers);
   }
-  rebuildDeps();
   return emulator;
 }
 

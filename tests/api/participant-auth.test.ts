@@ -25,7 +25,7 @@ import { server } from "../support/msw.js";
 import { capturedLogs } from "../support/logs.js";
 import { kvRows, recordRows } from "../support/stores.js";
 import { intakePayload, signedIntake, TYPEFORM_SECRET } from "../support/typeform.js";
-import { childEnv, rebuildDeps, testDataDir, useEnv } from "../support/env.js";
+import { childEnv, testDataDir, useEnv } from "../support/env.js";
 
 const IMMINENT = "I want to kill myself tonight, I have the pills";
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -299,7 +299,6 @@ describe("the personal link in the welcome journey", () => {
     useMailchimpEnv();
     const mailchimp = mailchimpEmulator();
     server.use(...mailchimp.handlers);
-    rebuildDeps();
     expect((await intakePOST(signedIntake(JSON.stringify(intakePayload())))).status).toBe(200);
     await settleBackground();
     await drainCron(get("/api/cron/drain"));
@@ -318,7 +317,6 @@ describe("the personal link in the welcome journey", () => {
     useMailchimpEnv();
     const mailchimp = mailchimpEmulator();
     server.use(...mailchimp.handlers);
-    rebuildDeps();
     await intakePOST(signedIntake(JSON.stringify(intakePayload())));
     await settleBackground();
     await drainCron(get("/api/cron/drain"));
@@ -341,7 +339,6 @@ describe("no token in logs or records", () => {
     useMailchimpEnv();
     const mailchimp = mailchimpEmulator();
     server.use(...mailchimp.handlers);
-    rebuildDeps();
     const logsBefore = capturedLogs.length;
     await intakePOST(signedIntake(JSON.stringify(intakePayload())));
     await settleBackground();

@@ -6,26 +6,10 @@ import { GET as drainCron } from "../../api/cron/drain.js";
 import { GET as health } from "../../api/health.js";
 import { POST as reflection } from "../../api/reflection.js";
 import { settleBackground } from "../../lib/platform/background.js";
-import { airtableEmulator, TEST_BASE_ID, TEST_TOKEN } from "../support/airtable-emulator.js";
 import { get, postJson } from "../support/http.js";
-import { server } from "../support/msw.js";
-import { TEST_UPSTASH_TOKEN, TEST_UPSTASH_URL, upstashEmulator } from "../support/upstash-emulator.js";
-import { rebuildDeps, useEnv } from "../support/env.js";
+import { useVendorStores } from "../support/stack.js";
 
-function productionStack() {
-  const airtable = airtableEmulator();
-  airtable.seedFromSchema();
-  const upstash = upstashEmulator();
-  server.use(...airtable.handlers, ...upstash.handlers);
-  useEnv({
-    AIRTABLE_API_KEY: TEST_TOKEN,
-    AIRTABLE_BASE_ID: TEST_BASE_ID,
-    UPSTASH_REDIS_REST_URL: TEST_UPSTASH_URL,
-    UPSTASH_REDIS_REST_TOKEN: TEST_UPSTASH_TOKEN,
-  });
-  rebuildDeps();
-  return { airtable, upstash };
-}
+const productionStack = () => useVendorStores();
 
 describe("on Airtable and Upstash", () => {
   it("reports the vendor backends", async () => {

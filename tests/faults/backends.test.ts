@@ -28,7 +28,7 @@ import { server } from "../support/msw.js";
 import { openAiEmulator, TEST_OPENAI_URL } from "../support/openai-emulator.js";
 import { STRIPE_WEBHOOK_SECRET, stripeApiEmulator, TEST_STRIPE_API } from "../support/stripe.js";
 import { TEST_UPSTASH_TOKEN, TEST_UPSTASH_URL, upstashEmulator } from "../support/upstash-emulator.js";
-import { rebuildDeps, useEnv } from "../support/env.js";
+import { useEnv } from "../support/env.js";
 
 const BACKENDS = {
   records: ["https://api.airtable.com/*"],
@@ -71,7 +71,6 @@ function productionStack() {
     CRISIS_REPEAT_WINDOW_MINUTES: "0",
   });
   useMailchimpEnv();
-  rebuildDeps();
   return { dead, airtable, mailchimp };
 }
 

@@ -15,12 +15,11 @@ import { activeBackends } from "../../lib/health/health.js";
 import { postJson } from "../support/http.js";
 import { mailchimpEmulator, useMailchimpEnv } from "../support/mailchimp-emulator.js";
 import { server } from "../support/msw.js";
-import { rebuildDeps, useEnv } from "../support/env.js";
+import { useEnv } from "../support/env.js";
 
 describe("journeys", () => {
   it("tags reflection-day-7 once, even when a Day 7 reflection is submitted twice", async () => {
     useMailchimpEnv();
-    rebuildDeps();
     const mailchimp = mailchimpEmulator();
     server.use(...mailchimp.handlers);
     await (await records()).create("Users", [{ "Healing Name": "River", "Name Key": "river", Email: "river@example.org" }]);
@@ -108,7 +107,6 @@ describe("journeys", () => {
 describe("lib/mailchimp", () => {
   it("keeps at most 10 calls in flight", async () => {
     useMailchimpEnv();
-    rebuildDeps();
     const mailchimp = mailchimpEmulator();
     mailchimp.slow(50);
     server.use(...mailchimp.handlers);
@@ -125,7 +123,6 @@ describe("lib/mailchimp", () => {
   it("shows in /api/health whether Mailchimp or the journey log is active", () => {
     expect(activeBackends().backends.mailchimp).toBe("journey-log");
     useMailchimpEnv();
-    rebuildDeps();
     expect(activeBackends().backends.mailchimp).toBe("mailchimp");
   });
 });
@@ -153,7 +150,6 @@ describe("npm run typeform:webhook", () => {
       PUBLIC_BASE_URL: "https://healing.example.org/",
       TYPEFORM_API_BASE_URL: "https://typeform-api.test",
     });
-    rebuildDeps();
     const printed: string[] = [];
     expect(await registerTypeformWebhook((line) => void printed.push(line))).toBe("created");
     expect(hooks.get("healing-companion")).toMatchObject({

@@ -17,12 +17,11 @@ import { kvRows } from "../support/stores.js";
 import { mailchimpEmulator, useMailchimpEnv } from "../support/mailchimp-emulator.js";
 import { server } from "../support/msw.js";
 import { intakePayload, signedIntake, TYPEFORM_SECRET } from "../support/typeform.js";
-import { rebuildDeps, useEnv } from "../support/env.js";
+import { useEnv } from "../support/env.js";
 
 function configure() {
   useEnv({ TYPEFORM_WEBHOOK_SECRET: TYPEFORM_SECRET });
   useMailchimpEnv();
-  rebuildDeps();
   const mailchimp = mailchimpEmulator();
   server.use(...mailchimp.handlers);
   return mailchimp;

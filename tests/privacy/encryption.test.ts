@@ -93,7 +93,6 @@ describe("conversation text at rest", () => {
       UPSTASH_REDIS_REST_TOKEN: TEST_UPSTASH_TOKEN,
       DATA_ENCRYPTION_KEY: newKey(),
     });
-    rebuildDeps();
     const first = await chat({ message: SECRET, healingName: "River" });
     const dump = upstash.dump();
     expect(dump).toContain(`conversation:${first.conversationId}`);

@@ -19,15 +19,16 @@ import { kv } from "../../lib/platform/kv/index.js";
 import { getStep } from "../../lib/platform/outbox/outbox.js";
 import { issueLink } from "../../lib/participants/credentials.js";
 import { records, withPaceWait } from "../../lib/platform/records/index.js";
-import { airtableEmulator, TEST_BASE_ID, TEST_TOKEN } from "../support/airtable-emulator.js";
+import { airtableEmulator } from "../support/airtable-emulator.js";
 import { get, postJson } from "../support/http.js";
 import { capturedLogs } from "../support/logs.js";
 import { mailchimpEmulator, useMailchimpEnv } from "../support/mailchimp-emulator.js";
 import { server } from "../support/msw.js";
+import { useVendorStores } from "../support/stack.js";
 import { signedStripe, stripeEvent, STRIPE_WEBHOOK_SECRET } from "../support/stripe.js";
 import { intakePayload, signedIntake, TYPEFORM_SECRET } from "../support/typeform.js";
-import { TEST_UPSTASH_TOKEN, TEST_UPSTASH_URL, upstashEmulator } from "../support/upstash-emulator.js";
-import { rebuildDeps, testDataDir, useEnv } from "../support/env.js";
+import { upstashEmulator } from "../support/upstash-emulator.js";
+import { testDataDir, useEnv } from "../support/env.js";
 
 const ADMIN = "privacy-admin-token-0123456789";
 const auth = { authorization: `Bearer ${ADMIN}` };
@@ -42,19 +43,8 @@ function configure(stack: "embedded" | "vendors") {
   server.use(...mailchimp.handlers);
   let vendors: { airtable: ReturnType<typeof airtableEmulator>; upstash: ReturnType<typeof upstashEmulator> } | undefined;
   if (stack === "vendors") {
-    const airtable = airtableEmulator();
-    airtable.seedFromSchema();
-    const upstash = upstashEmulator();
-    server.use(...airtable.handlers, ...upstash.handlers);
-    useEnv({
-      AIRTABLE_API_KEY: TEST_TOKEN,
-      AIRTABLE_BASE_ID: TEST_BASE_ID,
-      UPSTASH_REDIS_REST_URL: TEST_UPSTASH_URL,
-      UPSTASH_REDIS_REST_TOKEN: TEST_UPSTASH_TOKEN,
-    });
-    vendors = { airtable, upstash };
+    vendors = useVendorStores();
   }
-  rebuildDeps();
   return { mailchimp, vendors };
 }
 

@@ -11,7 +11,7 @@ import { records } from "../../lib/platform/records/index.js";
 import { airtableEmulator, TEST_BASE_ID, TEST_TOKEN } from "../support/airtable-emulator.js";
 import { get } from "../support/http.js";
 import { server } from "../support/msw.js";
-import { rebuildDeps, testDataDir, useEnv } from "../support/env.js";
+import { testDataDir, useEnv } from "../support/env.js";
 
 const DAY = 86_400_000;
 const ago = (days: number) => new Date(Date.now() - days * DAY).toISOString();
@@ -59,15 +59,11 @@ async function remaining() {
 }
 
 function configure(days: { reflections?: string; events?: string; rejections?: string }) {
-  for (const [name, value] of [
-    ["RETENTION_REFLECTIONS_DAYS", days.reflections],
-    ["RETENTION_CRISIS_EVENTS_DAYS", days.events],
-    ["RETENTION_INTAKE_REJECTIONS_DAYS", days.rejections],
-  ] as const) {
-    if (value === undefined) useEnv({ [name]: undefined });
-    else useEnv({ [name]: value });
-  }
-  rebuildDeps();
+  useEnv({
+    RETENTION_REFLECTIONS_DAYS: days.reflections,
+    RETENTION_CRISIS_EVENTS_DAYS: days.events,
+    RETENTION_INTAKE_REJECTIONS_DAYS: days.rejections,
+  });
 }
 
 describe("retention in the embedded store", () => {
