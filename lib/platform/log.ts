@@ -2,7 +2,7 @@
 // reflection or any other participant text; `Fields` only admits primitives to make that a habit,
 // and free-text keys are refused outright as a second guard.
 import { envValue } from "./config/env-core.js";
-import { depsSlot } from "./deps.js";
+import { deps } from "./deps.js";
 
 type Primitive = string | number | boolean | null | undefined;
 export type Fields = Record<string, Primitive | Primitive[]>;
@@ -16,16 +16,13 @@ const RESERVED_KEYS = new Set(["level", "event", "time"]);
 
 // LOG_LEVEL: debug, info (default), warn, error or silent; anything else counts as info. Read
 // without a validation library: every function logs, the crisis path included.
-const cachedThreshold = depsSlot<number>();
+const THRESHOLD = {};
 
 function threshold(): number {
-  let value = cachedThreshold.get();
-  if (value === undefined) {
+  return deps().once(THRESHOLD, () => {
     const level = envValue("LOG_LEVEL");
-    value = level === "silent" ? Infinity : level && level in ORDER ? ORDER[level as Level] : ORDER.info;
-    cachedThreshold.set(value);
-  }
-  return value;
+    return level === "silent" ? Infinity : level && level in ORDER ? ORDER[level as Level] : ORDER.info;
+  });
 }
 
 function write(level: Level, event: string, fields: Fields = {}): void {

@@ -1,6 +1,7 @@
-// The environment's core with no dependency: the configuration error and the trimmed view of the
-// function's configuration (its deps' env, lib/platform/deps.ts). The crisis path reads its few settings through these, so that
-// it loads no validation library and no vendor SDK (see lib/platform/config/env.ts for validated configs).
+// The configuration's core with no dependency: the configuration error and the trimmed view of the
+// function's configuration (its deps' env, lib/platform/deps.ts). The crisis path reads its few
+// settings through these, so that it loads no validation library and no vendor SDK (see
+// lib/platform/config/env.ts for validated configs).
 
 import { deps, type EnvSource } from "../deps.js";
 
